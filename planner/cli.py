@@ -1,0 +1,665 @@
+"""The command line. Scriptable: every listing has --json; bad input exits 2 with one `error:` line on stderr.
+
+This module must stay light at start-up (no Textual): the timer commands run many times a day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+
+from planner import __version__
+from planner.errors import PlannerError, ValidationError
+from planner.model import (
+    INBOUND,
+    OUTBOUND,
+    Block,
+    Engagement,
+    LogEntry,
+    check_currency,
+    check_hours,
+    check_rate,
+    check_round,
+    check_tags,
+)
+from planner.schedule import (
+    check_rrule,
+    format_clock,
+    format_duration,
+    format_moment,
+    hours,
+    next_month,
+    now,
+    parse_clock,
+    parse_date,
+    parse_moment,
+    parse_month,
+    parse_week,
+    span_of_days,
+    to_local,
+    today,
+    week_label,
+)
+from planner.store import Store
+
+EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one `error:` line and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValidationError(f"{message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------- output helpers
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(str(headers[i])), *(len(row[i]) for row in cells)) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        parts = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line([str(h) for h in headers]), *(line(row) for row in cells)])
+
+
+def _hours_number(seconds: float) -> float:
+    return round(hours(seconds), 4)
+
+
+def _optional(value: str | None, check: Callable[[str], object]) -> object:
+    """An option that may clear its field: '' or 'none' means no value."""
+    if value is None:
+        return None
+    if value.strip().lower() in ("", "none"):
+        return ""
+    return check(value)
+
+
+# ---------------------------------------------------------------- engagements
+
+
+def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
+    """The options of `job add`, `client add` and `edit` that were given, checked; '' marks a cleared field."""
+    fields: dict[str, object] = {}
+    checks: dict[str, Callable[[str], object]] = {
+        "rate": check_rate,
+        "currency": check_currency,
+        "round_minutes": check_round,
+        "hours": lambda text: check_hours(text, "contracted hours"),
+        "window": str,
+        "cap": lambda text: check_hours(text, "weekly cap"),
+        "budget": lambda text: check_hours(text, "budget", most=1_000_000),
+        "deadline": parse_date,
+        "colour": str,
+    }
+    for name, check in checks.items():
+        raw = getattr(args, name, None)
+        if raw is not None:
+            fields[name] = _optional(raw, check)
+    if getattr(args, "one_off", None) is not None:
+        fields["one_off"] = args.one_off
+    return fields
+
+
+def _apply_cleared(fields: dict[str, object]) -> dict[str, object]:
+    return {key: (None if value == "" else value) for key, value in fields.items()}
+
+
+def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
+    kind = INBOUND if args.command == "job" else OUTBOUND
+    fields = _apply_cleared(_engagement_fields(args))
+    engagement = store.add_engagement(Engagement(id=0, name=args.name, kind=kind, **fields))  # type: ignore[arg-type]
+    label = "job" if kind == INBOUND else "client"
+    print(f"Added {label} {engagement.name} (id {engagement.id}).")
+    return EXIT_OK
+
+
+def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    engagements = store.engagements(include_archived=args.all)
+    if args.json:
+        _print_json([engagement.to_json() for engagement in engagements])
+        return EXIT_OK
+    if not engagements:
+        print("No engagements yet. Add one with 'planner job add' or 'planner client add'.")
+        return EXIT_OK
+    rows = []
+    for item in engagements:
+        terms = []
+        if item.inbound:
+            terms.append(f"{item.hours:g} h/week")
+            if item.window:
+                terms.append(item.window)
+        else:
+            if item.cap is not None:
+                terms.append(f"cap {item.cap:g} h/week")
+            if item.budget is not None:
+                terms.append(f"budget {item.budget:g} h")
+            if item.deadline:
+                terms.append(f"due {item.deadline.isoformat()}")
+            terms.append("one-off" if item.one_off else "ongoing")
+        if item.round_minutes > 1:
+            terms.append(f"rounds to {item.round_minutes} min")
+        rate = "" if item.rate is None else f"{item.rate} {item.currency or ''}".strip() + "/h"
+        name = item.name + (" (archived)" if item.archived else "")
+        rows.append([item.id, name, item.kind, rate, ", ".join(terms)])
+    print(_table(["id", "name", "side", "rate", "terms"], rows))
+    return EXIT_OK
+
+
+def cmd_edit(store: Store, args: argparse.Namespace) -> int:
+    fields = _apply_cleared(_engagement_fields(args))
+    if args.new_name is not None:
+        fields["name"] = args.new_name
+    if not fields:
+        raise ValidationError("nothing to change; give at least one option, e.g. --rate 90")
+    engagement = store.update_engagement(args.name, **fields)
+    print(f"Updated {engagement.name}.")
+    return EXIT_OK
+
+
+def cmd_archive(store: Store, args: argparse.Namespace) -> int:
+    archived = args.command == "archive"
+    engagement = store.update_engagement(args.name, archived=archived)
+    print(f"{'Archived' if archived else 'Restored'} {engagement.name}.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- plan
+
+
+def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, object]:
+    engagement = engagements.get(block.engagement_id)
+    return {
+        "id": block.series_id if block.series_id is not None else block.id,
+        "engagement": engagement.name if engagement else None,
+        "kind": engagement.kind if engagement else None,
+        "date": block.day.isoformat(),
+        "start": format_clock(block.start),
+        "end": format_clock(block.end),
+        "hours": round(block.minutes / 60, 4),
+        "title": block.title,
+        "notes": block.notes,
+        "repeat": block.repeat,
+        "series": block.series_id is not None,
+    }
+
+
+def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
+    engagement = store.engagement(args.name)
+    day = parse_date(args.date)
+    block = Block(
+        id=0,
+        engagement_id=engagement.id,
+        day=day,
+        start=parse_clock(args.start),
+        end=parse_clock(args.end, allow_midnight_end=True),
+        title=args.title or "",
+        notes=args.notes or "",
+        repeat=check_rrule(args.repeat, day) if args.repeat else None,
+    )
+    block = store.add_block(block)
+    what = f"series repeating {block.repeat}" if block.repeat else "block"
+    print(
+        f"Planned {engagement.name} {day.isoformat()} {format_clock(block.start)}-{format_clock(block.end)} "
+        f"({what}, id {block.id})."
+    )
+    return EXIT_OK
+
+
+def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
+    monday = parse_week(args.week)
+    blocks = store.blocks(monday, monday + timedelta(days=6))
+    engagements = {engagement.id: engagement for engagement in store.engagements()}
+    items = [_block_json(block, engagements) for block in blocks]
+    if args.json:
+        _print_json(items)
+        return EXIT_OK
+    if not items:
+        print(f"Nothing planned in {week_label(monday)}.")
+        return EXIT_OK
+    rows = [
+        [
+            item["id"],
+            f"{date.fromisoformat(str(item['date'])):%a %Y-%m-%d}",
+            f"{item['start']}-{item['end']}",
+            format_duration(float(item["hours"]) * 3600),
+            item["engagement"],
+            item["kind"],
+            item["title"],
+            "repeats" if item["series"] else "",
+        ]
+        for item in items
+    ]
+    print(f"{week_label(monday)}  {monday.isoformat()} to {(monday + timedelta(days=6)).isoformat()}")
+    print(_table(["id", "day", "time", "hours", "engagement", "side", "title", ""], rows, right=(3,)))
+    return EXIT_OK
+
+
+def cmd_plan_rm(store: Store, args: argparse.Namespace) -> int:
+    if args.date:
+        series = store.skip_occurrence(args.id, parse_date(args.date))
+        print(f"Removed the {args.date} occurrence of series {series.id}.")
+        return EXIT_OK
+    block = store.remove_block(args.id)
+    print(f"Removed {'series' if block.repeat else 'block'} {block.id}.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- timer and logs
+
+
+def _log_json(entry: LogEntry, engagements: dict[int, Engagement], moment: datetime) -> dict[str, object]:
+    engagement = engagements.get(entry.engagement_id)
+    return {
+        "id": entry.id,
+        "engagement": engagement.name if engagement else None,
+        "kind": engagement.kind if engagement else None,
+        "start": format_moment(entry.start),
+        "end": None if entry.end is None else format_moment(entry.end),
+        "hours": _hours_number(entry.seconds(moment)),
+        "note": entry.note,
+        "tags": entry.tags,
+        "billable": entry.billable,
+        "block_id": entry.block_id,
+        "running": entry.running,
+    }
+
+
+def _moment(text: str | None, reference: datetime) -> datetime:
+    return reference if text is None else parse_moment(text, reference=reference)
+
+
+def cmd_start(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    engagement = store.engagement(args.name)
+    start = _moment(args.at, moment)
+    if start > moment + timedelta(minutes=1):
+        raise ValidationError(f"{args.at} is in the future; a timer starts now or earlier")
+    entry = LogEntry(
+        id=0,
+        engagement_id=engagement.id,
+        start=start,
+        note=args.note or "",
+        tags=check_tags(args.tag or []),
+        billable=not args.no_billable,
+        block_id=args.block,
+    )
+    started, stopped = store.start_timer(entry, switch=args.switch)
+    if stopped is not None:
+        previous = store.engagement_by_id(stopped.engagement_id)
+        print(f"Stopped {previous.name} after {format_duration(stopped.seconds())} (id {stopped.id}).")
+    print(f"Started {engagement.name} at {to_local(started.start):%H:%M} (id {started.id}).")
+    return EXIT_OK
+
+
+def cmd_stop(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    changes: dict[str, object] = {}
+    if args.note is not None:
+        changes["note"] = args.note
+    entry = store.stop_timer(_moment(args.at, moment), **changes)
+    engagement = store.engagement_by_id(entry.engagement_id)
+    assert entry.end is not None
+    print(
+        f"Stopped {engagement.name}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
+        f"{format_duration(entry.seconds())} (id {entry.id})."
+    )
+    return EXIT_OK
+
+
+def cmd_status(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    running = store.running()
+    if running is None:
+        if args.json:
+            _print_json({"running": False})
+        else:
+            print("No timer is running.")
+        return EXIT_OK
+    engagement = store.engagement_by_id(running.engagement_id)
+    if args.json:
+        _print_json(_log_json(running, {engagement.id: engagement}, moment))
+        return EXIT_OK
+    note = f" — {running.note}" if running.note else ""
+    print(
+        f"{engagement.name} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
+        f"{format_duration(running.seconds(moment))}{note} (id {running.id})"
+    )
+    return EXIT_OK
+
+
+def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    engagement = store.engagement(args.name)
+    entry = LogEntry(
+        id=0,
+        engagement_id=engagement.id,
+        start=parse_moment(args.start, reference=moment),
+        end=parse_moment(args.end, reference=moment),
+        note=args.note or "",
+        tags=args.tag or [],
+        billable=not args.no_billable,
+        block_id=args.block,
+    )
+    entry = store.add_log(entry)
+    print(f"Logged {format_duration(entry.seconds())} for {engagement.name} (id {entry.id}).")
+    return EXIT_OK
+
+
+def _range(args: argparse.Namespace) -> tuple[date, date, str]:
+    """The days a listing covers: --week (default this week), --month, or --from/--to (inclusive)."""
+    if getattr(args, "month", None):
+        first = parse_month(args.month)
+        return first, next_month(first) - timedelta(days=1), first.strftime("%Y-%m")
+    if args.from_ or args.to:
+        if not args.from_:
+            raise ValidationError("--to needs --from; give both dates as YYYY-MM-DD")
+        first = parse_date(args.from_)
+        last = parse_date(args.to) if args.to else today()
+        if last < first:
+            raise ValidationError(f"--to {last.isoformat()} is before --from {first.isoformat()}; swap them")
+        return first, last, f"{first.isoformat()} to {last.isoformat()}"
+    monday = parse_week(args.week)
+    return monday, monday + timedelta(days=6), week_label(monday)
+
+
+def cmd_log_list(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    first, last, label = _range(args)
+    lo, hi = span_of_days(first, last)
+    entries = store.logs(lo, hi)
+    engagements = {engagement.id: engagement for engagement in store.engagements()}
+    if args.json:
+        _print_json([_log_json(entry, engagements, moment) for entry in entries])
+        return EXIT_OK
+    if not entries:
+        print(f"No time logged in {label}.")
+        return EXIT_OK
+    rows = []
+    for entry in entries:
+        item = _log_json(entry, engagements, moment)
+        start = to_local(entry.start)
+        end = "now" if entry.end is None else f"{to_local(entry.end):%H:%M}"
+        rows.append(
+            [
+                entry.id,
+                f"{start:%a %Y-%m-%d}",
+                f"{start:%H:%M}-{end}",
+                format_duration(entry.seconds(moment)),
+                item["engagement"],
+                item["kind"],
+                entry.note,
+                ",".join(entry.tags),
+                "" if entry.billable else "non-billable",
+            ]
+        )
+    total = sum(entry.seconds(moment) for entry in entries)
+    print(label)
+    print(_table(["id", "day", "time", "hours", "engagement", "side", "note", "tags", ""], rows, right=(3,)))
+    print(f"{len(entries)} entries, {format_duration(total)} in all")
+    return EXIT_OK
+
+
+def cmd_log_edit(store: Store, args: argparse.Namespace) -> int:
+    moment = now()
+    changes: dict[str, object] = {}
+    if args.engagement is not None:
+        changes["engagement_id"] = store.engagement(args.engagement).id
+    if args.start is not None:
+        changes["start"] = parse_moment(args.start, reference=moment)
+    if args.end is not None:
+        changes["end"] = parse_moment(args.end, reference=moment)
+    if args.note is not None:
+        changes["note"] = args.note
+    if args.tag is not None:
+        changes["tags"] = args.tag
+    if args.clear_tags:
+        changes["tags"] = []
+    if args.billable is not None:
+        changes["billable"] = args.billable
+    if not changes:
+        raise ValidationError("nothing to change; give at least one option, e.g. --note 'review'")
+    entry = store.update_log(args.id, **changes)
+    print(f"Updated log {entry.id}.")
+    return EXIT_OK
+
+
+def cmd_log_rm(store: Store, args: argparse.Namespace) -> int:
+    entry = store.remove_log(args.id)
+    print(f"Removed log {entry.id} ({format_duration(entry.seconds(now()))}).")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- report
+
+
+def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    from planner.timesheet import summarize
+
+    moment = now()
+    first, last, label = _range(args)
+    lo, hi = span_of_days(first, last)
+    summary = summarize(store.engagements(), store.logs(lo, hi), first, last, moment)
+    share = summary.outbound_share
+    if args.json:
+        _print_json(
+            {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "inbound_hours": _hours_number(summary.inbound_seconds),
+                "outbound_hours": _hours_number(summary.outbound_seconds),
+                "outbound_share": None if share is None else round(share, 4),
+                "engagements": [
+                    {
+                        "name": total.engagement.name,
+                        "kind": total.engagement.kind,
+                        "hours": _hours_number(total.seconds),
+                        "billable_hours": _hours_number(total.billable_seconds),
+                        "amount": None if total.amount is None else float(total.amount),
+                        "currency": total.engagement.currency if total.engagement.rate is not None else None,
+                    }
+                    for total in summary.totals
+                ],
+            }
+        )
+        return EXIT_OK
+    print(f"{label}  {first.isoformat()} to {last.isoformat()}")
+    if not summary.totals:
+        print("No time logged.")
+        return EXIT_OK
+    rows = [
+        [
+            total.engagement.name,
+            total.engagement.kind,
+            f"{hours(total.seconds):.2f}",
+            f"{hours(total.billable_seconds):.2f}",
+            "" if total.amount is None else f"{total.amount:,.2f} {total.engagement.currency or ''}".rstrip(),
+        ]
+        for total in summary.totals
+    ]
+    print(_table(["engagement", "side", "hours", "billable", "amount"], rows, right=(2, 3, 4)))
+    share_text = "no hours" if share is None else f"{share * 100:.1f} %"
+    print(
+        f"inbound {hours(summary.inbound_seconds):.2f} h · outbound {hours(summary.outbound_seconds):.2f} h · "
+        f"outbound share {share_text}"
+    )
+    return EXIT_OK
+
+
+def cmd_board(store: Store, args: argparse.Namespace) -> int:
+    print("planner: the weekly board is not in this version yet; 'planner --help' lists the commands", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -> None:
+    parser.add_argument("--rate", help="hourly rate, e.g. 85 or 92.50")
+    parser.add_argument("--currency", help="three-letter currency code, e.g. EUR")
+    parser.add_argument("--round", dest="round_minutes", metavar="MIN", help="billing increment in minutes (1 = exact)")
+    parser.add_argument("--colour", "--color", dest="colour", help="colour on the board")
+    if kind in (INBOUND, None):
+        parser.add_argument("--hours", required=kind == INBOUND, metavar="H", help="contracted hours per week")
+        parser.add_argument("--window", metavar='"mon-fri 09:00-17:00"', help="working window")
+    if kind in (OUTBOUND, None):
+        parser.add_argument("--cap", metavar="H", help="most hours per week")
+        parser.add_argument("--budget", metavar="H", help="hours budgeted for the whole engagement")
+        parser.add_argument("--deadline", metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--one-off",
+            dest="one_off",
+            action="store_const",
+            const=True,
+            help="a one-off task rather than an ongoing engagement",
+        )
+    if kind is None:
+        parser.add_argument(
+            "--ongoing",
+            dest="one_off",
+            action="store_const",
+            const=False,
+            help="an ongoing engagement (undoes --one-off)",
+        )
+
+
+def _add_range_options(parser: argparse.ArgumentParser, month: bool) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--week", metavar="W", help="ISO week (2026-W48) or a date in it; default this week")
+    if month:
+        group.add_argument("--month", metavar="YYYY-MM")
+    group.add_argument("--from", dest="from_", metavar="D", help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", metavar="D", help="last day, inclusive (default today)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="planner", description="A weekly planner for inbound jobs and outbound clients.")
+    parser.add_argument("--db", metavar="DIR", help="data folder (default: $PLANNER_DB, else the user data folder)")
+    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    for word, kind in (("job", INBOUND), ("client", OUTBOUND)):
+        group = commands.add_parser(word, help=f"add {'an inbound job' if kind == INBOUND else 'an outbound client'}")
+        sub = group.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+        add = sub.add_parser("add", help=f"add a {word}")
+        add.add_argument("name", metavar="NAME")
+        _add_engagement_options(add, kind)
+        add.set_defaults(handler=cmd_add_engagement)
+
+    listing = commands.add_parser("list", help="list jobs and clients")
+    listing.add_argument("--all", action="store_true", help="include archived ones")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    edit = commands.add_parser("edit", help="change a job or client ('' or none clears an option)")
+    edit.add_argument("name", metavar="NAME")
+    edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename it")
+    _add_engagement_options(edit, None)
+    edit.set_defaults(handler=cmd_edit)
+
+    for word, text in (("archive", "hide a finished job or client"), ("unarchive", "bring an archived one back")):
+        archive = commands.add_parser(word, help=text)
+        archive.add_argument("name", metavar="NAME")
+        archive.set_defaults(handler=cmd_archive)
+
+    plan = commands.add_parser("plan", help="planned blocks")
+    plan_sub = plan.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    plan_add = plan_sub.add_parser("add", help="plan a block")
+    plan_add.add_argument("name", metavar="NAME")
+    plan_add.add_argument("--date", required=True, metavar="D")
+    plan_add.add_argument("--start", required=True, metavar="HH:MM")
+    plan_add.add_argument("--end", required=True, metavar="HH:MM")
+    plan_add.add_argument("--title")
+    plan_add.add_argument("--notes")
+    plan_add.add_argument("--repeat", metavar="RRULE", help="RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE")
+    plan_add.set_defaults(handler=cmd_plan_add)
+    plan_list = plan_sub.add_parser("list", help="the blocks of a week")
+    plan_list.add_argument("--week", metavar="W")
+    plan_list.add_argument("--json", action="store_true")
+    plan_list.set_defaults(handler=cmd_plan_list)
+    plan_rm = plan_sub.add_parser("rm", help="remove a block or a whole series")
+    plan_rm.add_argument("id", type=int, metavar="ID")
+    plan_rm.add_argument("--date", metavar="D", help="only this occurrence of a series")
+    plan_rm.set_defaults(handler=cmd_plan_rm)
+
+    start = commands.add_parser("start", help="start the timer")
+    start.add_argument("name", metavar="NAME")
+    start.add_argument("--note")
+    start.add_argument("--tag", action="append", metavar="TAG")
+    start.add_argument("--at", metavar="T", help="when it started (default now)")
+    start.add_argument("--switch", action="store_true", help="stop a running timer at the same instant")
+    start.add_argument("--no-billable", action="store_true")
+    start.add_argument("--block", type=int, metavar="ID", help="the planned block this fulfils")
+    start.set_defaults(handler=cmd_start)
+
+    stop = commands.add_parser("stop", help="stop the timer")
+    stop.add_argument("--at", metavar="T", help="when it stopped (default now)")
+    stop.add_argument("--note")
+    stop.set_defaults(handler=cmd_stop)
+
+    status = commands.add_parser("status", help="the running timer")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+
+    log = commands.add_parser("log", help="logged time")
+    log_sub = log.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    log_add = log_sub.add_parser("add", help="log time by hand")
+    log_add.add_argument("name", metavar="NAME")
+    log_add.add_argument("--start", required=True, metavar="T")
+    log_add.add_argument("--end", required=True, metavar="T")
+    log_add.add_argument("--note")
+    log_add.add_argument("--tag", action="append", metavar="TAG")
+    log_add.add_argument("--no-billable", action="store_true")
+    log_add.add_argument("--block", type=int, metavar="ID")
+    log_add.set_defaults(handler=cmd_log_add)
+    log_list = log_sub.add_parser("list", help="entries of a week or a range")
+    _add_range_options(log_list, month=False)
+    log_list.add_argument("--json", action="store_true")
+    log_list.set_defaults(handler=cmd_log_list)
+    log_edit = log_sub.add_parser("edit", help="change an entry")
+    log_edit.add_argument("id", type=int, metavar="ID")
+    log_edit.add_argument("--engagement", metavar="NAME")
+    log_edit.add_argument("--start", metavar="T")
+    log_edit.add_argument("--end", metavar="T")
+    log_edit.add_argument("--note")
+    log_edit.add_argument("--tag", action="append", metavar="TAG", help="replaces the tags")
+    log_edit.add_argument("--clear-tags", action="store_true")
+    log_edit.add_argument("--billable", dest="billable", action="store_const", const=True)
+    log_edit.add_argument("--no-billable", dest="billable", action="store_const", const=False)
+    log_edit.set_defaults(handler=cmd_log_edit)
+    log_rm = log_sub.add_parser("rm", help="delete an entry")
+    log_rm.add_argument("id", type=int, metavar="ID")
+    log_rm.set_defaults(handler=cmd_log_rm)
+
+    report = commands.add_parser("report", help="hours per engagement and side")
+    _add_range_options(report, month=True)
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(handler=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        store = Store(args.db)
+        handler = getattr(args, "handler", cmd_board)
+        return handler(store, args)
+    except PlannerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

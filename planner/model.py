@@ -1,0 +1,479 @@
+"""The concepts of planner as plain dataclasses, with the validation that keeps bad input out of the store.
+
+Each class converts to and from the JSON document the store keeps (`to_doc` / `from_doc`); ids live outside the
+document (they are TinyDB document ids).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from planner.errors import ValidationError
+from planner.schedule import (
+    MINUTES_PER_DAY,
+    format_clock,
+    format_local,
+    format_moment,
+    parse_clock,
+    parse_stored_moment,
+    to_local,
+)
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+KINDS = (INBOUND, OUTBOUND)
+
+#: The longest a single log entry may last. Storage relies on it: an entry can reach at most into the month after
+#: the one it starts in, so a query never reads more than one shard before its range.
+MAX_LOG_SPAN = timedelta(days=28)
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ALIASES = {name: index for index, name in enumerate(DAY_NAMES)}
+_DAY_ALIASES.update(
+    {
+        full: index
+        for index, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+    }
+)
+_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
+_CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+DEFAULT_CURRENCY = "EUR"
+PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
+
+
+# ---------------------------------------------------------------- working windows
+
+
+@dataclass(frozen=True)
+class WindowSegment:
+    days: frozenset[int]  # 0 = Monday
+    start: int  # minutes after midnight
+    end: int
+
+
+@dataclass(frozen=True)
+class WorkWindow:
+    """When an inbound job expects the person at work, e.g. `mon-thu 09:00-17:00; fri 09:00-13:00`."""
+
+    segments: tuple[WindowSegment, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> WorkWindow:
+        segments = tuple(_parse_segment(part, text) for part in text.split(";") if part.strip())
+        if not segments:
+            raise ValidationError(f"'{text}' is not a working window; write it like 'mon-fri 09:00-17:00'")
+        return cls(segments)
+
+    def intervals_on(self, day: date) -> list[tuple[int, int]]:
+        """The window's spans (minutes after midnight) on a given date."""
+        weekday = day.weekday()
+        return [(seg.start, seg.end) for seg in self.segments if weekday in seg.days]
+
+    def contains(self, moment: datetime) -> bool:
+        local = to_local(moment)
+        minute = local.hour * 60 + local.minute
+        return any(start <= minute < end for start, end in self.intervals_on(local.date()))
+
+    def __str__(self) -> str:
+        return "; ".join(
+            f"{_format_days(seg.days)} {format_clock(seg.start)}-{format_clock(seg.end)}" for seg in self.segments
+        )
+
+
+def _parse_day(token: str, whole: str) -> int:
+    index = _DAY_ALIASES.get(token.strip().lower())
+    if index is None:
+        raise ValidationError(f"'{token.strip()}' in window '{whole}' is not a day; use mon tue wed thu fri sat sun")
+    return index
+
+
+def _parse_days(spec: str, whole: str) -> frozenset[int]:
+    lowered = spec.strip().lower()
+    if lowered in ("daily", "every-day", "all"):
+        return frozenset(range(7))
+    if lowered == "weekdays":
+        return frozenset(range(5))
+    if lowered == "weekends":
+        return frozenset((5, 6))
+    days: set[int] = set()
+    for item in lowered.split(","):
+        if "-" in item:
+            first, _, last = item.partition("-")
+            a, b = _parse_day(first, whole), _parse_day(last, whole)
+            days.update((a + step) % 7 for step in range((b - a) % 7 + 1))
+        else:
+            days.add(_parse_day(item, whole))
+    return frozenset(days)
+
+
+def _parse_segment(part: str, whole: str) -> WindowSegment:
+    pieces = part.split()
+    if len(pieces) != 2 or pieces[1].count("-") != 1:
+        raise ValidationError(f"'{whole}' is not a working window; write days and hours like 'mon-fri 09:00-17:00'")
+    days = _parse_days(pieces[0], whole)
+    first, _, last = pieces[1].partition("-")
+    start, end = parse_clock(first), parse_clock(last, allow_midnight_end=True)
+    if end <= start:
+        raise ValidationError(
+            f"window '{whole}' ends at {last} before it starts at {first}; a window stays within one day"
+        )
+    return WindowSegment(days, start, end)
+
+
+def _format_days(days: frozenset[int]) -> str:
+    ordered = sorted(days)
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}" for run in runs)
+
+
+# ---------------------------------------------------------------- field checks
+
+
+def check_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
+        raise ValidationError(f"'{name}' is not a usable name; use 1 to 60 printable characters")
+    if cleaned.startswith("-"):
+        raise ValidationError(f"'{name}' cannot start with '-'; it would read as an option")
+    return cleaned
+
+
+def check_rate(text: str | Decimal) -> Decimal:
+    try:
+        rate = Decimal(str(text).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50") from None
+    if not rate.is_finite() or rate < 0:
+        raise ValidationError(f"rate {text} is not allowed; a rate is zero or more")
+    return rate
+
+
+def check_currency(text: str) -> str:
+    if not _CURRENCY_RE.match(text.strip()):
+        raise ValidationError(f"'{text}' is not a currency; use a three-letter code such as EUR or USD")
+    return text.strip().upper()
+
+
+def check_hours(value: float | str, what: str, *, allow_zero: bool = False, most: float = 168) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise ValidationError(f"{what} '{value}' is not a number of hours, e.g. 32 or 7.5") from None
+    if number != number or number < 0 or (number == 0 and not allow_zero) or number > most:
+        low = "0" if allow_zero else "more than 0"
+        raise ValidationError(f"{what} {value} is out of range; give {low} and at most {most:g} hours")
+    return number
+
+
+def check_round(value: int | str) -> int:
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"billing increment '{value}' is not a whole number of minutes, e.g. 6 or 15") from None
+    if not 1 <= minutes <= 1440:
+        raise ValidationError(f"billing increment {value} is out of range; give 1 to 1440 minutes")
+    return minutes
+
+
+def check_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
+    seen: list[str] = []
+    for tag in tags:
+        cleaned = tag.strip()
+        if not cleaned or not _NAME_RE.match(cleaned):
+            raise ValidationError(f"tag '{tag}' is empty or unprintable; give a word such as 'meeting'")
+        if cleaned not in seen:
+            seen.append(cleaned)
+    return seen
+
+
+# ---------------------------------------------------------------- engagements
+
+
+@dataclass
+class Engagement:
+    """A stream of work: an inbound job from an employer, or an outbound client of the person's own."""
+
+    id: int
+    name: str
+    kind: str
+    rate: Decimal | None = None
+    currency: str | None = None
+    round_minutes: int = 1
+    hours: float | None = None  # inbound: contracted hours per week
+    window: str | None = None  # inbound: working window, e.g. "mon-fri 09:00-17:00"
+    cap: float | None = None  # outbound: most hours per week
+    budget: float | None = None  # outbound: hours for the whole engagement
+    deadline: date | None = None  # outbound
+    one_off: bool = False  # outbound: a one-off task rather than an ongoing engagement
+    archived: bool = False
+    colour: str | None = None
+
+    @property
+    def inbound(self) -> bool:
+        return self.kind == INBOUND
+
+    @property
+    def work_window(self) -> WorkWindow | None:
+        return WorkWindow.parse(self.window) if self.window else None
+
+    def validate(self) -> Engagement:
+        self.name = check_name(self.name)
+        if self.kind not in KINDS:
+            raise ValidationError(f"kind '{self.kind}' is unknown; an engagement is inbound or outbound")
+        if self.rate is not None:
+            self.rate = check_rate(self.rate)
+        if self.currency is not None:
+            self.currency = check_currency(self.currency)
+        elif self.rate is not None:
+            self.currency = DEFAULT_CURRENCY
+        self.round_minutes = check_round(self.round_minutes)
+        if self.inbound:
+            if self.hours is None:
+                raise ValidationError(f"job '{self.name}' needs its contracted hours per week (--hours)")
+            self.hours = check_hours(self.hours, "contracted hours")
+            if self.window is not None:
+                self.window = str(WorkWindow.parse(self.window))
+            if self.cap is not None or self.budget is not None or self.deadline is not None or self.one_off:
+                raise ValidationError("cap, budget, deadline and one-off belong to clients, not to jobs")
+        else:
+            if self.hours is not None or self.window is not None:
+                raise ValidationError("contracted hours and a working window belong to jobs, not to clients")
+            if self.cap is not None:
+                self.cap = check_hours(self.cap, "weekly cap")
+            if self.budget is not None:
+                self.budget = check_hours(self.budget, "budget", most=1_000_000)
+        return self
+
+    def to_doc(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "rate": None if self.rate is None else str(self.rate),
+            "currency": self.currency,
+            "round_minutes": self.round_minutes,
+            "hours": self.hours,
+            "window": self.window,
+            "cap": self.cap,
+            "budget": self.budget,
+            "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            "one_off": self.one_off,
+            "archived": self.archived,
+            "colour": self.colour,
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: int, doc: dict) -> Engagement:
+        return cls(
+            id=int(doc_id),
+            name=doc["name"],
+            kind=doc["kind"],
+            rate=None if doc.get("rate") is None else Decimal(doc["rate"]),
+            currency=doc.get("currency"),
+            round_minutes=doc.get("round_minutes", 1),
+            hours=doc.get("hours"),
+            window=doc.get("window"),
+            cap=doc.get("cap"),
+            budget=doc.get("budget"),
+            deadline=None if doc.get("deadline") is None else date.fromisoformat(doc["deadline"]),
+            one_off=doc.get("one_off", False),
+            archived=doc.get("archived", False),
+            colour=doc.get("colour"),
+        )
+
+    def to_json(self) -> dict:
+        data = {"id": self.id, **self.to_doc()}
+        data["rate"] = None if self.rate is None else float(self.rate)
+        return data
+
+
+# ---------------------------------------------------------------- blocks (the plan)
+
+
+@dataclass
+class Block:
+    """Planned time on the board, on the local wall clock. A block with `repeat` is a series."""
+
+    id: int
+    engagement_id: int
+    day: date
+    start: int  # minutes after midnight
+    end: int  # minutes after midnight, up to 24:00
+    title: str = ""
+    notes: str = ""
+    repeat: str | None = None  # RFC 5545 RRULE; `day` is the series' DTSTART
+    exdates: list[date] = field(default_factory=list)
+    series_id: int | None = None  # set on an occurrence expanded from a series
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def validate(self) -> Block:
+        if not 0 <= self.start < MINUTES_PER_DAY or not 0 < self.end <= MINUTES_PER_DAY:
+            raise ValidationError("a block starts and ends between 00:00 and 24:00 of its day")
+        if self.end <= self.start:
+            what = "ends when it starts" if self.end == self.start else "ends before it starts"
+            raise ValidationError(
+                f"the block {what} ({format_clock(self.start)}-{format_clock(self.end)}); give an end after the start"
+            )
+        return self
+
+    def occurrence(self, day: date) -> Block:
+        return replace(self, day=day, series_id=self.id, exdates=[])
+
+    def to_doc(self) -> dict:
+        doc = {
+            "engagement_id": self.engagement_id,
+            "date": self.day.isoformat(),
+            "start": format_clock(self.start),
+            "end": format_clock(self.end),
+            "title": self.title,
+            "notes": self.notes,
+        }
+        if self.repeat:
+            doc["repeat"] = self.repeat
+            doc["exdates"] = [day.isoformat() for day in self.exdates]
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc_id: int, doc: dict) -> Block:
+        return cls(
+            id=int(doc_id),
+            engagement_id=doc["engagement_id"],
+            day=date.fromisoformat(doc["date"]),
+            start=parse_clock(doc["start"]),
+            end=parse_clock(doc["end"], allow_midnight_end=True),
+            title=doc.get("title", ""),
+            notes=doc.get("notes", ""),
+            repeat=doc.get("repeat"),
+            exdates=[date.fromisoformat(day) for day in doc.get("exdates", [])],
+        )
+
+
+# ---------------------------------------------------------------- log entries (the actuals)
+
+
+@dataclass
+class LogEntry:
+    """Time actually worked. `end` is None while its timer runs."""
+
+    id: int
+    engagement_id: int
+    start: datetime
+    end: datetime | None = None
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    billable: bool = True
+    block_id: int | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.end is None
+
+    def seconds(self, now: datetime | None = None) -> float:
+        end = self.end if self.end is not None else now
+        if end is None:
+            return 0.0
+        return max(0.0, (end - self.start).total_seconds())
+
+    def validate(self) -> LogEntry:
+        if self.start.tzinfo is None or (self.end is not None and self.end.tzinfo is None):
+            raise ValidationError("log times need a time zone")
+        if self.end is not None:
+            if self.end <= self.start:
+                what = "ends when it starts" if self.end == self.start else "ends before it starts"
+                raise ValidationError(
+                    f"the entry {what} ({format_local(self.start)} to {format_local(self.end)}); "
+                    "give an end after the start"
+                )
+            if self.end - self.start > MAX_LOG_SPAN:
+                raise ValidationError("an entry may last at most 28 days; split it into several entries")
+        self.tags = check_tags(self.tags)
+        return self
+
+    def to_doc(self) -> dict:
+        return {
+            "engagement_id": self.engagement_id,
+            "start": format_moment(self.start),
+            "end": None if self.end is None else format_moment(self.end),
+            "note": self.note,
+            "tags": list(self.tags),
+            "billable": self.billable,
+            "block_id": self.block_id,
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: int, doc: dict) -> LogEntry:
+        return cls(
+            id=int(doc_id),
+            engagement_id=doc["engagement_id"],
+            start=parse_stored_moment(doc["start"]),
+            end=None if doc.get("end") is None else parse_stored_moment(doc["end"]),
+            note=doc.get("note", ""),
+            tags=list(doc.get("tags", [])),
+            billable=doc.get("billable", True),
+            block_id=doc.get("block_id"),
+        )
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+@dataclass
+class Boundaries:
+    """The person's rules for a week. None means the rule is off."""
+
+    max_week: float | None = None
+    max_day: float | None = None
+    outbound_share: float | None = None  # target percent of the week's hours
+    tolerance: float = 10.0  # points either side of the target
+    outbound_cap: float | None = None  # hours per week, all clients together
+    protect_windows: bool = True  # no outbound work inside an inbound working window
+    days_off: list[int] = field(default_factory=list)  # 0 = Monday
+    latest: int | None = None  # latest finish, minutes after midnight
+    min_rest: float | None = None  # hours between working days
+    max_stretch: float | None = None  # hours of work without a 15-minute break
+    concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
+
+    def to_doc(self) -> dict:
+        return {
+            "max_week": self.max_week,
+            "max_day": self.max_day,
+            "outbound_share": self.outbound_share,
+            "tolerance": self.tolerance,
+            "outbound_cap": self.outbound_cap,
+            "protect_windows": self.protect_windows,
+            "days_off": [DAY_NAMES[day] for day in self.days_off],
+            "latest": None if self.latest is None else format_clock(self.latest),
+            "min_rest": self.min_rest,
+            "max_stretch": self.max_stretch,
+            "concentration": self.concentration,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict | None) -> Boundaries:
+        if not doc:
+            return cls()
+        defaults = cls()
+        latest = doc.get("latest")
+        return cls(
+            max_week=doc.get("max_week"),
+            max_day=doc.get("max_day"),
+            outbound_share=doc.get("outbound_share"),
+            tolerance=doc.get("tolerance", defaults.tolerance),
+            outbound_cap=doc.get("outbound_cap"),
+            protect_windows=doc.get("protect_windows", True),
+            days_off=[DAY_NAMES.index(day) for day in doc.get("days_off", [])],
+            latest=None if latest is None else parse_clock(latest, allow_midnight_end=True),
+            min_rest=doc.get("min_rest"),
+            max_stretch=doc.get("max_stretch"),
+            concentration=doc.get("concentration", defaults.concentration),
+        )

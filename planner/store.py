@@ -1,0 +1,732 @@
+"""Persistence: the only module that touches TinyDB or the data files.
+
+Layout of a data directory::
+
+    planner.json           engagements, recurring series, boundaries, settings, id counters, the running timer
+    logs/YYYY-MM.json      log entries starting in that month (UTC)
+    blocks/YYYY-MM.json    one-off planned blocks dated in that month
+    .lock                  the lock every change holds
+
+Every change is one transaction: take the exclusive lock, read each file it needs fresh (a new TinyDB over a storage
+that lives only as long as the transaction, so no cached id or table goes stale across processes), change it in
+memory, then commit. Commit writes each changed file to a temporary file in the same folder, fsyncs it, and renames it
+over the old one. When a transaction changes more than one file, a journal naming the renames is made durable first,
+so that a crash midway is rolled forward by the next command and the files never disagree. A file that does not parse
+or is not planner's stops the command and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime
+from itertools import pairwise
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from planner.errors import StoreError, ValidationError
+from planner.model import MAX_LOG_SPAN, PALETTE, Block, Boundaries, Engagement, LogEntry
+from planner.schedule import (
+    expand_rrule,
+    format_local,
+    month_key,
+    shift_month_key,
+)
+
+SCHEMA = 1
+APP = "planner"
+MAIN_FILE = "planner.json"
+LOCK_FILE = ".lock"
+JOURNAL_FILE = ".journal.json"
+TMP_SUFFIX = ".tmp"
+SHARD_KINDS = ("logs", "blocks")
+LOCK_TIMEOUT = 15.0
+
+#: Upgrades of a file's documents from one schema to the next: MIGRATIONS[n] turns schema n into n + 1.
+MIGRATIONS: dict[int, object] = {}
+
+
+def default_root() -> Path:
+    """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner."""
+    env = os.environ.get("PLANNER_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path(APP)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _what_to_do(path: Path) -> str:
+    return f"planner will not touch it: restore {path.name} from a backup or move it away, then try again"
+
+
+def _load(path: Path, kind: str, period: str | None) -> dict:
+    """Read and check one data file; a missing file is an empty document of the right kind."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        meta = {"app": APP, "schema": SCHEMA, "kind": kind}
+        if period:
+            meta["period"] = period
+        return {"_meta": {"1": meta}}
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
+    if not raw.strip():
+        raise StoreError(f"{path} is empty; {_what_to_do(path)}")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise StoreError(f"{path} is not valid JSON{where}; {_what_to_do(path)}") from None
+    meta = data.get("_meta", {}).get("1") if isinstance(data, dict) and isinstance(data.get("_meta"), dict) else None
+    if not isinstance(meta, dict) or meta.get("app") != APP:
+        raise StoreError(f"{path} is not a planner data file; {_what_to_do(path)}")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or meta.get("kind") != kind:
+        raise StoreError(f"{path} is a planner file of an unknown shape; {_what_to_do(path)}")
+    if schema > SCHEMA:
+        raise StoreError(
+            f"{path} was written by a newer planner (schema {schema}, this one reads {SCHEMA}); upgrade planner"
+        )
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise StoreError(f"{path} has a damaged table '{name}'; {_what_to_do(path)}")
+    while schema < SCHEMA:
+        migrate = MIGRATIONS[schema]
+        data = migrate(data)  # type: ignore[operator]
+        schema += 1
+        data["_meta"]["1"]["schema"] = schema
+    return data
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_temp(path: Path, payload: bytes) -> Path:
+    """Write `payload` durably to a fresh temporary file beside `path` (mode 0600); return its path."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def _encode(data: dict, path: Path) -> bytes:
+    meta = data.get("_meta", {}).get("1")
+    if not isinstance(meta, dict) or meta.get("app") != APP:
+        raise StoreError(f"refusing to write {path}: the document lost its planner header (a bug; nothing written)")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _TxStorage(Storage):
+    """A TinyDB storage scoped to one transaction: read once under the lock, written back only on commit."""
+
+    def __init__(self, path: Path, kind: str, period: str | None = None) -> None:
+        self.path = path
+        self.kind = kind
+        self.period = period
+        self.data: dict | None = None
+        self.dirty = False
+
+    def read(self) -> dict:
+        if self.data is None:
+            self.data = _load(self.path, self.kind, self.period)
+        return self.data
+
+    def write(self, data: dict) -> None:
+        self.data = data
+        self.dirty = True
+
+    def close(self) -> None:
+        pass
+
+
+class _Tx:
+    """One read or read-modify-write of the data directory."""
+
+    def __init__(self, root: Path, write: bool) -> None:
+        self.root = root
+        self.write = write
+        self._dbs: dict[Path, tuple[TinyDB, _TxStorage]] = {}
+        self._months: dict[str, list[str]] = {}
+
+    def _db(self, path: Path, kind: str, period: str | None = None) -> TinyDB:
+        entry = self._dbs.get(path)
+        if entry is None:
+            storage = _TxStorage(path, kind, period)
+            entry = (TinyDB(storage=lambda: storage), storage)
+            self._dbs[path] = entry
+        return entry[0]
+
+    def main(self) -> TinyDB:
+        return self._db(self.root / MAIN_FILE, "main")
+
+    def shard(self, kind: str, month: str) -> TinyDB:
+        return self._db(self.root / kind / f"{month}.json", kind, month)
+
+    def months(self, kind: str) -> list[str]:
+        """Month keys of the shards of `kind` that exist, oldest first."""
+        if kind not in self._months:
+            try:
+                names = os.listdir(self.root / kind)
+            except FileNotFoundError:
+                names = []
+            self._months[kind] = sorted(
+                name[:-5] for name in names if name.endswith(".json") and not name.startswith(".")
+            )
+        return self._months[kind]
+
+    def state(self) -> dict:
+        return dict(self.main().table("state").get(doc_id=1) or {})
+
+    def set_state(self, **changes: object) -> None:
+        table = self.main().table("state")
+        state = self.state()
+        state.update(changes)
+        table.upsert(Document(state, doc_id=1))
+
+    def allocate(self, counter: str) -> int:
+        """A fresh id from one of the global counters (ids stay unique across every shard)."""
+        value = int(self.state().get(counter, 1))
+        self.set_state(**{counter: value + 1})
+        return value
+
+    def commit(self) -> None:
+        dirty = [storage for _, storage in self._dbs.values() if storage.dirty]
+        if not dirty:
+            return
+        renames: list[tuple[Path, Path]] = []
+        try:
+            for storage in dirty:
+                storage.path.parent.mkdir(mode=0o700, exist_ok=True)
+                renames.append((_write_temp(storage.path, _encode(storage.read(), storage.path)), storage.path))
+        except OSError as exc:
+            for tmp, _ in renames:
+                tmp.unlink(missing_ok=True)
+            raise StoreError(f"could not write to {self.root}: {exc.strerror}; nothing was changed") from None
+        journal = self.root / JOURNAL_FILE
+        if len(renames) > 1:
+            record = {
+                "renames": [
+                    [str(tmp.relative_to(self.root)), str(final.relative_to(self.root))] for tmp, final in renames
+                ]
+            }
+            journal_tmp = _write_temp(journal, json.dumps(record).encode())
+            os.replace(journal_tmp, journal)
+            _fsync_dir(self.root)
+        for tmp, final in renames:
+            os.replace(tmp, final)
+        for folder in {final.parent for _, final in renames}:
+            _fsync_dir(folder)
+        if len(renames) > 1:
+            journal.unlink()
+            _fsync_dir(self.root)
+        for storage in dirty:
+            storage.dirty = False
+
+
+def _recover(root: Path) -> None:
+    """Finish a commit a crash interrupted, then remove temporary files no commit will use. Call under the lock."""
+    journal = root / JOURNAL_FILE
+    if journal.exists():
+        try:
+            record = json.loads(journal.read_bytes())
+            renames = [(root / tmp, root / final) for tmp, final in record["renames"]]
+        except (ValueError, KeyError, TypeError):
+            raise StoreError(f"{journal} is damaged; {_what_to_do(journal)}") from None
+        for tmp, final in renames:
+            if tmp.exists():
+                os.replace(tmp, final)
+        for folder in {final.parent for _, final in renames}:
+            _fsync_dir(folder)
+        journal.unlink()
+        _fsync_dir(root)
+    for folder in (root, *(root / kind for kind in SHARD_KINDS)):
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if name.startswith(".") and name.endswith(TMP_SUFFIX):
+                (folder / name).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the store
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+class Store:
+    """Everything planner keeps, behind one object. Widgets and the CLI call this; nothing else opens TinyDB."""
+
+    def __init__(self, root: Path | str | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.root = Path(root).expanduser() if root is not None else default_root()
+        self.lock_timeout = lock_timeout
+
+    # ------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[_Tx]:
+        if not write:
+            if (self.root / JOURNAL_FILE).exists():
+                with self._transaction(write=True):  # takes the lock and rolls the interrupted commit forward
+                    pass
+            yield _Tx(self.root, write=False)
+            return
+        self._ensure_root()
+        lock = FileLock(self.root / LOCK_FILE, timeout=self.lock_timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreError(
+                f"another planner has held {self.root / LOCK_FILE} for {self.lock_timeout:g} s; "
+                "wait for it to finish, then try again"
+            ) from None
+        try:
+            _recover(self.root)
+            tx = _Tx(self.root, write=True)
+            yield tx
+            tx.commit()
+        finally:
+            lock.release()
+
+    def _ensure_root(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root} is a file, not a folder; point --db or PLANNER_DB at a folder")
+        if not self.root.exists():
+            try:
+                self.root.mkdir(parents=True, mode=0o700)
+            except OSError as exc:
+                raise StoreError(f"cannot create the data folder {self.root}: {exc.strerror}") from None
+            os.chmod(self.root, 0o700)
+
+    # ------------------------------------------------------------ engagements
+
+    def engagements(self, *, include_archived: bool = True) -> list[Engagement]:
+        with self._transaction(write=False) as tx:
+            return _engagements(tx, include_archived)
+
+    def engagement(self, name: str) -> Engagement:
+        """The engagement called `name` (any case); a clear error if there is none."""
+        with self._transaction(write=False) as tx:
+            return _engagement_named(tx, name)
+
+    def engagement_by_id(self, engagement_id: int) -> Engagement:
+        with self._transaction(write=False) as tx:
+            return _engagement_by_id(tx, engagement_id)
+
+    def add_engagement(self, engagement: Engagement) -> Engagement:
+        engagement.validate()
+        with self._transaction(write=True) as tx:
+            _check_unique_name(tx, engagement.name, None)
+            table = tx.main().table("engagements")
+            if engagement.colour is None:
+                engagement.colour = PALETTE[len(table) % len(PALETTE)]
+            engagement.id = table.insert(engagement.to_doc())
+            return engagement
+
+    def update_engagement(self, name: str, **changes: object) -> Engagement:
+        with self._transaction(write=True) as tx:
+            current = _engagement_named(tx, name)
+            updated = replace(current, **changes).validate()
+            if _key(updated.name) != _key(current.name):
+                _check_unique_name(tx, updated.name, current.id)
+            tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
+            return updated
+
+    # ------------------------------------------------------------ boundaries and settings
+
+    def boundaries(self) -> Boundaries:
+        with self._transaction(write=False) as tx:
+            return Boundaries.from_doc(tx.main().table("boundaries").get(doc_id=1))
+
+    def set_boundaries(self, boundaries: Boundaries) -> Boundaries:
+        with self._transaction(write=True) as tx:
+            tx.main().table("boundaries").upsert(Document(boundaries.to_doc(), doc_id=1))
+            return boundaries
+
+    def settings(self) -> dict:
+        with self._transaction(write=False) as tx:
+            return dict(tx.main().table("settings").get(doc_id=1) or {})
+
+    def set_settings(self, **changes: object) -> dict:
+        with self._transaction(write=True) as tx:
+            table = tx.main().table("settings")
+            settings = dict(table.get(doc_id=1) or {})
+            settings.update(changes)
+            table.upsert(Document(settings, doc_id=1))
+            return settings
+
+    # ------------------------------------------------------------ blocks
+
+    def add_block(self, block: Block) -> Block:
+        block.validate()
+        with self._transaction(write=True) as tx:
+            _engagement_by_id(tx, block.engagement_id, for_new_work=True)
+            block.id = tx.allocate("next_block")
+            _put_block(tx, block)
+            return block
+
+    def blocks(self, first: date, last: date) -> list[Block]:
+        """Every planned block dated first..last (inclusive), series expanded, ordered by day and start."""
+        with self._transaction(write=False) as tx:
+            return _blocks(tx, first, last)
+
+    def block(self, block_id: int) -> Block:
+        with self._transaction(write=False) as tx:
+            return _find_block(tx, block_id)[0]
+
+    def update_block(self, block_id: int, **changes: object) -> Block:
+        with self._transaction(write=True) as tx:
+            current, table = _find_block(tx, block_id)
+            updated = replace(current, **changes).validate()
+            if updated.engagement_id != current.engagement_id:
+                _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+            table.remove(doc_ids=[block_id])
+            _put_block(tx, updated)
+            return updated
+
+    def remove_block(self, block_id: int) -> Block:
+        """Delete a one-off block or a whole series."""
+        with self._transaction(write=True) as tx:
+            current, table = _find_block(tx, block_id)
+            table.remove(doc_ids=[block_id])
+            return current
+
+    def skip_occurrence(self, series_id: int, day: date) -> Block:
+        """Delete one occurrence of a series (an RFC 5545 exception date)."""
+        with self._transaction(write=True) as tx:
+            series, table = _find_block(tx, series_id)
+            if not series.repeat:
+                raise ValidationError(
+                    f"block {series_id} does not repeat; remove it with 'planner plan rm {series_id}'"
+                )
+            if not expand_rrule(series.repeat, series.day, day, day) or day in series.exdates:
+                raise ValidationError(f"series {series_id} has no occurrence on {day.isoformat()}")
+            series.exdates = sorted([*series.exdates, day])
+            table.update(series.to_doc(), doc_ids=[series_id])
+            return series
+
+    # ------------------------------------------------------------ logs
+
+    def logs(self, start: datetime, end: datetime, *, include_running: bool = True) -> list[LogEntry]:
+        """Log entries overlapping [start, end), oldest first; the running timer too unless told otherwise."""
+        with self._transaction(write=False) as tx:
+            return _logs(tx, start, end, include_running)
+
+    def log(self, log_id: int) -> LogEntry:
+        with self._transaction(write=False) as tx:
+            running = _running(tx)
+            if running is not None and running.id == log_id:
+                return running
+            return _find_log(tx, log_id)[0]
+
+    def add_log(self, entry: LogEntry) -> LogEntry:
+        return self.add_logs([entry])[0]
+
+    def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
+        """Store finished entries in one transaction: all of them, or (on any error) none."""
+        batch = [entry.validate() for entry in entries]
+        for entry in batch:
+            if entry.end is None:
+                raise ValidationError("a log entry needs an end; use 'planner start' for a running timer")
+        with self._transaction(write=True) as tx:
+            if not batch:
+                return []
+            checked: set[int] = set()
+            for entry in sorted(batch, key=lambda item: item.start):
+                if entry.engagement_id not in checked:
+                    _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
+                    checked.add(entry.engagement_id)
+            _refuse_overlaps(tx, batch)
+            first = tx.allocate("next_log")
+            if len(batch) > 1:
+                tx.set_state(next_log=first + len(batch))
+            by_month: dict[str, list[Document]] = {}
+            for offset, entry in enumerate(batch):
+                entry.id = first + offset
+                by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
+            for month, docs in by_month.items():
+                tx.shard("logs", month).table("logs").insert_multiple(docs)
+            return batch
+
+    def update_log(self, log_id: int, **changes: object) -> LogEntry:
+        with self._transaction(write=True) as tx:
+            running = _running(tx)
+            if running is not None and running.id == log_id:
+                updated = replace(running, **changes).validate()
+                if updated.end is not None:
+                    raise ValidationError("the timer is still running; stop it with 'planner stop' to give it an end")
+                if updated.engagement_id != running.engagement_id:
+                    _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+                _refuse_overlaps(tx, [updated], ignore_running=True)
+                tx.set_state(timer=_timer_doc(updated))
+                return updated
+            current, table = _find_log(tx, log_id)
+            updated = replace(current, **changes).validate()
+            if updated.end is None:
+                raise ValidationError("a stored entry needs an end")
+            if updated.engagement_id != current.engagement_id:
+                _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+            _refuse_overlaps(tx, [updated], ignore_ids=frozenset({log_id}))
+            table.remove(doc_ids=[log_id])
+            tx.shard("logs", month_key(updated.start)).table("logs").insert(Document(updated.to_doc(), log_id))
+            return updated
+
+    def remove_log(self, log_id: int) -> LogEntry:
+        with self._transaction(write=True) as tx:
+            running = _running(tx)
+            if running is not None and running.id == log_id:
+                tx.set_state(timer=None)
+                return running
+            current, table = _find_log(tx, log_id)
+            table.remove(doc_ids=[log_id])
+            return current
+
+    # ------------------------------------------------------------ the timer
+
+    def running(self) -> LogEntry | None:
+        with self._transaction(write=False) as tx:
+            return _running(tx)
+
+    def start_timer(self, entry: LogEntry, *, switch: bool = False) -> tuple[LogEntry, LogEntry | None]:
+        """Start `entry` (its end None) as the one running timer; with `switch`, stop a running one at its start.
+
+        Returns (the started timer, the entry stopped by the switch or None).
+        """
+        entry.end = None
+        entry.validate()
+        with self._transaction(write=True) as tx:
+            _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
+            stopped = None
+            running = _running(tx)
+            if running is not None:
+                if not switch:
+                    name = _engagement_by_id(tx, running.engagement_id).name
+                    raise ValidationError(
+                        f"a timer already runs for {name} since {format_local(running.start)} (id {running.id}); "
+                        "stop it first, or start with --switch"
+                    )
+                stopped = _finish_timer(tx, running, entry.start)
+            _refuse_overlaps(tx, [entry], ignore_running=True)
+            entry.id = tx.allocate("next_log")
+            tx.set_state(timer=_timer_doc(entry))
+            return entry, stopped
+
+    def stop_timer(self, at: datetime, **changes: object) -> LogEntry:
+        with self._transaction(write=True) as tx:
+            running = _running(tx)
+            if running is None:
+                raise ValidationError("no timer is running; start one with 'planner start NAME'")
+            return _finish_timer(tx, replace(running, **changes), at)
+
+
+# ---------------------------------------------------------------- transaction helpers
+
+
+def _engagements(tx: _Tx, include_archived: bool) -> list[Engagement]:
+    found = [Engagement.from_doc(doc.doc_id, doc) for doc in tx.main().table("engagements").all()]
+    return [item for item in found if include_archived or not item.archived]
+
+
+def _engagement_named(tx: _Tx, name: str) -> Engagement:
+    wanted = _key(name)
+    for engagement in _engagements(tx, include_archived=True):
+        if _key(engagement.name) == wanted:
+            return engagement
+    raise ValidationError(
+        f"no engagement named '{name.strip()}'; see 'planner list', or add it with 'planner client add' "
+        "or 'planner job add'"
+    )
+
+
+def _engagement_by_id(tx: _Tx, engagement_id: int, *, for_new_work: bool = False) -> Engagement:
+    doc = tx.main().table("engagements").get(doc_id=engagement_id)
+    if doc is None:
+        raise ValidationError(f"no engagement with id {engagement_id}; see 'planner list'")
+    engagement = Engagement.from_doc(engagement_id, doc)
+    if for_new_work and engagement.archived:
+        raise ValidationError(
+            f"{engagement.name} is archived; bring it back with 'planner unarchive {engagement.name}' first"
+        )
+    return engagement
+
+
+def _check_unique_name(tx: _Tx, name: str, own_id: int | None) -> None:
+    for other in _engagements(tx, include_archived=True):
+        if other.id != own_id and _key(other.name) == _key(name):
+            raise ValidationError(
+                f"an engagement named '{other.name}' exists already (id {other.id}); choose another name"
+            )
+
+
+def _put_block(tx: _Tx, block: Block) -> None:
+    doc = Document(block.to_doc(), block.id)
+    if block.repeat:
+        tx.main().table("series").insert(doc)
+    else:
+        tx.shard("blocks", block.day.strftime("%Y-%m")).table("blocks").insert(doc)
+
+
+def _blocks(tx: _Tx, first: date, last: date) -> list[Block]:
+    found: list[Block] = []
+    lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
+    for month in tx.months("blocks"):
+        if lo <= month <= hi:
+            for doc in tx.shard("blocks", month).table("blocks").all():
+                block = Block.from_doc(doc.doc_id, doc)
+                if first <= block.day <= last:
+                    found.append(block)
+    for doc in tx.main().table("series").all():
+        series = Block.from_doc(doc.doc_id, doc)
+        assert series.repeat is not None
+        for day in expand_rrule(series.repeat, series.day, first, last):
+            if day not in series.exdates:
+                found.append(series.occurrence(day))
+    found.sort(key=lambda block: (block.day, block.start, block.id))
+    return found
+
+
+def _find_block(tx: _Tx, block_id: int):
+    series = tx.main().table("series")
+    doc = series.get(doc_id=block_id)
+    if doc is not None:
+        return Block.from_doc(block_id, doc), series
+    for month in reversed(tx.months("blocks")):
+        table = tx.shard("blocks", month).table("blocks")
+        doc = table.get(doc_id=block_id)
+        if doc is not None:
+            return Block.from_doc(block_id, doc), table
+    raise ValidationError(f"no planned block with id {block_id}; see 'planner plan list'")
+
+
+def _running(tx: _Tx) -> LogEntry | None:
+    timer = tx.state().get("timer")
+    if not timer:
+        return None
+    return LogEntry.from_doc(timer["id"], timer)
+
+
+def _timer_doc(entry: LogEntry) -> dict:
+    return {"id": entry.id, **entry.to_doc()}
+
+
+def _shard_months_for(tx: _Tx, start: datetime, end: datetime | None) -> list[str]:
+    """Existing log shards that can hold an entry overlapping [start, end) (end None: open-ended)."""
+    lo = shift_month_key(month_key(start), -1)  # an entry lasts at most MAX_LOG_SPAN, so it reaches one month on
+    hi = month_key(end) if end is not None else None
+    return [month for month in tx.months("logs") if month >= lo and (hi is None or month <= hi)]
+
+
+def _logs(tx: _Tx, start: datetime, end: datetime, include_running: bool) -> list[LogEntry]:
+    found = []
+    for month in _shard_months_for(tx, start, end):
+        for doc in tx.shard("logs", month).table("logs").all():
+            entry = LogEntry.from_doc(doc.doc_id, doc)
+            if entry.start < end and entry.end is not None and entry.end > start:
+                found.append(entry)
+    if include_running:
+        running = _running(tx)
+        if running is not None and running.start < end:
+            found.append(running)
+    found.sort(key=lambda entry: (entry.start, entry.id))
+    return found
+
+
+def _find_log(tx: _Tx, log_id: int):
+    """The stored entry with this id, newest shards first (recent entries are the ones people edit)."""
+    for month in reversed(tx.months("logs")):
+        table = tx.shard("logs", month).table("logs")
+        doc = table.get(doc_id=log_id)
+        if doc is not None:
+            return LogEntry.from_doc(log_id, doc), table
+    raise ValidationError(f"no log entry with id {log_id}; see 'planner log list'")
+
+
+def _refuse_overlaps(
+    tx: _Tx, entries: list[LogEntry], *, ignore_ids: frozenset[int] = frozenset(), ignore_running: bool = False
+) -> None:
+    """Refuse entries that overlap each other, a stored entry, or the running timer.
+
+    Stored entries never overlap one another, so sorted by start they are sorted by end too: one bisection per new
+    entry finds the only stored entry it could collide with first. That keeps a 100,000-entry import linear.
+    """
+    ordered = sorted(entries, key=lambda entry: entry.start)
+    for before, after in pairwise(ordered):
+        if before.end is None or before.end > after.start:
+            raise ValidationError(
+                f"the entries starting {format_local(before.start)} and {format_local(after.start)} overlap; "
+                "fix one of them"
+            )
+    open_ended = ordered[-1].end is None
+    hi = None if open_ended else max(entry.end for entry in ordered if entry.end is not None)
+    stored = sorted(
+        (
+            LogEntry.from_doc(doc.doc_id, doc)
+            for month in _shard_months_for(tx, ordered[0].start, hi)
+            for doc in tx.shard("logs", month).table("logs").all()
+            if doc.doc_id not in ignore_ids
+        ),
+        key=lambda entry: entry.start,
+    )
+    ends = [entry.end for entry in stored]
+    running = None if ignore_running else _running(tx)
+    for entry in ordered:
+        index = bisect_right(ends, entry.start)  # first stored entry ending after this one starts
+        if index < len(stored) and (entry.end is None or stored[index].start < entry.end):
+            _overlap_error(tx, stored[index])
+        if running is not None and running.id not in ignore_ids and (entry.end is None or running.start < entry.end):
+            _overlap_error(tx, running)
+
+
+def _overlap_error(tx: _Tx, other: LogEntry) -> None:
+    name = _engagement_by_id(tx, other.engagement_id).name
+    what = "the running timer" if other.end is None else f"log {other.id}"
+    until = "now" if other.end is None else format_local(other.end)
+    raise ValidationError(
+        f"this overlaps {what} ({name}, {format_local(other.start)} to {until}); "
+        "change the times or edit that entry first"
+    )
+
+
+def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
+    finished = replace(running, end=at)
+    if at <= running.start:
+        raise ValidationError(f"the timer started at {format_local(running.start)}; stop it at a later time")
+    if at - running.start > MAX_LOG_SPAN:
+        raise ValidationError(
+            f"the timer has run since {format_local(running.start)}, over 28 days; "
+            "stop it with --at at the time you really stopped"
+        )
+    finished.validate()
+    _refuse_overlaps(tx, [finished], ignore_running=True)
+    tx.shard("logs", month_key(finished.start)).table("logs").insert(Document(finished.to_doc(), finished.id))
+    tx.set_state(timer=None)
+    return finished

@@ -1,0 +1,70 @@
+"""Reports: hours per engagement and per side over a range of days, from the log entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
+from planner.schedule import overlap_seconds, span_of_days
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class EngagementTotal:
+    engagement: Engagement
+    seconds: float = 0.0
+    billable_seconds: float = 0.0
+
+    @property
+    def amount(self) -> Decimal | None:
+        """Raw billable time at the engagement's rate; None when it has no rate."""
+        rate = self.engagement.rate
+        if rate is None:
+            return None
+        return (Decimal(round(self.billable_seconds)) / Decimal(3600) * rate).quantize(CENT)
+
+
+@dataclass
+class Summary:
+    first: date
+    last: date
+    totals: list[EngagementTotal] = field(default_factory=list)
+
+    def side_seconds(self, kind: str) -> float:
+        return sum(total.seconds for total in self.totals if total.engagement.kind == kind)
+
+    @property
+    def inbound_seconds(self) -> float:
+        return self.side_seconds(INBOUND)
+
+    @property
+    def outbound_seconds(self) -> float:
+        return self.side_seconds(OUTBOUND)
+
+    @property
+    def outbound_share(self) -> float | None:
+        """Outbound ÷ all hours, 0..1; None when nothing was worked."""
+        whole = self.inbound_seconds + self.outbound_seconds
+        return None if whole == 0 else self.outbound_seconds / whole
+
+
+def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, last: date, now: datetime) -> Summary:
+    """Hours per engagement for the days first..last: each entry counts only its part inside the range, and a
+    running timer counts up to `now`. Engagements with no time in the range are left out."""
+    lo, hi = span_of_days(first, last)
+    by_id = {engagement.id: EngagementTotal(engagement) for engagement in engagements}
+    for entry in logs:
+        total = by_id.get(entry.engagement_id)
+        end = entry.end if entry.end is not None else max(now, entry.start)
+        seconds = overlap_seconds(entry.start, end, lo, hi)
+        if total is None or seconds == 0:
+            continue
+        total.seconds += seconds
+        if entry.billable:
+            total.billable_seconds += seconds
+    totals = [total for total in by_id.values() if total.seconds > 0]
+    totals.sort(key=lambda total: (total.engagement.kind != INBOUND, -total.seconds, total.engagement.name.casefold()))
+    return Summary(first, last, totals)

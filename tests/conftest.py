@@ -1,0 +1,59 @@
+"""Shared fixtures: every test runs in Europe/Berlin on a pinned clock with its own data folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from planner.store import Store
+
+#: Wednesday of ISO week 2026-W48, mid-morning in Berlin.
+NOW = "2026-11-25T10:00:00+01:00"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.setenv("PLANNER_NOW", NOW)
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Store:
+    return Store(data_dir)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(data_dir: Path):
+    """Run `planner` as a separate process, as a script would, against the test's data folder."""
+
+    def run(*args: str, now: str | None = None, tz: str = "Europe/Berlin") -> Result:
+        env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": now or NOW, "TZ": tz}
+        done = subprocess.run(
+            [sys.executable, "-m", "planner", *args], capture_output=True, text=True, env=env, timeout=60
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def snapshot_files(folder: Path) -> dict[str, bytes]:
+    """Every data file's bytes, to prove a refused command changed nothing."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.json"))}
