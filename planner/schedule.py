@@ -264,7 +264,7 @@ def check_rrule(rule: str, first: date) -> str:
         raise ValidationError(f"'{rule}' is not an RRULE; write one like FREQ=WEEKLY;BYDAY=MO,WE (the start is --date)")
     freq = re.search(r"FREQ=([A-Z]+)", upper)
     if freq is None or freq[1] not in _FREQS:
-        raise ValidationError(f"'{rule}': planner repeats blocks DAILY, WEEKLY, MONTHLY or YEARLY")
+        raise ValidationError(f"'{rule}' is not an RRULE planner can repeat; use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # dateutil only warns about rules RFC 5545 forbids (COUNT with UNTIL)

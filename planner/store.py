@@ -352,9 +352,10 @@ class Store:
             engagement.id = table.insert(engagement.to_doc())
             return engagement
 
-    def update_engagement(self, name: str, **changes: object) -> Engagement:
+    def update_engagement(self, which: str, /, **changes: object) -> Engagement:
+        """Change the engagement called `which`; `name=` in `changes` renames it."""
         with self._transaction(write=True) as tx:
-            current = _engagement_named(tx, name)
+            current = _engagement_named(tx, which)
             updated = replace(current, **changes).validate()
             if _key(updated.name) != _key(current.name):
                 _check_unique_name(tx, updated.name, current.id)

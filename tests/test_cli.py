@@ -1,0 +1,265 @@
+"""The command line as scripts use it: separate processes, exit codes, one-line errors, JSON shapes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import snapshot_files
+
+
+def setup_people(cli):
+    assert cli("job", "add", "acme-corp", "--hours", "32", "--window", "mon-fri 09:00-17:00", "--rate", "60").code == 0
+    assert (
+        cli(
+            "client",
+            "add",
+            "globex",
+            "--rate",
+            "95",
+            "--currency",
+            "usd",
+            "--cap",
+            "10",
+            "--budget",
+            "40",
+            "--deadline",
+            "2026-12-20",
+            "--round",
+            "15",
+        ).code
+        == 0
+    )
+
+
+def assert_bad_input(result, words):
+    assert result.code == 2, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], result.err
+    assert result.out == ""
+
+
+def test_engagements_listed_as_json_with_every_field(cli):
+    setup_people(cli)
+    assert cli("client", "add", "initech", "--one-off").code == 0
+    items = json.loads(cli("list", "--json").out)
+    assert [item["name"] for item in items] == ["acme-corp", "globex", "initech"]
+    globex = items[1]
+    assert globex == {
+        "id": 2,
+        "name": "globex",
+        "kind": "outbound",
+        "rate": 95.0,
+        "currency": "USD",
+        "round_minutes": 15,
+        "hours": None,
+        "window": None,
+        "cap": 10.0,
+        "budget": 40.0,
+        "deadline": "2026-12-20",
+        "one_off": False,
+        "archived": False,
+        "colour": globex["colour"],
+    }
+    assert items[0]["window"] == "mon-fri 09:00-17:00" and items[0]["hours"] == 32.0
+    table = cli("list").out
+    assert "acme-corp" in table and "32 h/week, mon-fri 09:00-17:00" in table and "one-off" in table
+
+
+def test_edit_archive_and_unarchive(cli):
+    setup_people(cli)
+    assert cli("edit", "GLOBEX", "--cap", "none", "--rate", "100", "--name", "Globex Inc").code == 0
+    globex = json.loads(cli("list", "--json").out)[1]
+    assert globex["name"] == "Globex Inc" and globex["cap"] is None and globex["rate"] == 100.0
+    assert cli("archive", "globex inc").code == 0
+    assert [item["name"] for item in json.loads(cli("list", "--json").out)] == ["acme-corp"]
+    assert len(json.loads(cli("list", "--all", "--json").out)) == 2
+    assert_bad_input(cli("start", "Globex Inc"), "archived")
+    assert cli("unarchive", "Globex Inc").code == 0
+    assert cli("start", "Globex Inc").code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["job", "add", "x", "--hours", "40", "--window", "mon-fri 17:00-09:00"], "before it starts"),
+        (["job", "add", "x"], "--hours"),
+        (["client", "add", "y", "--rate", "-3"], "zero or more"),
+        (["client", "add", "ACME-corp"], "exists already"),
+        (["log", "add", "nobody", "--start", "09:00", "--end", "10:00"], "no engagement named 'nobody'"),
+        (["log", "add", "globex", "--start", "2026-11-24 10:00", "--end", "2026-11-24 09:00"], "ends before it starts"),
+        (["log", "add", "globex", "--start", "2026-11-32 10:00", "--end", "11:00"], "not a date"),
+        (
+            ["plan", "add", "globex", "--date", "2026-11-24", "--start", "10:00", "--end", "10:00"],
+            "ends when it starts",
+        ),
+        (
+            [
+                "plan",
+                "add",
+                "globex",
+                "--date",
+                "2026-11-24",
+                "--start",
+                "10:00",
+                "--end",
+                "11:00",
+                "--repeat",
+                "FREQ=X",
+            ],
+            "RRULE",
+        ),
+        (["report", "--week", "2026-W99"], "no week 99"),
+        (["log", "list", "--from", "2026-11-30", "--to", "2026-11-01"], "swap them"),
+        (["frobnicate"], "invalid choice"),
+        (["stop"], "no timer is running"),
+        (["log", "rm", "99"], "no log entry with id 99"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(cli, data_dir, args, words):
+    setup_people(cli)
+    before = snapshot_files(data_dir)
+    assert_bad_input(cli(*args), words)
+    assert snapshot_files(data_dir) == before
+
+
+def test_timer_start_switch_stop_status(cli):
+    setup_people(cli)
+    assert json.loads(cli("status", "--json").out) == {"running": False}
+    started = cli("start", "acme-corp", "--at", "09:00", "--tag", "standup")
+    assert started.code == 0 and "Started acme-corp at 09:00" in started.out
+    status = json.loads(cli("status", "--json").out)
+    assert status["running"] is True and status["engagement"] == "acme-corp" and status["hours"] == 1.0
+    assert status["start"] == "2026-11-25T09:00:00+01:00" and status["tags"] == ["standup"]
+    assert_bad_input(cli("start", "globex"), "a timer already runs for acme-corp since 2026-11-25 09:00")
+    switched = cli("start", "globex", "--switch", "--at", "09:30")
+    assert switched.code == 0 and "Stopped acme-corp after 0:30" in switched.out
+    assert cli("stop", "--at", "09:50", "--note", "call").code == 0
+    entries = json.loads(cli("log", "list", "--json").out)
+    assert [(item["engagement"], item["hours"], item["note"]) for item in entries] == [
+        ("acme-corp", 0.5, ""),
+        ("globex", 0.3333, "call"),
+    ]
+    assert_bad_input(cli("start", "globex", "--at", "11:00"), "in the future")
+
+
+def test_log_add_overlap_edit_rm(cli):
+    setup_people(cli)
+    assert (
+        cli(
+            "log",
+            "add",
+            "globex",
+            "--start",
+            "2026-11-24 18:00",
+            "--end",
+            "2026-11-24 20:00",
+            "--tag",
+            "dev",
+            "--note",
+            "api",
+        ).code
+        == 0
+    )
+    assert_bad_input(
+        cli("log", "add", "acme-corp", "--start", "2026-11-24 19:00", "--end", "2026-11-24 21:00"),
+        "overlaps log 1 (globex, 2026-11-24 18:00 to 2026-11-24 20:00)",
+    )
+    assert cli("log", "edit", "1", "--end", "2026-11-24 20:30", "--no-billable", "--tag", "review").code == 0
+    [item] = json.loads(cli("log", "list", "--week", "2026-W48", "--json").out)
+    assert item["end"] == "2026-11-24T20:30:00+01:00" and item["billable"] is False and item["tags"] == ["review"]
+    assert cli("log", "rm", "1").code == 0
+    assert json.loads(cli("log", "list", "--json").out) == []
+
+
+def test_plan_with_recurrence(cli):
+    setup_people(cli)
+    assert (
+        cli(
+            "plan",
+            "add",
+            "acme-corp",
+            "--date",
+            "2026-11-02",
+            "--start",
+            "09:00",
+            "--end",
+            "17:00",
+            "--repeat",
+            "FREQ=WEEKLY;BYDAY=MO,WE",
+            "--title",
+            "office",
+        ).code
+        == 0
+    )
+    assert cli("plan", "add", "globex", "--date", "2026-11-24", "--start", "18:00", "--end", "20:00").code == 0
+    items = json.loads(cli("plan", "list", "--week", "2026-11-25", "--json").out)
+    assert [(item["id"], item["date"], item["series"]) for item in items] == [
+        (1, "2026-11-23", True),
+        (2, "2026-11-24", False),
+        (1, "2026-11-25", True),
+    ]
+    assert items[0]["repeat"] == "FREQ=WEEKLY;BYDAY=MO,WE" and items[0]["hours"] == 8.0
+    assert cli("plan", "rm", "1", "--date", "2026-11-25").code == 0
+    assert len(json.loads(cli("plan", "list", "--json").out)) == 2
+    assert cli("plan", "rm", "1").code == 0
+    assert [item["id"] for item in json.loads(cli("plan", "list", "--json").out)] == [2]
+
+
+def test_report_json_and_table(cli):
+    setup_people(cli)
+    for start, end, name in [
+        ("2026-11-23 09:00", "2026-11-23 17:00", "acme-corp"),
+        ("2026-11-23 18:00", "2026-11-23 20:00", "globex"),
+        ("2026-11-29 23:00", "2026-11-30 01:00", "globex"),  # Sunday night into next week: 1 h counts
+    ]:
+        assert cli("log", "add", name, "--start", start, "--end", end).code == 0
+    report = json.loads(cli("report", "--week", "2026-W48", "--json").out)
+    assert report["from"] == "2026-11-23" and report["to"] == "2026-11-29"
+    assert report["inbound_hours"] == 8.0 and report["outbound_hours"] == 3.0
+    assert report["outbound_share"] == round(3 / 11, 4)
+    assert report["engagements"] == [
+        {
+            "name": "acme-corp",
+            "kind": "inbound",
+            "hours": 8.0,
+            "billable_hours": 8.0,
+            "amount": 480.0,
+            "currency": "EUR",
+        },
+        {"name": "globex", "kind": "outbound", "hours": 3.0, "billable_hours": 3.0, "amount": 285.0, "currency": "USD"},
+    ]
+    month = json.loads(cli("report", "--month", "2026-11", "--json").out)
+    assert month["outbound_hours"] == 4.0 and month["to"] == "2026-11-30"  # 30 November is November
+    table = cli("report").out
+    assert "outbound share 27.3 %" in table and "480.00 EUR" in table
+
+
+def test_dst_week_adds_up_to_the_minute(cli):
+    setup_people(cli)
+    # 2026-10-25: Berlin's clocks go back at 03:00; 00:30 → 04:30 on the wall is five real hours.
+    assert cli("log", "add", "globex", "--start", "2026-10-25 00:30", "--end", "2026-10-25 04:30").code == 0
+    report = json.loads(cli("report", "--from", "2026-10-25", "--to", "2026-10-25", "--json").out)
+    assert report["outbound_hours"] == 5.0
+
+
+def test_corrupt_data_stops_every_command_with_one_line(cli, data_dir):
+    setup_people(cli)
+    main = data_dir / "planner.json"
+    main.write_text('{"not": "planner"}')
+    for args in (["list"], ["status"], ["start", "globex"], ["report"]):
+        result = cli(*args)
+        assert_bad_input(result, "is not a planner data file")
+        assert str(main) in result.err
+    assert main.read_text() == '{"not": "planner"}'
+
+
+def test_no_command_says_the_board_is_coming(cli):
+    result = cli()
+    assert result.code == 0 and len(result.err.strip().splitlines()) == 1 and "board" in result.err
+
+
+def test_cli_does_not_import_textual():
+    code = "import sys, planner.cli; sys.exit('textual' in sys.modules or 'widgets' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
