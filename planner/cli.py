@@ -312,6 +312,9 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
     entry = store.stop_timer(_moment(args.at, moment), **changes)
     engagement = store.engagement_by_id(entry.engagement_id)
     assert entry.end is not None
+    if entry.seconds() == 0:
+        print(f"Discarded the {engagement.name} timer: it ran for less than a second.")
+        return EXIT_OK
     print(
         f"Stopped {engagement.name}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
         f"{format_duration(entry.seconds())} (id {entry.id})."

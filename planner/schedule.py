@@ -52,7 +52,7 @@ def now() -> datetime:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local_zone())
         return moment.astimezone(UTC)
-    return datetime.now(UTC)
+    return datetime.now(UTC).replace(microsecond=0)  # planner keeps whole seconds
 
 
 def to_local(moment: datetime) -> datetime:

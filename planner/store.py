@@ -542,6 +542,8 @@ class Store:
             return entry, stopped
 
     def stop_timer(self, at: datetime, **changes: object) -> LogEntry:
+        """Stop the running timer at `at` and store it. A timer stopped the second it started is discarded:
+        the returned entry then lasts zero seconds and nothing is stored."""
         with self._transaction(write=True) as tx:
             running = _running(tx)
             if running is None:
@@ -719,6 +721,9 @@ def _overlap_error(tx: _Tx, other: LogEntry) -> None:
 
 def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
     finished = replace(running, end=at)
+    if at == running.start:
+        tx.set_state(timer=None)
+        return finished
     if at <= running.start:
         raise ValidationError(f"the timer started at {format_local(running.start)}; stop it at a later time")
     if at - running.start > MAX_LOG_SPAN:

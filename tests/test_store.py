@@ -105,6 +105,14 @@ def test_timer_lifecycle(store):
         store.stop_timer(parse_moment("2026-11-25 10:05"))
 
 
+def test_a_timer_stopped_the_second_it_started_is_discarded(store):
+    job, _ = add_people(store)
+    store.start_timer(entry(job, "2026-11-25 09:00", None))
+    assert store.stop_timer(parse_moment("2026-11-25 09:00")).seconds() == 0
+    assert store.running() is None
+    assert store.logs(*span_of_days(date(2026, 11, 25), date(2026, 11, 25))) == []
+
+
 def test_stopping_before_the_start_is_refused(store):
     job, _ = add_people(store)
     store.start_timer(entry(job, "2026-11-25 09:00", None))
