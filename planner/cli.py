@@ -232,15 +232,15 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
     rows = [
         [
             item["id"],
-            f"{date.fromisoformat(str(item['date'])):%a %Y-%m-%d}",
+            f"{block.day:%a %Y-%m-%d}",
             f"{item['start']}-{item['end']}",
-            format_duration(float(item["hours"]) * 3600),
+            format_duration(block.minutes * 60),
             item["engagement"],
             item["kind"],
             item["title"],
             "repeats" if item["series"] else "",
         ]
-        for item in items
+        for block, item in zip(blocks, items, strict=True)
     ]
     print(f"{week_label(monday)}  {monday.isoformat()} to {(monday + timedelta(days=6)).isoformat()}")
     print(_table(["id", "day", "time", "hours", "engagement", "side", "title", ""], rows, right=(3,)))

@@ -26,6 +26,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
@@ -76,10 +77,10 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        meta = {"app": APP, "schema": SCHEMA, "kind": kind}
+        fresh: dict[str, object] = {"app": APP, "schema": SCHEMA, "kind": kind}
         if period:
-            meta["period"] = period
-        return {"_meta": {"1": meta}}
+            fresh["period"] = period
+        return {"_meta": {"1": fresh}}
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
     if not raw.strip():
@@ -89,7 +90,8 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
     except (ValueError, UnicodeDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise StoreError(f"{path} is not valid JSON{where}; {_what_to_do(path)}") from None
-    meta = data.get("_meta", {}).get("1") if isinstance(data, dict) and isinstance(data.get("_meta"), dict) else None
+    header = data.get("_meta") if isinstance(data, dict) else None
+    meta = header.get("1") if isinstance(header, dict) else None
     if not isinstance(meta, dict) or meta.get("app") != APP:
         raise StoreError(f"{path} is not a planner data file; {_what_to_do(path)}")
     schema = meta.get("schema")
@@ -204,7 +206,7 @@ class _Tx:
     def state(self) -> dict:
         return dict(self.main().table("state").get(doc_id=1) or {})
 
-    def set_state(self, **changes: object) -> None:
+    def set_state(self, **changes: Any) -> None:
         table = self.main().table("state")
         state = self.state()
         state.update(changes)
@@ -352,7 +354,7 @@ class Store:
             engagement.id = table.insert(engagement.to_doc())
             return engagement
 
-    def update_engagement(self, which: str, /, **changes: object) -> Engagement:
+    def update_engagement(self, which: str, /, **changes: Any) -> Engagement:
         """Change the engagement called `which`; `name=` in `changes` renames it."""
         with self._transaction(write=True) as tx:
             current = _engagement_named(tx, which)
@@ -377,7 +379,7 @@ class Store:
         with self._transaction(write=False) as tx:
             return dict(tx.main().table("settings").get(doc_id=1) or {})
 
-    def set_settings(self, **changes: object) -> dict:
+    def set_settings(self, **changes: Any) -> dict:
         with self._transaction(write=True) as tx:
             table = tx.main().table("settings")
             settings = dict(table.get(doc_id=1) or {})
@@ -404,7 +406,7 @@ class Store:
         with self._transaction(write=False) as tx:
             return _find_block(tx, block_id)[0]
 
-    def update_block(self, block_id: int, **changes: object) -> Block:
+    def update_block(self, block_id: int, **changes: Any) -> Block:
         with self._transaction(write=True) as tx:
             current, table = _find_block(tx, block_id)
             updated = replace(current, **changes).validate()
@@ -478,7 +480,7 @@ class Store:
                 tx.shard("logs", month).table("logs").insert_multiple(docs)
             return batch
 
-    def update_log(self, log_id: int, **changes: object) -> LogEntry:
+    def update_log(self, log_id: int, **changes: Any) -> LogEntry:
         with self._transaction(write=True) as tx:
             running = _running(tx)
             if running is not None and running.id == log_id:
@@ -541,7 +543,7 @@ class Store:
             tx.set_state(timer=_timer_doc(entry))
             return entry, stopped
 
-    def stop_timer(self, at: datetime, **changes: object) -> LogEntry:
+    def stop_timer(self, at: datetime, **changes: Any) -> LogEntry:
         """Stop the running timer at `at` and store it. A timer stopped the second it started is discarded:
         the returned entry then lasts zero seconds and nothing is stored."""
         with self._transaction(write=True) as tx:
@@ -699,7 +701,7 @@ def _refuse_overlaps(
         ),
         key=lambda entry: entry.start,
     )
-    ends = [entry.end for entry in stored]
+    ends = [entry.end or entry.start for entry in stored]  # stored entries always have an end
     running = None if ignore_running else _running(tx)
     for entry in ordered:
         index = bisect_right(ends, entry.start)  # first stored entry ending after this one starts
