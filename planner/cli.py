@@ -475,6 +475,14 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
                     }
                     for total in summary.totals
                 ],
+                "days": [
+                    {
+                        "date": day.isoformat(),
+                        "inbound_hours": _hours_number(sides[INBOUND]),
+                        "outbound_hours": _hours_number(sides[OUTBOUND]),
+                    }
+                    for day, sides in summary.days.items()
+                ],
             }
         )
         return EXIT_OK
@@ -493,6 +501,12 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         for total in summary.totals
     ]
     print(_table(["engagement", "side", "hours", "billable", "amount"], rows, right=(2, 3, 4)))
+    print()
+    day_rows = [
+        [f"{day:%a %Y-%m-%d}", f"{hours(sides[INBOUND]):.2f}", f"{hours(sides[OUTBOUND]):.2f}"]
+        for day, sides in summary.days.items()
+    ]
+    print(_table(["day", "inbound", "outbound"], day_rows, right=(1, 2)))
     share_text = "no hours" if share is None else f"{share * 100:.1f} %"
     print(
         f"inbound {hours(summary.inbound_seconds):.2f} h · outbound {hours(summary.outbound_seconds):.2f} h · "

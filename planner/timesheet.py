@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
-from planner.schedule import overlap_seconds, span_of_days
+from planner.schedule import span_of_days, split_by_day
 
 CENT = Decimal("0.01")
 
@@ -32,6 +32,8 @@ class Summary:
     first: date
     last: date
     totals: list[EngagementTotal] = field(default_factory=list)
+    #: seconds per local day and side; an entry over midnight counts on each day for its own part
+    days: dict[date, dict[str, float]] = field(default_factory=dict)
 
     def side_seconds(self, kind: str) -> float:
         return sum(total.seconds for total in self.totals if total.engagement.kind == kind)
@@ -56,15 +58,20 @@ def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, 
     running timer counts up to `now`. Engagements with no time in the range are left out."""
     lo, hi = span_of_days(first, last)
     by_id = {engagement.id: EngagementTotal(engagement) for engagement in engagements}
+    days: dict[date, dict[str, float]] = {}
     for entry in logs:
         total = by_id.get(entry.engagement_id)
         end = entry.end if entry.end is not None else max(now, entry.start)
-        seconds = overlap_seconds(entry.start, end, lo, hi)
-        if total is None or seconds == 0:
+        start, end = max(entry.start, lo), min(end, hi)
+        if total is None or end <= start:
             continue
+        seconds = (end - start).total_seconds()
         total.seconds += seconds
         if entry.billable:
             total.billable_seconds += seconds
+        for day, part in split_by_day(start, end):
+            side = days.setdefault(day, {INBOUND: 0.0, OUTBOUND: 0.0})
+            side[total.engagement.kind] += part
     totals = [total for total in by_id.values() if total.seconds > 0]
     totals.sort(key=lambda total: (total.engagement.kind != INBOUND, -total.seconds, total.engagement.name.casefold()))
-    return Summary(first, last, totals)
+    return Summary(first, last, totals, dict(sorted(days.items())))

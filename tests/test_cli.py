@@ -230,6 +230,10 @@ def test_report_json_and_table(cli):
         },
         {"name": "globex", "kind": "outbound", "hours": 3.0, "billable_hours": 3.0, "amount": 285.0, "currency": "USD"},
     ]
+    assert report["days"] == [
+        {"date": "2026-11-23", "inbound_hours": 8.0, "outbound_hours": 2.0},
+        {"date": "2026-11-29", "inbound_hours": 0.0, "outbound_hours": 1.0},  # only its part before midnight
+    ]
     month = json.loads(cli("report", "--month", "2026-11", "--json").out)
     assert month["outbound_hours"] == 4.0 and month["to"] == "2026-11-30"  # 30 November is November
     table = cli("report").out
