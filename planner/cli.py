@@ -515,9 +515,37 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_board(store: Store, args: argparse.Namespace) -> int:
-    print("planner: the weekly board is not in this version yet; 'planner --help' lists the commands", file=sys.stderr)
+def _run_board(store: Store) -> int:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise ValidationError("the board needs a terminal; in scripts use the commands ('planner --help')")
+    from planner.app import make_app  # Textual loads only for the board
+
+    store.engagements()  # a damaged data file stops here with its one-line error, before the screen opens
+    make_app(store).run()
     return EXIT_OK
+
+
+def cmd_board(store: Store, args: argparse.Namespace) -> int:
+    return _run_board(store)
+
+
+def cmd_demo(store: Store, args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from planner.demo import seed_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="planner-demo-"))
+    try:
+        demo = Store(folder / "data")
+        seed_demo(demo, now())
+        if args.keep:
+            print(f"Demo data in {demo.root}", file=sys.stderr)
+        return _run_board(demo)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- parser
@@ -659,6 +687,10 @@ def build_parser() -> argparse.ArgumentParser:
     log_rm = log_sub.add_parser("rm", help="delete an entry")
     log_rm.add_argument("id", type=int, metavar="ID")
     log_rm.set_defaults(handler=cmd_log_rm)
+
+    demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
+    demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")
+    demo.set_defaults(handler=cmd_demo)
 
     report = commands.add_parser("report", help="hours per engagement and side")
     _add_range_options(report, month=True)

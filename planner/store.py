@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,9 @@ from planner.schedule import (
     format_local,
     month_key,
     shift_month_key,
+    span_of_days,
 )
+from planner.week import Week
 
 SCHEMA = 1
 APP = "planner"
@@ -329,6 +331,41 @@ class Store:
                 raise StoreError(f"cannot create the data folder {self.root}: {exc.strerror}") from None
             os.chmod(self.root, 0o700)
 
+    # ------------------------------------------------------------ the week as the board shows it
+
+    def week(self, monday: date, now: datetime) -> Week:
+        """Everything the board needs for one week, from one consistent read (each file parsed once)."""
+        last = monday + timedelta(days=6)
+        lo, hi = span_of_days(monday, last)
+        with self._transaction(write=False) as tx:
+            return Week(
+                monday=monday,
+                now=now,
+                engagements={engagement.id: engagement for engagement in _engagements(tx, include_archived=True)},
+                blocks=_blocks(tx, monday, last),
+                logs=_logs(tx, lo, hi, include_running=True),
+                running=_running(tx),
+                boundaries=Boundaries.from_doc(tx.main().table("boundaries").get(doc_id=1)),
+            )
+
+    def fingerprint(self, monday: date) -> tuple:
+        """A cheap token that changes whenever a file behind `week(monday)` changes (size and mtime of the files,
+        and of the shard folders, whose listing changes when a shard is created)."""
+        last = monday + timedelta(days=6)
+        lo, hi = span_of_days(monday, last)
+        log_months = [shift_month_key(month_key(lo), -1), month_key(lo), month_key(hi)]
+        paths = [self.root / MAIN_FILE, self.root / "logs", self.root / "blocks"]
+        paths += [self.root / "logs" / f"{month}.json" for month in dict.fromkeys(log_months)]
+        paths += [self.root / "blocks" / f"{day:%Y-%m}.json" for day in (monday, last)]
+        token: list[tuple[int, int, int] | None] = []
+        for path in paths:
+            try:
+                info = path.stat()
+                token.append((info.st_mtime_ns, info.st_size, info.st_ino))
+            except FileNotFoundError:
+                token.append(None)
+        return tuple(token)
+
     # ------------------------------------------------------------ engagements
 
     def engagements(self, *, include_archived: bool = True) -> list[Engagement]:
@@ -389,11 +426,16 @@ class Store:
 
     # ------------------------------------------------------------ blocks
 
-    def add_block(self, block: Block) -> Block:
+    def add_block(self, block: Block, *, keep_id: bool = False) -> Block:
+        """Store a block or series under a fresh id, or (`keep_id`, for undo) under its own id."""
         block.validate()
         with self._transaction(write=True) as tx:
-            _engagement_by_id(tx, block.engagement_id, for_new_work=True)
-            block.id = tx.allocate("next_block")
+            _engagement_by_id(tx, block.engagement_id, for_new_work=not keep_id)
+            if keep_id:
+                if _block_exists(tx, block.id):
+                    raise ValidationError(f"a block with id {block.id} exists already")
+            else:
+                block.id = tx.allocate("next_block")
             _put_block(tx, block)
             return block
 
@@ -451,11 +493,12 @@ class Store:
                 return running
             return _find_log(tx, log_id)[0]
 
-    def add_log(self, entry: LogEntry) -> LogEntry:
-        return self.add_logs([entry])[0]
+    def add_log(self, entry: LogEntry, *, keep_id: bool = False) -> LogEntry:
+        return self.add_logs([entry], keep_ids=keep_id)[0]
 
-    def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
-        """Store finished entries in one transaction: all of them, or (on any error) none."""
+    def add_logs(self, entries: Iterable[LogEntry], *, keep_ids: bool = False) -> list[LogEntry]:
+        """Store finished entries in one transaction: all of them, or (on any error) none. With `keep_ids` (undo)
+        each entry keeps the id it had."""
         batch = [entry.validate() for entry in entries]
         for entry in batch:
             if entry.end is None:
@@ -469,12 +512,18 @@ class Store:
                     _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
                     checked.add(entry.engagement_id)
             _refuse_overlaps(tx, batch)
-            first = tx.allocate("next_log")
-            if len(batch) > 1:
-                tx.set_state(next_log=first + len(batch))
+            if keep_ids:
+                for entry in batch:
+                    if _log_exists(tx, entry.id):
+                        raise ValidationError(f"a log entry with id {entry.id} exists already")
+            else:
+                first = tx.allocate("next_log")
+                if len(batch) > 1:
+                    tx.set_state(next_log=first + len(batch))
+                for offset, entry in enumerate(batch):
+                    entry.id = first + offset
             by_month: dict[str, list[Document]] = {}
-            for offset, entry in enumerate(batch):
-                entry.id = first + offset
+            for entry in batch:
                 by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
             for month, docs in by_month.items():
                 tx.shard("logs", month).table("logs").insert_multiple(docs)
@@ -617,6 +666,25 @@ def _blocks(tx: _Tx, first: date, last: date) -> list[Block]:
                 found.append(series.occurrence(day))
     found.sort(key=lambda block: (block.day, block.start, block.id))
     return found
+
+
+def _block_exists(tx: _Tx, block_id: int) -> bool:
+    try:
+        _find_block(tx, block_id)
+    except ValidationError:
+        return False
+    return True
+
+
+def _log_exists(tx: _Tx, log_id: int) -> bool:
+    running = _running(tx)
+    if running is not None and running.id == log_id:
+        return True
+    try:
+        _find_log(tx, log_id)
+    except ValidationError:
+        return False
+    return True
 
 
 def _find_block(tx: _Tx, block_id: int):

@@ -1,0 +1,774 @@
+"""The Textual app: the weekly board wired to the store. Every change goes through the store at once and is recorded
+for undo; the board reloads when another process changes the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+import widgets
+from planner.errors import PlannerError
+from planner.history import Change, History
+from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry, check_tags
+from planner.schedule import (
+    check_rrule,
+    format_clock,
+    format_duration,
+    localize,
+    monday_of,
+    now,
+    parse_clock,
+    parse_date,
+    parse_moment,
+    to_local,
+    week_label,
+)
+from planner.store import Store
+from planner.week import Week
+from widgets.balance import BalancePanel
+from widgets.board import WeekBoard
+from widgets.forms import (
+    ChoiceScreen,
+    EngagementsScreen,
+    Field,
+    FormScreen,
+    HelpScreen,
+    LogsScreen,
+    TableScreen,
+    Values,
+)
+from widgets.header import WeekHeader
+
+NARROW = 100  # below this width the balance panel moves under the board
+POLL_SECONDS = 1.0
+
+#: Every key of the board: (keys, action, footer label, description, shown in footer). One list feeds the
+#: bindings, the `?` screen and the command palette.
+KEYS: list[tuple[str, str, str, str, bool]] = [
+    ("n", "new_block", "New", "new block at the cursor", True),
+    ("enter,e", "edit_block", "Edit", "edit the block under the cursor", True),
+    ("d", "delete_block", "Delete", "delete the block under the cursor", True),
+    ("shift+up", "move_block(0, -1)", "", "move the block up a row", False),
+    ("shift+down", "move_block(0, 1)", "", "move the block down a row", False),
+    ("shift+left", "move_block(-1, 0)", "", "move the block to the previous day", False),
+    ("shift+right", "move_block(1, 0)", "", "move the block to the next day", False),
+    ("plus,equals_sign", "resize_block(1)", "", "lengthen the block by a row", False),
+    ("minus", "resize_block(-1)", "", "shorten the block by a row", False),
+    ("c", "copy_block", "", "copy the block", False),
+    ("v", "paste_block", "", "paste the copied block at the cursor", False),
+    ("left_square_bracket", "week(-1)", "", "previous week", False),
+    ("right_square_bracket", "week(1)", "", "next week", False),
+    ("full_stop", "this_week", "", "this week", False),
+    ("w", "copy_last_week", "", "copy last week's plan into this week", False),
+    ("s", "toggle_timer", "Timer", "start the timer on the block; stop it if it runs", True),
+    ("L", "log_time", "Log", "log time by hand", True),
+    ("g", "show_logs", "Logs", "the week's logs: edit or delete", True),
+    ("E", "engagements", "Jobs/clients", "add, edit, archive jobs and clients", True),
+    ("u", "undo", "Undo", "undo the last change", True),
+    ("ctrl+r", "redo", "", "redo", False),
+    ("question_mark", "help", "Keys", "all keys", True),
+    ("q", "quit", "Quit", "quit", True),
+]
+
+BOARD_KEYS = [
+    ("arrows, h j k l", "move the cursor by row and day"),
+    ("tab", "switch between the inbound and outbound lane"),
+    ("page up/down, home/end", "jump along the day"),
+]
+
+
+def _key_label(keys: str) -> str:
+    names = {
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "full_stop": ".",
+        "question_mark": "?",
+        "plus": "+",
+        "equals_sign": "=",
+        "minus": "-",
+    }
+    return " / ".join(names.get(key, key) for key in keys.split(","))
+
+
+class BoardScreen(Screen):
+    def compose(self) -> ComposeResult:
+        app = self.app
+        assert isinstance(app, PlannerApp)
+        yield WeekHeader(app.clock, id="header")
+        with Horizontal(id="main"):
+            yield WeekBoard(id="board")
+            yield BalancePanel(id="balance")
+        yield Footer()
+
+
+class PlannerApp(App[None]):
+    CSS_PATH = str(Path(widgets.__file__).parent / "app.tcss")
+    TITLE = "planner"
+    BINDINGS = [
+        Binding(keys, action, label or description, show=shown, tooltip=description, id=action.split("(")[0])
+        for keys, action, label, description, shown in KEYS
+    ]
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = now) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.monday = monday_of(to_local(clock()).date())
+        self.week_data: Week | None = None
+        self.history = History()
+        self.copied_block: Block | None = None
+        self._fingerprint: tuple | None = None
+        self._last_engagement: dict[str, str] = {}
+
+    # ------------------------------------------------------------ set-up and data
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen())
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        self.reload()
+        board = self.board
+        moment = to_local(self.clock())
+        board.place_cursor(
+            moment.weekday() if self.monday == monday_of(moment.date()) else 0,
+            max(9 * 60, min(moment.hour * 60, 20 * 60)),
+        )
+        board.focus()
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._relayout(self.size.width)
+
+    @property
+    def board(self) -> WeekBoard:
+        return self._board_widgets()[0]
+
+    def _board_widgets(self) -> tuple[WeekBoard, WeekHeader, BalancePanel]:
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                return screen.query_one(WeekBoard), screen.query_one(WeekHeader), screen.query_one(BalancePanel)
+        raise RuntimeError("the board screen is not open")
+
+    def reload(self) -> None:
+        """Read the week from the store and show it; the cursor and any open form stay as they are."""
+        try:
+            week = self.store.week(self.monday, self.clock())
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.week_data = week
+        self._fingerprint = self.store.fingerprint(self.monday)
+        board, header, panel = self._board_widgets()
+        board.show(week)
+        header.week = week
+        panel.week = week
+        header.refresh()
+        panel.refresh()
+        for screen in self.screen_stack:
+            if isinstance(screen, TableScreen):
+                screen.reload()
+
+    def _poll(self) -> None:
+        if self.store.fingerprint(self.monday) != self._fingerprint:
+            self.reload()
+
+    def on_resize(self, event) -> None:
+        self._relayout(event.size.width)
+
+    def _relayout(self, width: int) -> None:
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        with suppress(RuntimeError):  # before the board screen is up
+            self._board_widgets()[2].compact = narrow
+
+    def _attempt(self, work: Callable[[], str | None]) -> str | None:
+        """Run a change; show its result, or the store's one-line reason it refused. Returns that reason."""
+        try:
+            message = work()
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return str(error)
+        self.reload()
+        if message:
+            self.notify(message, timeout=3)
+        return None
+
+    def _engagement_names(self, side: str | None = None) -> list[str]:
+        return [e.name for e in self.store.engagements(include_archived=False) if side is None or e.kind == side]
+
+    def _block_under_cursor(self) -> Block | None:
+        block = self.board.block_at_cursor()
+        if block is None:
+            self.notify("No block under the cursor.", severity="warning", timeout=3)
+        return block
+
+    def _stored(self, block: Block) -> Block:
+        """The stored object behind a block on the board: the series for an occurrence."""
+        return self.store.block(block.series_id) if block.series_id is not None else block
+
+    # ------------------------------------------------------------ weeks
+
+    def action_week(self, step: int) -> None:
+        self.monday += timedelta(days=7 * step)
+        self.reload()
+
+    def action_this_week(self) -> None:
+        self.monday = monday_of(to_local(self.clock()).date())
+        self.reload()
+
+    # ------------------------------------------------------------ blocks
+
+    def _block_fields(self, block: Block | None, engagement: str, day: date, start: int, end: int) -> list[Field]:
+        return [
+            Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
+            Field("title", "Title", block.title if block else ""),
+            Field("day", "Day", day.isoformat(), "YYYY-MM-DD"),
+            Field("start", "Start", format_clock(start), "HH:MM"),
+            Field("end", "End", format_clock(end), "HH:MM"),
+            Field("repeat", "Repeat", (block.repeat or "") if block else "", "e.g. FREQ=WEEKLY;BYDAY=MO,WE"),
+            Field("notes", "Notes", block.notes if block else ""),
+        ]
+
+    def _block_from(self, values: Values, base: Block | None) -> Block:
+        engagement = self.store.engagement(str(values["engagement"]))
+        day = parse_date(str(values["day"]))
+        repeat = str(values["repeat"]).strip()
+        block = Block(
+            id=base.id if base else 0,
+            engagement_id=engagement.id,
+            day=day,
+            start=parse_clock(str(values["start"])),
+            end=parse_clock(str(values["end"]), allow_midnight_end=True),
+            title=str(values["title"]).strip(),
+            notes=str(values["notes"]).strip(),
+            repeat=check_rrule(repeat, day) if repeat else None,
+            exdates=list(base.exdates) if base and base.repeat and repeat else [],
+        ).validate()
+        self._last_engagement[engagement.kind] = engagement.name
+        return block
+
+    def action_new_block(self) -> None:
+        board = self.board
+        lane = board.lane
+        default = self._last_engagement.get(lane) or next(iter(self._engagement_names(lane)), "")
+        start = board.cursor_minute
+        fields = self._block_fields(None, default, board.cursor_date, start, min(24 * 60, start + 60))
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                added = self.store.add_block(self._block_from(values, None))
+                self.history.record("new block", Change(None, added))
+                return f"Planned {format_clock(added.start)}-{format_clock(added.end)}."
+
+            return self._attempt(work)
+
+        self.push_screen(FormScreen("New block", fields, submit))
+
+    def action_edit_block(self) -> None:
+        block = self._block_under_cursor()
+        if block is None:
+            return
+        if block.series_id is None:
+            self._edit_block(block, block)
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "series":
+                self._edit_block(self._stored(block), self._stored(block))
+            elif answer == "one":
+                self._edit_block(block, None)
+
+        self.push_screen(
+            ChoiceScreen("This block repeats. Edit…", [("one", "This occurrence"), ("series", "Whole series")]), chosen
+        )
+
+    def _edit_block(self, shown: Block, stored: Block | None) -> None:
+        """Edit `stored` (a block or series); with stored None, detach the occurrence `shown` from its series."""
+        engagement = self.week_data.engagements[shown.engagement_id].name if self.week_data else ""
+        fields = self._block_fields(
+            shown if stored else replace(shown, repeat=None), engagement, shown.day, shown.start, shown.end
+        )
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                if stored is not None:
+                    target = self._block_from(values, stored)
+                    updated = self.store.update_block(stored.id, **_block_content(target))
+                    self.history.record("edit block", Change(stored, updated))
+                    return "Block updated."
+                changes = self._detach_occurrence(shown, self._block_from(values, None))
+                self.history.record("edit occurrence", *changes)
+                return "Occurrence updated."
+
+            return self._attempt(work)
+
+        self.push_screen(FormScreen("Edit block", fields, submit))
+
+    def _detach_occurrence(self, occurrence: Block, replacement: Block | None) -> list[Change]:
+        """Take one occurrence out of its series, putting `replacement` (a one-off block) in its place."""
+        assert occurrence.series_id is not None
+        series_before = self.store.block(occurrence.series_id)
+        series_after = self.store.skip_occurrence(occurrence.series_id, occurrence.day)
+        changes = [Change(series_before, series_after)]
+        if replacement is not None:
+            replacement.repeat = None
+            added = self.store.add_block(replacement)
+            changes.append(Change(None, added))
+        return changes
+
+    def action_delete_block(self) -> None:
+        block = self._block_under_cursor()
+        if block is None:
+            return
+        if block.series_id is None:
+            self._attempt(lambda: self._delete(block))
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "one":
+                self._attempt(lambda: self._record("delete occurrence", self._detach_occurrence(block, None)))
+            elif answer == "series":
+                self._attempt(lambda: self._delete(self._stored(block)))
+
+        self.push_screen(
+            ChoiceScreen("This block repeats. Delete…", [("one", "This occurrence"), ("series", "Whole series")]),
+            chosen,
+        )
+
+    def _delete(self, block: Block) -> str:
+        removed = self.store.remove_block(block.id)
+        self.history.record("delete", Change(removed, None))
+        return "Series deleted." if removed.repeat else "Block deleted."
+
+    def _record(self, label: str, changes: list[Change]) -> str:
+        self.history.record(label, *changes)
+        return label.capitalize() + "."
+
+    def _change_block(self, block: Block, label: str, **changes: Any) -> None:
+        """Move or resize: a one-off block changes in place; an occurrence is detached from its series first."""
+
+        def work() -> str | None:
+            if block.series_id is None:
+                updated = self.store.update_block(block.id, **changes)
+                self.history.record(label, Change(block, updated))
+                return None
+            target = replace(block, id=0, series_id=None, repeat=None, exdates=[], **changes).validate()
+            self.history.record(label, *self._detach_occurrence(block, target))
+            return "Moved this occurrence out of its series."
+
+        self._attempt(work)
+
+    def action_move_block(self, days: int, rows: int) -> None:
+        block = self._block_under_cursor()
+        if block is None:
+            return
+        board = self.board
+        delta = rows * board.slot
+        if block.start + delta < 0 or block.end + delta > 24 * 60:
+            self.notify("A block stays within its day.", severity="warning")
+            return
+        self._change_block(
+            block, "move", day=block.day + timedelta(days=days), start=block.start + delta, end=block.end + delta
+        )
+        board.action_move(days, rows)
+
+    def action_resize_block(self, rows: int) -> None:
+        block = self._block_under_cursor()
+        if block is None:
+            return
+        end = block.end + rows * self.board.slot
+        if end <= block.start or end > 24 * 60:
+            self.notify("A block lasts at least one row and ends by 24:00.", severity="warning")
+            return
+        self._change_block(block, "resize", end=end)
+
+    def action_copy_block(self) -> None:
+        block = self._block_under_cursor()
+        if block is not None:
+            self.copied_block = replace(block, id=0, series_id=None, repeat=None, exdates=[])
+            self.notify(f"Copied {block.title or 'the block'}; paste it with v.", timeout=3)
+
+    def action_paste_block(self) -> None:
+        if self.copied_block is None:
+            self.notify("Nothing copied yet; copy a block with c.", severity="warning")
+            return
+        board = self.board
+        length = self.copied_block.end - self.copied_block.start
+        start = board.cursor_minute
+        pasted = replace(self.copied_block, day=board.cursor_date, start=start, end=min(24 * 60, start + length))
+
+        def work() -> str:
+            added = self.store.add_block(pasted)
+            self.history.record("paste", Change(None, added))
+            return "Pasted."
+
+        self._attempt(work)
+
+    def action_copy_last_week(self) -> None:
+        def work() -> str:
+            last = self.store.blocks(self.monday - timedelta(days=7), self.monday - timedelta(days=1))
+            present = {
+                (b.engagement_id, b.day, b.start, b.end)
+                for b in self.store.blocks(self.monday, self.monday + timedelta(days=6))
+            }
+            changes = []
+            for block in last:
+                if block.series_id is not None:
+                    continue  # a series repeats into this week by itself
+                copy = replace(block, id=0, day=block.day + timedelta(days=7))
+                if (copy.engagement_id, copy.day, copy.start, copy.end) in present:
+                    continue
+                changes.append(Change(None, self.store.add_block(copy)))
+            if not changes:
+                return "Nothing to copy: last week's blocks are all here."
+            self.history.record("copy last week", *changes)
+            return f"Copied {len(changes)} blocks from last week."
+
+        self._attempt(work)
+
+    # ------------------------------------------------------------ time
+
+    def action_toggle_timer(self) -> None:
+        running = self.store.running()
+        if running is not None:
+
+            def stop() -> str:
+                entry = self.store.stop_timer(self.clock())
+                if entry.seconds() == 0:
+                    return "Timer discarded: it ran for less than a second."
+                return f"Stopped after {format_duration(entry.seconds())}."
+
+            self._attempt(stop)
+            return
+        block = self._block_under_cursor()
+        if block is None:
+            return
+
+        def start() -> str:
+            entry = LogEntry(
+                id=0,
+                engagement_id=block.engagement_id,
+                start=self.clock(),
+                note=block.title,
+                block_id=block.series_id if block.series_id is not None else block.id,
+            )
+            started, _ = self.store.start_timer(entry)
+            name = self.store.engagement_by_id(started.engagement_id).name
+            return f"Timer started on {name}."
+
+        self._attempt(start)
+
+    def _log_fields(self, entry: LogEntry | None, engagement: str, start: datetime, end: datetime) -> list[Field]:
+        return [
+            Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
+            Field("start", "Start", f"{to_local(start):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+            Field("end", "End", f"{to_local(end):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+            Field("note", "Note", entry.note if entry else ""),
+            Field("tags", "Tags", ", ".join(entry.tags) if entry else "", "comma-separated"),
+            Field("billable", "Billable", entry.billable if entry else True),
+        ]
+
+    def _log_from(self, values: Values, base: LogEntry | None) -> LogEntry:
+        engagement = self.store.engagement(str(values["engagement"]))
+        reference = self.clock()
+        tags = [tag for tag in str(values["tags"]).split(",") if tag.strip()]
+        return LogEntry(
+            id=base.id if base else 0,
+            engagement_id=engagement.id,
+            start=parse_moment(str(values["start"]), reference=reference),
+            end=parse_moment(str(values["end"]), reference=reference),
+            note=str(values["note"]).strip(),
+            tags=check_tags(tags),
+            billable=bool(values["billable"]),
+            block_id=base.block_id if base else None,
+        ).validate()
+
+    def action_log_time(self) -> None:
+        board = self.board
+        block = board.block_at_cursor()
+        week = self.week_data
+        if block is not None and week is not None:
+            engagement = week.engagements[block.engagement_id].name
+            start = localize(block.day, block.start, strict=False)
+            end = (
+                localize(block.day, block.end, strict=False)
+                if block.end < 24 * 60
+                else localize(block.day + timedelta(days=1), 0, strict=False)
+            )
+            entry: LogEntry | None = LogEntry(
+                id=0,
+                engagement_id=block.engagement_id,
+                start=start,
+                end=end,
+                note=block.title,
+                block_id=block.series_id if block.series_id is not None else block.id,
+            )
+        else:
+            lane = board.lane
+            engagement = self._last_engagement.get(lane) or next(iter(self._engagement_names(lane)), "")
+            start = localize(board.cursor_date, board.cursor_minute, strict=False)
+            end = start + timedelta(minutes=board.slot)
+            entry = None
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                made = self._log_from(values, entry)
+                made.id = 0
+                added = self.store.add_log(made)
+                self.history.record("log time", Change(None, added))
+                return f"Logged {format_duration(added.seconds())}."
+
+            return self._attempt(work)
+
+        self.push_screen(FormScreen("Log time", self._log_fields(entry, engagement, start, end), submit))
+
+    def _week_log_rows(self) -> list[tuple[str, list[object]]]:
+        week = self.week_data
+        if week is None:
+            return []
+        rows: list[tuple[str, list[object]]] = []
+        for entry in week.logs:
+            engagement = week.engagements.get(entry.engagement_id)
+            start = to_local(entry.start)
+            end = "running" if entry.end is None else f"{to_local(entry.end):%H:%M}"
+            name = Text(engagement.name if engagement else "?", style=(engagement.colour or "") if engagement else "")
+            rows.append(
+                (
+                    str(entry.id),
+                    [
+                        entry.id,
+                        f"{start:%a %d}",
+                        f"{start:%H:%M}-{end}",
+                        format_duration(entry.seconds(week.now)),
+                        name,
+                        entry.note,
+                        ", ".join(entry.tags),
+                        "" if entry.billable else "no",
+                    ],
+                )
+            )
+        return rows
+
+    def action_show_logs(self) -> None:
+        self.push_screen(
+            LogsScreen(
+                f"Logs of {week_label(self.monday)}",
+                ["id", "day", "time", "hours", "engagement", "note", "tags", "billable"],
+                self._week_log_rows,
+                "e edit · d delete · a add · escape close",
+            )
+        )
+
+    def _edit_log(self, log_id: int) -> None:
+        entry = self.store.log(log_id)
+        if entry.running:
+            self.notify("The timer is running; stop it with s before editing its times.", severity="warning")
+            return
+        engagement = self.store.engagement_by_id(entry.engagement_id).name
+        assert entry.end is not None
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                target = self._log_from(values, entry)
+                updated = self.store.update_log(entry.id, **_log_content(target))
+                self.history.record("edit log", Change(entry, updated))
+                return "Log updated."
+
+            return self._attempt(work)
+
+        self.push_screen(FormScreen("Edit log", self._log_fields(entry, engagement, entry.start, entry.end), submit))
+
+    def _delete_log(self, log_id: int) -> None:
+        def work() -> str:
+            removed = self.store.remove_log(log_id)
+            if removed.running:
+                return "Running timer discarded."
+            self.history.record("delete log", Change(removed, None))
+            return "Log deleted."
+
+        self._attempt(work)
+
+    # ------------------------------------------------------------ engagements
+
+    def _engagement_rows(self) -> list[tuple[str, list[object]]]:
+        rows: list[tuple[str, list[object]]] = []
+        for e in self.store.engagements():
+            terms = (
+                f"{e.hours:g} h/week {e.window or ''}"
+                if e.inbound
+                else " ".join(
+                    filter(
+                        None,
+                        [
+                            f"cap {e.cap:g}" if e.cap is not None else "",
+                            f"budget {e.budget:g}" if e.budget is not None else "",
+                            f"due {e.deadline}" if e.deadline else "",
+                            "one-off" if e.one_off else "",
+                        ],
+                    )
+                )
+            )
+            rate = "" if e.rate is None else f"{e.rate} {e.currency}"
+            name = Text(("■ " if e.inbound else "◆ ") + e.name, style=e.colour or "")
+            rows.append((e.name, [name, e.kind, rate, terms.strip(), "archived" if e.archived else ""]))
+        return rows
+
+    def action_engagements(self) -> None:
+        self.push_screen(
+            EngagementsScreen(
+                "Jobs and clients",
+                ["name", "side", "rate", "terms", ""],
+                self._engagement_rows,
+                "j add job · a add client · e edit · x archive/restore · escape close",
+            )
+        )
+
+    def _engagement_form(self, kind: str, current: Engagement | None) -> None:
+        def text(value: object) -> str:
+            return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+
+        fields = [Field("name", "Name", current.name if current else "")]
+        if kind == INBOUND:
+            fields += [
+                Field("hours", "Hours/week", text(current.hours) if current else "", "e.g. 32"),
+                Field("window", "Window", text(current.window) if current else "", "mon-fri 09:00-17:00"),
+            ]
+        else:
+            fields += [
+                Field("cap", "Cap h/week", text(current.cap) if current else ""),
+                Field("budget", "Budget h", text(current.budget) if current else ""),
+                Field("deadline", "Deadline", text(current.deadline) if current else "", "YYYY-MM-DD"),
+                Field("one_off", "One-off task", current.one_off if current else False),
+            ]
+        fields += [
+            Field("rate", "Rate/hour", text(current.rate) if current else ""),
+            Field("currency", "Currency", text(current.currency) if current else "", "EUR"),
+            Field("round_minutes", "Round (min)", text(current.round_minutes) if current else "1"),
+        ]
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                changes: dict[str, object] = {}
+                for key, value in values.items():
+                    if isinstance(value, bool):
+                        changes[key] = value
+                    elif key == "deadline":
+                        changes[key] = parse_date(value) if value.strip() else None
+                    else:
+                        changes[key] = value.strip() or None
+                if changes.get("round_minutes") is None:
+                    changes["round_minutes"] = 1
+                if current is None:
+                    added = self.store.add_engagement(Engagement(id=0, kind=kind, **changes))  # type: ignore[arg-type]
+                    return f"Added {added.name}."
+                updated = self.store.update_engagement(current.name, **changes)
+                return f"Updated {updated.name}."
+
+            return self._attempt(work)
+
+        title = ("Edit " if current else "New ") + ("job" if kind == INBOUND else "client")
+        self.push_screen(FormScreen(title, fields, submit))
+
+    @on(TableScreen.Act)
+    def _table_request(self, event: TableScreen.Act) -> None:
+        if isinstance(event.screen, LogsScreen):
+            if event.action == "edit" and event.key:
+                self._attempt_open(lambda: self._edit_log(int(event.key or 0)))
+            elif event.action == "delete" and event.key:
+                self._delete_log(int(event.key))
+            elif event.action == "add":
+                self.action_log_time()
+        elif isinstance(event.screen, EngagementsScreen):
+            if event.action in ("add-job", "add-client"):
+                self._engagement_form(INBOUND if event.action == "add-job" else OUTBOUND, None)
+            elif event.action == "edit" and event.key:
+                current = self.store.engagement(event.key)
+                self._engagement_form(current.kind, current)
+            elif event.action == "archive" and event.key:
+                current = self.store.engagement(event.key)
+                self._attempt(
+                    lambda: (
+                        self.store.update_engagement(current.name, archived=not current.archived),
+                        f"{'Restored' if current.archived else 'Archived'} {current.name}.",
+                    )[1]
+                )
+
+    def _attempt_open(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except PlannerError as error:
+            self.notify(str(error), severity="error")
+
+    # ------------------------------------------------------------ undo, help, palette
+
+    def action_undo(self) -> None:
+        self._attempt(lambda: f"Undid {label}." if (label := self.history.undo(self.store)) else "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._attempt(lambda: f"Redid {label}." if (label := self.history.redo(self.store)) else "Nothing to redo.")
+
+    def action_help(self) -> None:
+        sections = [
+            ("The board", BOARD_KEYS),
+            ("Actions", [(_key_label(keys), description) for keys, _, _, description, _ in KEYS]),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        groups = {
+            "week": "week",
+            "block": "plan",
+            "timer": "timer",
+            "log": "log",
+            "copy": "plan",
+            "undo": "edit",
+            "redo": "edit",
+        }
+        for keys, action, _, description, _ in KEYS:
+            if action in ("quit", "help"):
+                continue
+            prefix = next((group for word, group in groups.items() if word in action), "board")
+            yield SystemCommand(
+                f"{prefix}: {description}", f"key: {_key_label(keys)}", lambda action=action: self.run_action(action)
+            )
+
+
+def _block_content(block: Block) -> dict[str, object]:
+    return {
+        "engagement_id": block.engagement_id,
+        "day": block.day,
+        "start": block.start,
+        "end": block.end,
+        "title": block.title,
+        "notes": block.notes,
+        "repeat": block.repeat,
+        "exdates": block.exdates,
+    }
+
+
+def _log_content(entry: LogEntry) -> dict[str, object]:
+    return {
+        "engagement_id": entry.engagement_id,
+        "start": entry.start,
+        "end": entry.end,
+        "note": entry.note,
+        "tags": entry.tags,
+        "billable": entry.billable,
+    }
+
+
+def make_app(store: Store, *, clock: Callable[[], datetime] = now) -> PlannerApp:
+    """The app exactly as `planner` runs it; tests build it the same way with their own store and clock."""
+    return PlannerApp(store, clock=clock)

@@ -1,0 +1,154 @@
+"""A realistic week for `planner demo`: an employer job with a working window, three clients, recurring blocks,
+logged time (some of it unplanned, one call inside employer hours) and one running timer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
+from planner.schedule import localize, monday_of, to_local
+from planner.store import Store
+
+
+def seed_demo(store: Store, now: datetime) -> None:
+    """Fill an empty store with the week around `now` (and the week before, so `w` has a plan to copy)."""
+    today = to_local(now).date()
+    monday = monday_of(today)
+    job = store.add_engagement(
+        Engagement(
+            id=0,
+            name="acme-corp",
+            kind=INBOUND,
+            hours=32,
+            window="mon-thu 09:00-17:00",
+            rate=Decimal("55"),
+            currency="EUR",
+            colour="blue",
+        )
+    )
+    globex = store.add_engagement(
+        Engagement(
+            id=0,
+            name="globex",
+            kind=OUTBOUND,
+            rate=Decimal("95"),
+            currency="EUR",
+            cap=8,
+            budget=60,
+            round_minutes=15,
+            deadline=monday + timedelta(days=25),
+            colour="magenta",
+        )
+    )
+    initech = store.add_engagement(
+        Engagement(
+            id=0,
+            name="initech",
+            kind=OUTBOUND,
+            rate=Decimal("80"),
+            currency="EUR",
+            cap=4,
+            round_minutes=6,
+            colour="green",
+        )
+    )
+    hooli = store.add_engagement(
+        Engagement(
+            id=0,
+            name="hooli",
+            kind=OUTBOUND,
+            rate=Decimal("120"),
+            currency="EUR",
+            one_off=True,
+            budget=6,
+            colour="yellow",
+        )
+    )
+    store.set_boundaries(Boundaries(max_week=45, max_day=10, outbound_share=25, tolerance=10, latest=22 * 60))
+    store.add_block(
+        Block(
+            id=0,
+            engagement_id=job.id,
+            day=monday - timedelta(days=7),
+            start=9 * 60,
+            end=13 * 60,
+            title="sprint work",
+            repeat="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        )
+    )
+    store.add_block(
+        Block(
+            id=0,
+            engagement_id=job.id,
+            day=monday - timedelta(days=7),
+            start=14 * 60,
+            end=17 * 60,
+            title="reviews",
+            repeat="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        )
+    )
+    store.add_block(
+        Block(
+            id=0,
+            engagement_id=job.id,
+            day=monday - timedelta(days=7),
+            start=9 * 60 + 30,
+            end=10 * 60 + 30,
+            title="standup+planning",
+            repeat="FREQ=WEEKLY;BYDAY=FR",
+        )
+    )
+    plan = [
+        (globex, 0, 18 * 60, 20 * 60, "API integration"),
+        (globex, 2, 18 * 60, 20 * 60, "API integration"),
+        (initech, 1, 19 * 60, 21 * 60, "data cleanup"),
+        (hooli, 5, 10 * 60, 13 * 60, "workshop prep"),
+        (initech, 4, 13 * 60, 15 * 60, "report"),
+    ]
+    for week_start in (monday - timedelta(days=7), monday):
+        for engagement, offset, start, end, title in plan:
+            store.add_block(
+                Block(
+                    id=0,
+                    engagement_id=engagement.id,
+                    day=week_start + timedelta(days=offset),
+                    start=start,
+                    end=end,
+                    title=title,
+                )
+            )
+    logs = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        if day >= today:
+            break
+        if offset < 4:
+            logs.append(_entry(job, day, 9 * 60 + 5, 12 * 60 + 55, "sprint work"))
+            logs.append(_entry(job, day, 13 * 60 + 50, 17 * 60 + 10, "reviews"))
+        if offset in (0, 2):
+            logs.append(_entry(globex, day, 18 * 60 + 10, 20 * 60 + 30, "API integration", ["dev"]))
+        if offset == 1:
+            logs.append(_entry(initech, day, 19 * 60, 20 * 60 + 15, "data cleanup"))
+            logs.append(_entry(globex, day, 13 * 60, 13 * 60 + 40, "client call", ["call"]))  # in the job's window
+    store.add_logs([entry for entry in logs if entry.end is not None and entry.end <= now])
+    running_start = max(localize(today, 8 * 60), now - timedelta(minutes=47))
+    if running_start < now:
+        store.start_timer(
+            LogEntry(
+                id=0, engagement_id=job.id if today.weekday() < 4 else globex.id, start=running_start, note="demo timer"
+            )
+        )
+
+
+def _entry(
+    engagement: Engagement, day: date, start: int, end: int, note: str, tags: list[str] | None = None
+) -> LogEntry:
+    return LogEntry(
+        id=0,
+        engagement_id=engagement.id,
+        start=localize(day, start, strict=False),
+        end=localize(day, end, strict=False),
+        note=note,
+        tags=tags or [],
+    )

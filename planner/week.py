@@ -1,0 +1,119 @@
+"""One week as the board shows it: the plan, the actuals, and the totals behind the balance panel.
+
+Pure data: built from the store in one read, never touching the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
+from planner.schedule import localize, overlap_seconds, span_of_days
+
+
+def block_seconds(block: Block) -> float:
+    """Real duration of a planned block (a block on a DST-change day is an hour longer or shorter on the wall)."""
+    start = localize(block.day, block.start, strict=False)
+    end = (
+        localize(block.day, block.end, strict=False)
+        if block.end < 24 * 60
+        else localize(block.day + timedelta(days=1), 0, strict=False)
+    )
+    return (end - start).total_seconds()
+
+
+@dataclass
+class EngagementWeek:
+    engagement: Engagement
+    planned: float = 0.0  # seconds
+    logged: float = 0.0  # seconds
+
+    @property
+    def target(self) -> float | None:
+        """Hours the week should hold: contracted hours of a job, the weekly cap of a client (None: no target)."""
+        return self.engagement.hours if self.engagement.inbound else self.engagement.cap
+
+
+@dataclass
+class Week:
+    monday: date
+    now: datetime
+    engagements: dict[int, Engagement]
+    blocks: list[Block]
+    logs: list[LogEntry]
+    running: LogEntry | None
+    boundaries: Boundaries = field(default_factory=Boundaries)
+    locked: bool = False
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=offset) for offset in range(7)]
+
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        return span_of_days(self.monday, self.monday + timedelta(days=6))
+
+    def kind_of(self, engagement_id: int) -> str:
+        engagement = self.engagements.get(engagement_id)
+        return engagement.kind if engagement else OUTBOUND
+
+    def log_end(self, entry: LogEntry) -> datetime:
+        return entry.end if entry.end is not None else max(self.now, entry.start)
+
+    def rows(self) -> list[EngagementWeek]:
+        """Per engagement: planned and logged seconds this week. Active engagements always; archived ones only
+        when they have time this week. Inbound first, then by name."""
+        rows = {
+            engagement.id: EngagementWeek(engagement)
+            for engagement in self.engagements.values()
+            if not engagement.archived
+        }
+        lo, hi = self.span
+        for block in self.blocks:
+            engagement = self.engagements.get(block.engagement_id)
+            if engagement is not None:
+                rows.setdefault(engagement.id, EngagementWeek(engagement)).planned += block_seconds(block)
+        for entry in self.logs:
+            engagement = self.engagements.get(entry.engagement_id)
+            if engagement is not None:
+                seconds = overlap_seconds(entry.start, self.log_end(entry), lo, hi)
+                rows.setdefault(engagement.id, EngagementWeek(engagement)).logged += seconds
+        return sorted(rows.values(), key=lambda row: (row.engagement.kind != INBOUND, row.engagement.name.casefold()))
+
+    def side_totals(self) -> dict[str, tuple[float, float]]:
+        """(planned, logged) seconds per side."""
+        totals = {INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]}
+        for row in self.rows():
+            totals[row.engagement.kind][0] += row.planned
+            totals[row.engagement.kind][1] += row.logged
+        return {kind: (values[0], values[1]) for kind, values in totals.items()}
+
+    def contracted_hours(self) -> float:
+        return sum(e.hours or 0.0 for e in self.engagements.values() if e.inbound and not e.archived)
+
+    def outbound_cap(self) -> float | None:
+        """The week's outbound cap: the boundary when set, else the clients' own caps added up (None: no cap)."""
+        if self.boundaries.outbound_cap is not None:
+            return self.boundaries.outbound_cap
+        caps = [e.cap for e in self.engagements.values() if not e.inbound and not e.archived and e.cap is not None]
+        return sum(caps) if caps else None
+
+    def share(self, basis: str) -> float | None:
+        """Outbound share (0..1) of the planned (`plan`) or logged (`actual`) hours; None with no hours."""
+        index = 0 if basis == "plan" else 1
+        totals = self.side_totals()
+        inbound, outbound = totals[INBOUND][index], totals[OUTBOUND][index]
+        return None if inbound + outbound == 0 else outbound / (inbound + outbound)
+
+    def blocks_on(self, day: date) -> list[Block]:
+        return [block for block in self.blocks if block.day == day]
+
+    def logs_for_block(self, block: Block) -> list[LogEntry]:
+        """Entries that fulfil a block: linked to it (or to its series) and starting on its day."""
+        wanted = block.series_id if block.series_id is not None else block.id
+        return [
+            entry
+            for entry in self.logs
+            if entry.block_id == wanted and entry.start.astimezone(localize(block.day, 0).tzinfo).date() == block.day
+        ]

@@ -1,0 +1,100 @@
+"""The balance panel: planned and logged hours per engagement, each side against its target, the outbound share."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from planner.model import INBOUND, OUTBOUND
+from planner.week import Week
+
+
+def h(seconds: float) -> str:
+    return f"{seconds / 3600:.1f}"
+
+
+def share_text(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+class BalancePanel(Widget):
+    """Shows the week's numbers; `warnings` (from the balance rules) are listed under them."""
+
+    DEFAULT_CSS = """
+    BalancePanel { width: 38; height: 1fr; padding: 0 1; border-left: vkey $panel-lighten-2; }
+    """
+
+    week: reactive[Week | None] = reactive(None)
+    """The week on the board."""
+    warnings: reactive[list[tuple[str, str]]] = reactive(list)
+    """(severity, sentence) pairs from the balance check."""
+    compact: reactive[bool] = reactive(False)
+    """One-line summary for small terminals."""
+
+    def render(self) -> RenderableType:
+        if self.week is None:
+            return Text("")
+        if self.compact:
+            return self._summary()
+        table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
+        table.add_column("engagement", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("plan", justify="right")
+        table.add_column("log", justify="right")
+        table.add_column("of", justify="right", style="dim")
+        for row in self.week.rows():
+            engagement = row.engagement
+            marker = "■" if engagement.inbound else "◆"
+            name = Text(f"{marker} ", style=engagement.colour or "")
+            name.append(engagement.name, style="dim" if engagement.archived else "")
+            target = "" if row.target is None else f"{row.target:g}"
+            table.add_row(name, h(row.planned), h(row.logged), target)
+        totals = self.week.side_totals()
+        cap = self.week.outbound_cap()
+        table.add_row("", "", "", "")
+        table.add_row(
+            Text("inbound", style="bold"),
+            h(totals[INBOUND][0]),
+            h(totals[INBOUND][1]),
+            f"{self.week.contracted_hours():g}",
+        )
+        table.add_row(
+            Text("outbound", style="bold"),
+            h(totals[OUTBOUND][0]),
+            h(totals[OUTBOUND][1]),
+            "" if cap is None else f"{cap:g}",
+        )
+        parts: list[RenderableType] = [table, self._share_line()]
+        if self.warnings:
+            parts.append(Text(""))
+            for severity, sentence in self.warnings:
+                colour = {"breach": "bold red", "warn": "yellow"}.get(severity, "dim")
+                parts.append(Text(f"{severity}: {sentence}", style=colour))
+        return Group(*parts)
+
+    def _share_line(self) -> Text:
+        assert self.week is not None
+        text = Text("outbound share ", style="bold")
+        text.append(f"plan {share_text(self.week.share('plan'))} · log {share_text(self.week.share('actual'))}")
+        target = self.week.boundaries.outbound_share
+        if target is not None:
+            tolerance = self.week.boundaries.tolerance
+            text.append(f"  (band {target - tolerance:g}–{target + tolerance:g}%)", style="dim")
+        return text
+
+    def _summary(self) -> Text:
+        assert self.week is not None
+        totals = self.week.side_totals()
+        cap = self.week.outbound_cap()
+        text = Text("■ inbound ", style="bold")
+        text.append(f"{h(totals[INBOUND][0])}p/{h(totals[INBOUND][1])}l of {self.week.contracted_hours():g}h  ")
+        text.append("◆ outbound ", style="bold")
+        text.append(f"{h(totals[OUTBOUND][0])}p/{h(totals[OUTBOUND][1])}l")
+        text.append("" if cap is None else f" of {cap:g}h")
+        text.append("\n")
+        text.append_text(self._share_line())
+        if self.warnings:
+            text.append(f"  {len(self.warnings)} warnings", style="yellow")
+        return text

@@ -1,0 +1,332 @@
+"""The weekly board: seven day columns on a time axis, an inbound and an outbound lane in each day.
+
+One widget draws the whole grid line by line (Textual's line API), so a week costs the same to draw whatever the
+history. Each lane has a one-column gutter on its right that shows logged time beside the plan; logged time with
+no block under it is shaded, so unplanned work shows too.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date, timedelta
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from planner.model import INBOUND, OUTBOUND, Block
+from planner.schedule import day_start, to_local
+from planner.week import Week
+
+AXIS = 6  # "07:00 "
+HEADER_LINES = 2
+MARKERS = {INBOUND: "■", OUTBOUND: "◆"}
+LANE_LABELS = {INBOUND: "in", OUTBOUND: "out"}
+# Readable text on each engagement colour.
+_DARK_TEXT = {"yellow", "cyan", "green", "bright_green", "bright_yellow", "bright_cyan", "white", "bright_white"}
+
+
+@dataclass(frozen=True)
+class LogPiece:
+    """The part of a log entry on one local day, in wall minutes after midnight."""
+
+    start: int
+    end: int
+    engagement_id: int
+    running: bool
+
+
+@lru_cache(maxsize=4096)
+def wrap_text(words: str, width: int) -> tuple[str, ...]:
+    """A block's text cut into lines of the lane's width, at word boundaries where it can."""
+    if width <= 0:
+        return ()
+    return tuple(textwrap.wrap(words, width, break_on_hyphens=False)) or ("",)
+
+
+def text_colour(colour: str) -> str:
+    return "black" if colour in _DARK_TEXT else "bright_white"
+
+
+class WeekBoard(Widget, can_focus=True):
+    """The grid. It shows a `Week` and moves a cursor; the screen that owns it makes the changes."""
+
+    DEFAULT_CSS = """
+    WeekBoard { width: 1fr; height: 1fr; min-height: 6; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "move(0, -1)", "Up", show=False),
+        Binding("down,j", "move(0, 1)", "Down", show=False),
+        Binding("left,h", "move(-1, 0)", "Left", show=False),
+        Binding("right,l", "move(1, 0)", "Right", show=False),
+        Binding("tab", "switch_lane", "Lane", show=False, tooltip="Switch between the inbound and outbound lane"),
+        Binding("pageup", "move(0, -8)", show=False),
+        Binding("pagedown", "move(0, 8)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+    ]
+
+    cursor_day: reactive[int] = reactive(0)
+    """0 = Monday."""
+    cursor_row: reactive[int] = reactive(0)
+    """Row on the time axis, counted from the axis start."""
+    lane: reactive[str] = reactive(INBOUND)
+    """The lane the cursor is in."""
+
+    def __init__(
+        self, *, day_start_minute: int = 7 * 60, day_end_minute: int = 21 * 60, slot: int = 30, **kwargs
+    ) -> None:
+        super().__init__(**kwargs)
+        self.slot = slot
+        self.default_start = day_start_minute
+        self.default_end = day_end_minute
+        self.axis_start = day_start_minute
+        self.axis_end = day_end_minute
+        self.top_row = 0
+        self.week: Week | None = None
+        self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+
+    # ------------------------------------------------------------ data
+
+    def show(self, week: Week) -> None:
+        """Display `week`, keeping the cursor where it was."""
+        self.week = week
+        self._pieces = self._log_pieces(week)
+        first, last = self.default_start, self.default_end
+        for block in week.blocks:
+            first, last = min(first, block.start), max(last, block.end)
+        for day in self._pieces:
+            for pieces in day.values():
+                for piece in pieces:
+                    first, last = min(first, piece.start), max(last, piece.end)
+        self.axis_start = first // self.slot * self.slot
+        self.axis_end = -(-last // self.slot) * self.slot
+        self.cursor_row = min(self.cursor_row, self.rows - 1)
+        self._keep_cursor_visible()
+        self.refresh()
+
+    @staticmethod
+    def _log_pieces(week: Week) -> list[dict[str, list[LogPiece]]]:
+        days: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        for entry in week.logs:
+            kind = week.kind_of(entry.engagement_id)
+            end = week.log_end(entry)
+            for index, day in enumerate(week.days):
+                lo, hi = day_start(day), day_start(day + timedelta(days=1))
+                if entry.start >= hi or end <= lo:
+                    continue
+                piece_start, piece_end = max(entry.start, lo), min(end, hi)
+                start_local, end_local = to_local(piece_start), to_local(piece_end)
+                start_minute = start_local.hour * 60 + start_local.minute
+                end_minute = 24 * 60 if piece_end == hi else end_local.hour * 60 + end_local.minute
+                if end_minute > start_minute:
+                    days[index][kind].append(LogPiece(start_minute, end_minute, entry.engagement_id, entry.running))
+        return days
+
+    @property
+    def rows(self) -> int:
+        return max(1, (self.axis_end - self.axis_start) // self.slot)
+
+    @property
+    def cursor_date(self) -> date:
+        assert self.week is not None
+        return self.week.monday + timedelta(days=self.cursor_day)
+
+    @property
+    def cursor_minute(self) -> int:
+        return self.axis_start + self.cursor_row * self.slot
+
+    def place_cursor(self, day: int, minute: int, lane: str | None = None) -> None:
+        self.cursor_day = max(0, min(6, day))
+        self.cursor_row = max(0, min(self.rows - 1, (minute - self.axis_start) // self.slot))
+        if lane is not None:
+            self.lane = lane
+
+    def blocks_at(self, day_index: int, lane: str, minute: int) -> list[Block]:
+        if self.week is None:
+            return []
+        day = self.week.monday + timedelta(days=day_index)
+        return [
+            block
+            for block in self.week.blocks
+            if block.day == day
+            and self.week.kind_of(block.engagement_id) == lane
+            and block.start < minute + self.slot
+            and block.end > minute
+        ]
+
+    def block_at_cursor(self) -> Block | None:
+        found = self.blocks_at(self.cursor_day, self.lane, self.cursor_minute)
+        return found[0] if found else None
+
+    # ------------------------------------------------------------ keys
+
+    def action_move(self, days: int, rows: int) -> None:
+        self.cursor_day = max(0, min(6, self.cursor_day + days))
+        self.cursor_row = max(0, min(self.rows - 1, self.cursor_row + rows))
+
+    def action_jump(self, row: int) -> None:
+        self.cursor_row = row % self.rows
+
+    def action_switch_lane(self) -> None:
+        self.lane = OUTBOUND if self.lane == INBOUND else INBOUND
+
+    def watch_cursor_row(self) -> None:
+        self._keep_cursor_visible()
+        self.refresh()
+
+    def watch_cursor_day(self) -> None:
+        self.refresh()
+
+    def watch_lane(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._keep_cursor_visible()
+
+    def _keep_cursor_visible(self) -> None:
+        visible = max(1, self.size.height - HEADER_LINES)
+        if self.cursor_row < self.top_row:
+            self.top_row = self.cursor_row
+        elif self.cursor_row >= self.top_row + visible:
+            self.top_row = self.cursor_row - visible + 1
+        self.top_row = max(0, min(self.top_row, max(0, self.rows - visible)))
+
+    def cursor_region(self) -> Region:
+        x, width = self._day_geometry()[self.cursor_day]
+        return Region(x, HEADER_LINES + self.cursor_row - self.top_row, width, 1)
+
+    # ------------------------------------------------------------ drawing
+
+    def _day_geometry(self) -> list[tuple[int, int]]:
+        """(x, width) of each day column; leftover columns go one each to the first days."""
+        usable = max(7 * 5, self.size.width - AXIS)
+        width, extra = divmod(usable, 7)
+        columns, x = [], AXIS
+        for index in range(7):
+            day_width = width + (1 if index < extra else 0)
+            columns.append((x, day_width))
+            x += day_width
+        return columns
+
+    def _lane_widths(self, width: int) -> tuple[int, int]:
+        inner = width - 1  # the separator
+        inbound = inner // 2
+        return inbound, inner - inbound
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self.week is None:
+            return Strip.blank(width)
+        if y == 0:
+            segments = self._header_line()
+        elif y == 1:
+            segments = self._lane_line()
+        else:
+            row = self.top_row + y - HEADER_LINES
+            if row >= self.rows:
+                return Strip.blank(width)
+            segments = self._row_line(row)
+        return Strip(segments).adjust_cell_length(width)
+
+    def _today_index(self) -> int | None:
+        assert self.week is not None
+        offset = (to_local(self.week.now).date() - self.week.monday).days
+        return offset if 0 <= offset < 7 else None
+
+    def _header_line(self) -> list[Segment]:
+        assert self.week is not None
+        today = self._today_index()
+        segments = [Segment(" " * AXIS)]
+        for index, (_, width) in enumerate(self._day_geometry()):
+            day = self.week.monday + timedelta(days=index)
+            label = f"{day:%a %d}" if width >= 7 else f"{day:%a}"[: width - 1]
+            style = Style(bold=True, reverse=True) if index == today else Style(bold=True)
+            segments.append(Segment("│", Style(dim=True)))
+            segments.append(Segment(label[: width - 1].ljust(width - 1), style))
+        return segments
+
+    def _lane_line(self) -> list[Segment]:
+        segments = [Segment(" " * AXIS)]
+        for _, width in self._day_geometry():
+            segments.append(Segment("│", Style(dim=True)))
+            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
+                label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
+                segments.append(Segment(label.ljust(lane_width), Style(dim=True, italic=True)))
+        return segments
+
+    def _row_line(self, row: int) -> list[Segment]:
+        assert self.week is not None
+        minute = self.axis_start + row * self.slot
+        today = self._today_index()
+        now_local = to_local(self.week.now)
+        now_minute = now_local.hour * 60 + now_local.minute
+        is_now_row = today is not None and minute <= now_minute < minute + self.slot
+        label = f"{minute // 60:02d}:00" if minute % 60 == 0 else f"  :{minute % 60:02d}"
+        axis_style = Style(bold=True, color="bright_red") if is_now_row else Style(dim=minute % 60 != 0)
+        segments = [Segment(("▸" if is_now_row else " ") + label[: AXIS - 1].ljust(AXIS - 1), axis_style)]
+        for index, (_, width) in enumerate(self._day_geometry()):
+            segments.append(Segment("│", Style(dim=True)))
+            underline = is_now_row and index == today
+            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
+                segments.extend(self._cell(index, lane, lane_width, row, minute, underline))
+        return segments
+
+    def _cell(self, day_index: int, lane: str, width: int, row: int, minute: int, underline: bool) -> list[Segment]:
+        assert self.week is not None
+        area = max(0, width - 1)
+        blocks = self.blocks_at(day_index, lane, minute)
+        pieces = [p for p in self._pieces[day_index][lane] if p.start < minute + self.slot and p.end > minute]
+        cursor = day_index == self.cursor_day and lane == self.lane and row == self.cursor_row
+        if blocks:
+            block = blocks[0]
+            engagement = self.week.engagements.get(block.engagement_id)
+            colour = engagement.colour if engagement and engagement.colour else "blue"
+            # The block's text flows down its rows, so a tall block in a narrow lane still reads in full.
+            first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
+            first_row = row == first_visible
+            name = engagement.name if engagement else "?"
+            words = MARKERS[lane] + (f"{block.title} · {name}" if block.title else name)
+            if len(blocks) > 1:
+                words = MARKERS[lane] + f"+{len(blocks) - 1} " + words[1:]
+            lines = wrap_text(words, area)
+            index = row - first_visible
+            text = lines[index] if index < len(lines) else ""
+            style = Style(color=text_colour(colour), bgcolor=colour, bold=first_row)
+        elif pieces:
+            engagement = self.week.engagements.get(pieces[0].engagement_id)
+            colour = engagement.colour if engagement and engagement.colour else "white"
+            text = "░" * area  # logged with nothing planned here
+            style = Style(color=colour)
+        else:
+            text, style = "", Style()
+        if underline:
+            style += Style(underline=True)
+        if cursor:
+            style += Style(reverse=True)
+        cell = [Segment(text[:area].ljust(area), style)]
+        if width >= 1:
+            cell.append(self._gutter(pieces, minute))
+        return cell
+
+    def _gutter(self, pieces: list[LogPiece], minute: int) -> Segment:
+        if not pieces or self.week is None:
+            return Segment(" ")
+        covered = sum(min(p.end, minute + self.slot) - max(p.start, minute) for p in pieces)
+        engagement = self.week.engagements.get(pieces[0].engagement_id)
+        colour = engagement.colour if engagement and engagement.colour else "white"
+        if any(p.running for p in pieces):
+            return Segment("▶" if minute + self.slot > self._now_minute() else "┃", Style(color=colour, bold=True))
+        return Segment("┃" if covered * 2 >= self.slot else "╏", Style(color=colour, bold=True))
+
+    def _now_minute(self) -> int:
+        assert self.week is not None
+        now_local = to_local(self.week.now)
+        return now_local.hour * 60 + now_local.minute

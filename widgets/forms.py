@@ -1,0 +1,248 @@
+"""Modal screens: forms, a choice, lists of logs and engagements, and the key reference.
+
+Forms do not write anything themselves: they hand their values to a `submit` callback that writes through the
+store and returns None, or the one-line reason it refused, which the form shows while staying open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
+
+Values = dict[str, str | bool]
+
+
+@dataclass
+class Field:
+    key: str
+    label: str
+    value: str | bool = ""
+    placeholder: str = ""
+    suggestions: Sequence[str] = field(default_factory=list)
+
+    @property
+    def is_check(self) -> bool:
+        return isinstance(self.value, bool)
+
+
+class FormScreen(ModalScreen[bool]):
+    """A form: enter (or ctrl+s) saves, escape cancels. Stays open showing the reason when `submit` refuses."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], submit: Callable[[Values], str | None]) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.form_title, classes="form-title")
+            for spec in self.fields:
+                if spec.is_check:
+                    yield Checkbox(spec.label, bool(spec.value), id=f"field-{spec.key}")
+                    continue
+                with Horizontal(classes="form-row"):
+                    yield Label(spec.label, classes="form-label")
+                    suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
+                    yield Input(
+                        str(spec.value), placeholder=spec.placeholder, suggester=suggester, id=f"field-{spec.key}"
+                    )
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> Values:
+        found: Values = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#field-{spec.key}")
+            found[spec.key] = widget.value if isinstance(widget, Checkbox | Input) else ""
+        return found
+
+    def action_save(self) -> None:
+        error = self.submit(self.values())
+        if error:
+            self.query_one("#form-error", Static).update(Text(f"✗ {error}", style="bold red"))
+        else:
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """A question with a few answers; dismisses with the chosen key, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, choices: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(self.question, classes="form-title")
+            with Horizontal(classes="form-buttons"):
+                for key, label in self.choices:
+                    yield Button(label, id=f"choice-{key}")
+                yield Button("Cancel", id="choice-cancel")
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        key = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(None if key == "cancel" else key)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TableScreen(ModalScreen[None]):
+    """A list to act on: subclasses say which keys do what; the app makes the changes."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    class Act(Message):
+        """The person asked for `action` on the row with `key` (None when the action needs no row)."""
+
+        def __init__(self, screen: TableScreen, action: str, key: str | None) -> None:
+            super().__init__()
+            self.screen = screen
+            self.action = action
+            self.key = key
+
+    def __init__(
+        self, title: str, columns: Sequence[str], rows: Callable[[], list[tuple[str, list[object]]]], hint: str
+    ) -> None:
+        super().__init__()
+        self.table_title = title
+        self.columns = list(columns)
+        self.rows = rows
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="list"):
+            yield Label(self.table_title, classes="form-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Label(self.hint, classes="list-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*self.columns)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for key, cells in self.rows():
+            table.add_row(*[cell if isinstance(cell, Text) else str(cell) for cell in cells], key=key)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def selected_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def request(self, action: str, needs_row: bool = True) -> None:
+        key = self.selected_key()
+        if needs_row and key is None:
+            self.notify("Nothing selected.", severity="warning")
+            return
+        self.post_message(self.Act(self, action, key))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LogsScreen(TableScreen):
+    BINDINGS = [
+        Binding("e,enter", "edit", "Edit"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("a", "add", "Add"),
+    ]
+
+    def action_edit(self) -> None:
+        self.request("edit")
+
+    def action_delete(self) -> None:
+        self.request("delete")
+
+    def action_add(self) -> None:
+        self.request("add", needs_row=False)
+
+
+class EngagementsScreen(TableScreen):
+    BINDINGS = [
+        Binding("j", "add_job", "Add job"),
+        Binding("a", "add_client", "Add client"),
+        Binding("e,enter", "edit", "Edit"),
+        Binding("x", "archive", "Archive/restore"),
+    ]
+
+    def action_add_job(self) -> None:
+        self.request("add-job", needs_row=False)
+
+    def action_add_client(self) -> None:
+        self.request("add-client", needs_row=False)
+
+    def action_edit(self) -> None:
+        self.request("edit")
+
+    def action_archive(self) -> None:
+        self.request("archive")
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the board, from the same bindings the app uses."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for heading, keys in self.sections:
+            text.append(f"{heading}\n", style="bold underline")
+            for key, description in keys:
+                text.append(f"  {key:<18}", style="bold")
+                text.append(f"{description}\n")
+            text.append("\n")
+        text.append("ctrl+p opens the command palette with every action. escape closes this.", style="dim")
+        with VerticalScroll(classes="list"):
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,71 @@
+"""The top line: which week is on the board, and the running timer ticking every second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from planner.model import Engagement, LogEntry
+from planner.schedule import to_local, week_label
+from planner.week import Week
+
+
+def format_elapsed(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+class WeekHeader(Widget):
+    DEFAULT_CSS = """
+    WeekHeader { height: 1; background: $panel; color: $text; }
+    """
+
+    week: reactive[Week | None] = reactive(None, layout=False)
+    """The week on the board."""
+
+    def __init__(self, clock: Callable[[], datetime], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._clock = clock
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def _timer(self) -> tuple[LogEntry, Engagement] | None:
+        if self.week is None or self.week.running is None:
+            return None
+        engagement = self.week.engagements.get(self.week.running.engagement_id)
+        return (self.week.running, engagement) if engagement else None
+
+    def render(self) -> Text:
+        text = Text(" planner ", style="bold reverse")
+        if self.week is None:
+            return text
+        monday = self.week.monday
+        sunday = monday + timedelta(days=6)
+        span = (
+            f"{monday:%d %b}–{sunday:%d %b %Y}"
+            if monday.year == sunday.year
+            else f"{monday:%d %b %Y}–{sunday:%d %b %Y}"
+        )
+        text.append(f" {week_label(monday)} ", style="bold")
+        text.append(span)
+        if self.week.locked:
+            text.append("  🔒 locked", style="bold yellow")
+        timer = self._timer()
+        if timer is None:
+            right = Text("no timer ", style="dim")
+        else:
+            entry, engagement = timer
+            elapsed = max(0.0, (self._clock() - entry.start).total_seconds())
+            right = Text(" ⏱ ", style="bold")
+            right.append(f"{engagement.name} ", style=f"bold {engagement.colour or ''}".strip())
+            right.append(format_elapsed(elapsed), style="bold")
+            right.append(f" since {to_local(entry.start):%H:%M} ")
+        gap = max(1, self.size.width - text.cell_len - right.cell_len)
+        text.append(" " * gap)
+        text.append_text(right)
+        return text
