@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
