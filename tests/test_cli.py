@@ -259,9 +259,9 @@ def test_corrupt_data_stops_every_command_with_one_line(cli, data_dir):
     assert main.read_text() == '{"not": "planner"}'
 
 
-def test_no_command_says_the_board_is_coming(cli):
-    result = cli()
-    assert result.code == 0 and len(result.err.strip().splitlines()) == 1 and "board" in result.err
+def test_the_board_without_a_terminal_says_so_in_one_line(cli):
+    assert_bad_input(cli(), "the board needs a terminal")
+    assert_bad_input(cli("demo"), "the board needs a terminal")
 
 
 def test_cli_does_not_import_textual():
