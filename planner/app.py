@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,32 +54,42 @@ from widgets.header import WeekHeader
 NARROW = 100  # below this width the balance panel moves under the board
 POLL_SECONDS = 1.0
 
-#: Every key of the board: (keys, action, footer label, description, shown in footer). One list feeds the
-#: bindings, the `?` screen and the command palette.
-KEYS: list[tuple[str, str, str, str, bool]] = [
-    ("n", "new_block", "New", "new block at the cursor", True),
-    ("enter,e", "edit_block", "Edit", "edit the block under the cursor", True),
-    ("d", "delete_block", "Delete", "delete the block under the cursor", True),
-    ("shift+up", "move_block(0, -1)", "", "move the block up a row", False),
-    ("shift+down", "move_block(0, 1)", "", "move the block down a row", False),
-    ("shift+left", "move_block(-1, 0)", "", "move the block to the previous day", False),
-    ("shift+right", "move_block(1, 0)", "", "move the block to the next day", False),
-    ("plus,equals_sign", "resize_block(1)", "", "lengthen the block by a row", False),
-    ("minus", "resize_block(-1)", "", "shorten the block by a row", False),
-    ("c", "copy_block", "", "copy the block", False),
-    ("v", "paste_block", "", "paste the copied block at the cursor", False),
-    ("left_square_bracket", "week(-1)", "", "previous week", False),
-    ("right_square_bracket", "week(1)", "", "next week", False),
-    ("full_stop", "this_week", "", "this week", False),
-    ("w", "copy_last_week", "", "copy last week's plan into this week", False),
-    ("s", "toggle_timer", "Timer", "start the timer on the block; stop it if it runs", True),
-    ("L", "log_time", "Log", "log time by hand", True),
-    ("g", "show_logs", "Logs", "the week's logs: edit or delete", True),
-    ("E", "engagements", "Jobs/clients", "add, edit, archive jobs and clients", True),
-    ("u", "undo", "Undo", "undo the last change", True),
-    ("ctrl+r", "redo", "", "redo", False),
-    ("question_mark", "help", "Keys", "all keys", True),
-    ("q", "quit", "Quit", "quit", True),
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the board. This one table feeds the bindings, the footer, the `?` screen and the palette."""
+
+    keys: str
+    action: str
+    description: str
+    group: str  # the palette's prefix: "plan: new block at the cursor"
+    footer: str = ""  # label in the footer; empty: not shown there
+
+
+KEYS = [
+    Key("n", "new_block", "new block at the cursor", "plan", "New"),
+    Key("enter,e", "edit_block", "edit the block under the cursor", "plan", "Edit"),
+    Key("d", "delete_block", "delete the block under the cursor", "plan", "Delete"),
+    Key("shift+up", "move_block(0, -1)", "move the block up a row", "plan"),
+    Key("shift+down", "move_block(0, 1)", "move the block down a row", "plan"),
+    Key("shift+left", "move_block(-1, 0)", "move the block to the previous day", "plan"),
+    Key("shift+right", "move_block(1, 0)", "move the block to the next day", "plan"),
+    Key("plus,equals_sign", "resize_block(1)", "lengthen the block by a row", "plan"),
+    Key("minus", "resize_block(-1)", "shorten the block by a row", "plan"),
+    Key("c", "copy_block", "copy the block", "plan"),
+    Key("v", "paste_block", "paste the copied block at the cursor", "plan"),
+    Key("w", "copy_last_week", "copy last week's plan into this week", "plan"),
+    Key("left_square_bracket", "week(-1)", "previous week", "week"),
+    Key("right_square_bracket", "week(1)", "next week", "week"),
+    Key("full_stop", "this_week", "this week", "week"),
+    Key("s", "toggle_timer", "start the timer on the block; stop it if it runs", "timer", "Timer"),
+    Key("L", "log_time", "log time by hand", "log", "Log"),
+    Key("g", "show_logs", "the week's logs: edit or delete", "log", "Logs"),
+    Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs/clients"),
+    Key("u", "undo", "undo the last change", "edit", "Undo"),
+    Key("ctrl+r", "redo", "redo", "edit"),
+    Key("question_mark", "help", "all keys", "help", "Keys"),
+    Key("q", "quit", "quit", "app", "Quit"),
 ]
 
 BOARD_KEYS = [
@@ -117,8 +127,15 @@ class PlannerApp(App[None]):
     CSS_PATH = str(Path(widgets.__file__).parent / "app.tcss")
     TITLE = "planner"
     BINDINGS = [
-        Binding(keys, action, label or description, show=shown, tooltip=description, id=action.split("(")[0])
-        for keys, action, label, description, shown in KEYS
+        Binding(
+            key.keys,
+            key.action,
+            key.footer or key.description,
+            show=bool(key.footer),
+            tooltip=key.description,
+            id=key.action.split("(")[0],
+        )
+        for key in KEYS
     ]
 
     def __init__(self, store: Store, *, clock: Callable[[], datetime] = now) -> None:
@@ -721,27 +738,19 @@ class PlannerApp(App[None]):
     def action_help(self) -> None:
         sections = [
             ("The board", BOARD_KEYS),
-            ("Actions", [(_key_label(keys), description) for keys, _, _, description, _ in KEYS]),
+            ("Actions", [(_key_label(key.keys), key.description) for key in KEYS]),
         ]
         self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        groups = {
-            "week": "week",
-            "block": "plan",
-            "timer": "timer",
-            "log": "log",
-            "copy": "plan",
-            "undo": "edit",
-            "redo": "edit",
-        }
-        for keys, action, _, description, _ in KEYS:
-            if action in ("quit", "help"):
-                continue
-            prefix = next((group for word, group in groups.items() if word in action), "board")
+        for key in KEYS:
+            if key.action in ("quit", "help"):
+                continue  # Textual's own palette entries cover these
             yield SystemCommand(
-                f"{prefix}: {description}", f"key: {_key_label(keys)}", lambda action=action: self.run_action(action)
+                f"{key.group}: {key.description}",
+                f"key: {_key_label(key.keys)}",
+                lambda action=key.action: self.run_action(action),
             )
 
 
