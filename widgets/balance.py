@@ -24,7 +24,7 @@ class BalancePanel(Widget):
     """Shows the week's numbers; `warnings` (from the balance rules) are listed under them."""
 
     DEFAULT_CSS = """
-    BalancePanel { width: 38; height: 1fr; padding: 0 1; border-left: vkey $panel-lighten-2; }
+    BalancePanel { width: 34; height: 1fr; padding: 0 1; border-left: vkey $panel-lighten-2; }
     """
 
     week: reactive[Week | None] = reactive(None)

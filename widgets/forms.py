@@ -52,9 +52,10 @@ class FormScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(self.form_title, classes="form-title")
+            yield Label("enter saves · escape cancels · tab moves on", classes="list-hint")
             for spec in self.fields:
                 if spec.is_check:
-                    yield Checkbox(spec.label, bool(spec.value), id=f"field-{spec.key}")
+                    yield Checkbox(spec.label, bool(spec.value), id=f"field-{spec.key}", compact=True)
                     continue
                 with Horizontal(classes="form-row"):
                     yield Label(spec.label, classes="form-label")
@@ -64,8 +65,8 @@ class FormScreen(ModalScreen[bool]):
                     )
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def values(self) -> Values:
         found: Values = {}
@@ -112,8 +113,8 @@ class ChoiceScreen(ModalScreen[str | None]):
             yield Label(self.question, classes="form-title")
             with Horizontal(classes="form-buttons"):
                 for key, label in self.choices:
-                    yield Button(label, id=f"choice-{key}")
-                yield Button("Cancel", id="choice-cancel")
+                    yield Button(label, id=f"choice-{key}", compact=True)
+                yield Button("Cancel", id="choice-cancel", compact=True)
 
     @on(Button.Pressed)
     def _chosen(self, event: Button.Pressed) -> None:

@@ -1,0 +1,71 @@
+"""What the screen shows, as SVG snapshots (pytest-textual-snapshot), on the demo week with the clock pinned.
+
+Update them on purpose after a visible change: `python -m pytest tests/test_snapshots.py --snapshot-update`,
+then look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from planner.app import PlannerApp, make_app
+from planner.demo import seed_demo
+from planner.model import OUTBOUND
+from planner.schedule import now
+from planner.store import Store
+
+
+@pytest.fixture
+def demo_app(store: Store) -> PlannerApp:
+    seed_demo(store, now())
+    return make_app(store)
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_board(snap_compare, demo_app, size):
+    assert snap_compare(demo_app, terminal_size=size, run_before=settle)
+
+
+def test_board_narrow_scrolled_to_the_evening(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(80, 24), press=["j"] * 16, run_before=settle)
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("new_block", ["n"]),
+        ("log_time", ["L"]),
+        ("logs", ["g"]),
+        ("engagements", ["E"]),
+        ("new_client", ["E", "a"]),
+        ("help", ["question_mark"]),
+    ],
+)
+def test_forms(snap_compare, demo_app, name, keys):
+    assert snap_compare(demo_app, terminal_size=(120, 40), press=keys, run_before=settle)
+
+
+def test_recurring_block_asks_what_to_delete(snap_compare, demo_app):
+    async def on_series(pilot: Pilot) -> None:
+        await pilot.pause()
+        demo_app.board.place_cursor(0, 9 * 60)
+
+    assert snap_compare(demo_app, terminal_size=(120, 40), press=["d"], run_before=on_series)
+
+
+def test_refused_form_shows_the_reason(snap_compare, demo_app):
+    async def bad_times(pilot: Pilot) -> None:
+        await pilot.pause()
+        demo_app.board.place_cursor(4, 18 * 60, OUTBOUND)
+        await pilot.press("n")
+        from textual.widgets import Input
+
+        demo_app.screen.query_one("#field-end", Input).value = "17:00"
+        await pilot.press("enter")
+
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=bad_times)
