@@ -98,7 +98,9 @@ def compile_planner() -> None:
     these caches even under PYTHONDONTWRITEBYTECODE, which would otherwise make every run recompile the source."""
     import compileall
 
-    compileall.compile_dir(Path(__file__).resolve().parent.parent / "planner", quiet=1)
+    root = Path(__file__).resolve().parent.parent
+    for package in ("planner", "widgets"):
+        compileall.compile_dir(root / package, quiet=1)
 
 
 def main() -> None:

@@ -3,15 +3,14 @@ for undo; the board reloads when another process changes the data."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -39,18 +38,12 @@ from planner.store import Store
 from planner.week import Week
 from widgets.balance import BalancePanel
 from widgets.board import WeekBoard
-from widgets.forms import (
-    ChoiceScreen,
-    EngagementsScreen,
-    Field,
-    FormScreen,
-    HelpScreen,
-    LogsScreen,
-    TableScreen,
-    Values,
-)
 from widgets.header import WeekHeader
 
+if TYPE_CHECKING:
+    from widgets.forms import Field, TableScreen, Values
+
+OCCURRENCE_OR_SERIES = [("one", "This occurrence"), ("series", "Whole series")]
 NARROW = 100  # below this width the balance panel moves under the board
 POLL_SECONDS = 1.0
 
@@ -99,6 +92,13 @@ BOARD_KEYS = [
 ]
 
 
+def forms():
+    """The forms module, imported on first use: the board opens without loading form widgets."""
+    import widgets.forms
+
+    return widgets.forms
+
+
 def _key_label(keys: str) -> str:
     names = {
         "left_square_bracket": "[",
@@ -110,17 +110,6 @@ def _key_label(keys: str) -> str:
         "minus": "-",
     }
     return " / ".join(names.get(key, key) for key in keys.split(","))
-
-
-class BoardScreen(Screen):
-    def compose(self) -> ComposeResult:
-        app = self.app
-        assert isinstance(app, PlannerApp)
-        yield WeekHeader(app.clock, id="header")
-        with Horizontal(id="main"):
-            yield WeekBoard(id="board")
-            yield BalancePanel(id="balance")
-        yield Footer()
 
 
 class PlannerApp(App[None]):
@@ -151,11 +140,21 @@ class PlannerApp(App[None]):
 
     # ------------------------------------------------------------ set-up and data
 
+    def compose(self) -> ComposeResult:
+        self._header = WeekHeader(self.clock, id="header")
+        self._board = WeekBoard(id="board")
+        self._panel = BalancePanel(id="balance")
+        yield self._header
+        with Horizontal(id="main"):
+            yield self._board
+            yield self._panel
+        yield Footer()
+
     def on_mount(self) -> None:
-        self.push_screen(BoardScreen())
-        self.call_after_refresh(self._first_load)
+        self._first_load()
 
     def _first_load(self) -> None:
+        """Show this week with the cursor on now, so the very first paint is the whole board."""
         self.reload()
         board = self.board
         moment = to_local(self.clock())
@@ -169,13 +168,10 @@ class PlannerApp(App[None]):
 
     @property
     def board(self) -> WeekBoard:
-        return self._board_widgets()[0]
+        return self._board
 
     def _board_widgets(self) -> tuple[WeekBoard, WeekHeader, BalancePanel]:
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
-                return screen.query_one(WeekBoard), screen.query_one(WeekHeader), screen.query_one(BalancePanel)
-        raise RuntimeError("the board screen is not open")
+        return self._board, self._header, self._panel
 
     def reload(self) -> None:
         """Read the week from the store and show it; the cursor and any open form stay as they are."""
@@ -192,9 +188,10 @@ class PlannerApp(App[None]):
         panel.week = week
         header.refresh()
         panel.refresh()
-        for screen in self.screen_stack:
-            if isinstance(screen, TableScreen):
-                screen.reload()
+        if "widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
+            for screen in self.screen_stack:
+                if isinstance(screen, forms().TableScreen):
+                    screen.reload()
 
     def _poll(self) -> None:
         if self.store.fingerprint(self.monday) != self._fingerprint:
@@ -206,8 +203,8 @@ class PlannerApp(App[None]):
     def _relayout(self, width: int) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "-narrow")
-        with suppress(RuntimeError):  # before the board screen is up
-            self._board_widgets()[2].compact = narrow
+        if hasattr(self, "_panel"):  # resize events can come before compose
+            self._panel.compact = narrow
 
     def _attempt(self, work: Callable[[], str | None]) -> str | None:
         """Run a change; show its result, or the store's one-line reason it refused. Returns that reason."""
@@ -248,13 +245,13 @@ class PlannerApp(App[None]):
 
     def _block_fields(self, block: Block | None, engagement: str, day: date, start: int, end: int) -> list[Field]:
         return [
-            Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
-            Field("title", "Title", block.title if block else ""),
-            Field("day", "Day", day.isoformat(), "YYYY-MM-DD"),
-            Field("start", "Start", format_clock(start), "HH:MM"),
-            Field("end", "End", format_clock(end), "HH:MM"),
-            Field("repeat", "Repeat", (block.repeat or "") if block else "", "e.g. FREQ=WEEKLY;BYDAY=MO,WE"),
-            Field("notes", "Notes", block.notes if block else ""),
+            forms().Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
+            forms().Field("title", "Title", block.title if block else ""),
+            forms().Field("day", "Day", day.isoformat(), "YYYY-MM-DD"),
+            forms().Field("start", "Start", format_clock(start), "HH:MM"),
+            forms().Field("end", "End", format_clock(end), "HH:MM"),
+            forms().Field("repeat", "Repeat", (block.repeat or "") if block else "", "e.g. FREQ=WEEKLY;BYDAY=MO,WE"),
+            forms().Field("notes", "Notes", block.notes if block else ""),
         ]
 
     def _block_from(self, values: Values, base: Block | None) -> Block:
@@ -290,7 +287,7 @@ class PlannerApp(App[None]):
 
             return self._attempt(work)
 
-        self.push_screen(FormScreen("New block", fields, submit))
+        self.push_screen(forms().FormScreen("New block", fields, submit))
 
     def action_edit_block(self) -> None:
         block = self._block_under_cursor()
@@ -307,7 +304,8 @@ class PlannerApp(App[None]):
                 self._edit_block(block, None)
 
         self.push_screen(
-            ChoiceScreen("This block repeats. Edit…", [("one", "This occurrence"), ("series", "Whole series")]), chosen
+            forms().ChoiceScreen("This block repeats. Edit…", [("one", "This occurrence"), ("series", "Whole series")]),
+            chosen,
         )
 
     def _edit_block(self, shown: Block, stored: Block | None) -> None:
@@ -330,7 +328,7 @@ class PlannerApp(App[None]):
 
             return self._attempt(work)
 
-        self.push_screen(FormScreen("Edit block", fields, submit))
+        self.push_screen(forms().FormScreen("Edit block", fields, submit))
 
     def _detach_occurrence(self, occurrence: Block, replacement: Block | None) -> list[Change]:
         """Take one occurrence out of its series, putting `replacement` (a one-off block) in its place."""
@@ -359,7 +357,9 @@ class PlannerApp(App[None]):
                 self._attempt(lambda: self._delete(self._stored(block)))
 
         self.push_screen(
-            ChoiceScreen("This block repeats. Delete…", [("one", "This occurrence"), ("series", "Whole series")]),
+            forms().ChoiceScreen(
+                "This block repeats. Delete…", [("one", "This occurrence"), ("series", "Whole series")]
+            ),
             chosen,
         )
 
@@ -488,12 +488,12 @@ class PlannerApp(App[None]):
 
     def _log_fields(self, entry: LogEntry | None, engagement: str, start: datetime, end: datetime) -> list[Field]:
         return [
-            Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
-            Field("start", "Start", f"{to_local(start):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
-            Field("end", "End", f"{to_local(end):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
-            Field("note", "Note", entry.note if entry else ""),
-            Field("tags", "Tags", ", ".join(entry.tags) if entry else "", "comma-separated"),
-            Field("billable", "Billable", entry.billable if entry else True),
+            forms().Field("engagement", "Engagement", engagement, "job or client", self._engagement_names()),
+            forms().Field("start", "Start", f"{to_local(start):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+            forms().Field("end", "End", f"{to_local(end):%Y-%m-%d %H:%M}", "YYYY-MM-DD HH:MM"),
+            forms().Field("note", "Note", entry.note if entry else ""),
+            forms().Field("tags", "Tags", ", ".join(entry.tags) if entry else "", "comma-separated"),
+            forms().Field("billable", "Billable", entry.billable if entry else True),
         ]
 
     def _log_from(self, values: Values, base: LogEntry | None) -> LogEntry:
@@ -548,7 +548,7 @@ class PlannerApp(App[None]):
 
             return self._attempt(work)
 
-        self.push_screen(FormScreen("Log time", self._log_fields(entry, engagement, start, end), submit))
+        self.push_screen(forms().FormScreen("Log time", self._log_fields(entry, engagement, start, end), submit))
 
     def _week_log_rows(self) -> list[tuple[str, list[object]]]:
         week = self.week_data
@@ -579,7 +579,7 @@ class PlannerApp(App[None]):
 
     def action_show_logs(self) -> None:
         self.push_screen(
-            LogsScreen(
+            forms().LogsScreen(
                 f"Logs of {week_label(self.monday)}",
                 ["id", "day", "time", "hours", "engagement", "note", "tags", "billable"],
                 self._week_log_rows,
@@ -604,7 +604,9 @@ class PlannerApp(App[None]):
 
             return self._attempt(work)
 
-        self.push_screen(FormScreen("Edit log", self._log_fields(entry, engagement, entry.start, entry.end), submit))
+        self.push_screen(
+            forms().FormScreen("Edit log", self._log_fields(entry, engagement, entry.start, entry.end), submit)
+        )
 
     def _delete_log(self, log_id: int) -> None:
         def work() -> str:
@@ -643,7 +645,7 @@ class PlannerApp(App[None]):
 
     def action_engagements(self) -> None:
         self.push_screen(
-            EngagementsScreen(
+            forms().EngagementsScreen(
                 "Jobs and clients",
                 ["name", "side", "rate", "terms", ""],
                 self._engagement_rows,
@@ -655,23 +657,23 @@ class PlannerApp(App[None]):
         def text(value: object) -> str:
             return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
-        fields = [Field("name", "Name", current.name if current else "")]
+        fields = [forms().Field("name", "Name", current.name if current else "")]
         if kind == INBOUND:
             fields += [
-                Field("hours", "Hours/week", text(current.hours) if current else "", "e.g. 32"),
-                Field("window", "Window", text(current.window) if current else "", "mon-fri 09:00-17:00"),
+                forms().Field("hours", "Hours/week", text(current.hours) if current else "", "e.g. 32"),
+                forms().Field("window", "Window", text(current.window) if current else "", "mon-fri 09:00-17:00"),
             ]
         else:
             fields += [
-                Field("cap", "Cap h/week", text(current.cap) if current else ""),
-                Field("budget", "Budget h", text(current.budget) if current else ""),
-                Field("deadline", "Deadline", text(current.deadline) if current else "", "YYYY-MM-DD"),
-                Field("one_off", "One-off task", current.one_off if current else False),
+                forms().Field("cap", "Cap h/week", text(current.cap) if current else ""),
+                forms().Field("budget", "Budget h", text(current.budget) if current else ""),
+                forms().Field("deadline", "Deadline", text(current.deadline) if current else "", "YYYY-MM-DD"),
+                forms().Field("one_off", "One-off task", current.one_off if current else False),
             ]
         fields += [
-            Field("rate", "Rate/hour", text(current.rate) if current else ""),
-            Field("currency", "Currency", text(current.currency) if current else "", "EUR"),
-            Field("round_minutes", "Round (min)", text(current.round_minutes) if current else "1"),
+            forms().Field("rate", "Rate/hour", text(current.rate) if current else ""),
+            forms().Field("currency", "Currency", text(current.currency) if current else "", "EUR"),
+            forms().Field("round_minutes", "Round (min)", text(current.round_minutes) if current else "1"),
         ]
 
         def submit(values: Values) -> str | None:
@@ -695,18 +697,18 @@ class PlannerApp(App[None]):
             return self._attempt(work)
 
         title = ("Edit " if current else "New ") + ("job" if kind == INBOUND else "client")
-        self.push_screen(FormScreen(title, fields, submit))
+        self.push_screen(forms().FormScreen(title, fields, submit))
 
-    @on(TableScreen.Act)
-    def _table_request(self, event: TableScreen.Act) -> None:
-        if isinstance(event.screen, LogsScreen):
+    def on_table_screen_act(self, event: TableScreen.Act) -> None:
+        """A list screen asked for a change (handler named after TableScreen.Act, so forms load lazily)."""
+        if isinstance(event.screen, forms().LogsScreen):
             if event.action == "edit" and event.key:
                 self._attempt_open(lambda: self._edit_log(int(event.key or 0)))
             elif event.action == "delete" and event.key:
                 self._delete_log(int(event.key))
             elif event.action == "add":
                 self.action_log_time()
-        elif isinstance(event.screen, EngagementsScreen):
+        elif isinstance(event.screen, forms().EngagementsScreen):
             if event.action in ("add-job", "add-client"):
                 self._engagement_form(INBOUND if event.action == "add-job" else OUTBOUND, None)
             elif event.action == "edit" and event.key:
@@ -740,7 +742,7 @@ class PlannerApp(App[None]):
             ("The board", BOARD_KEYS),
             ("Actions", [(_key_label(key.keys), key.description) for key in KEYS]),
         ]
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(forms().HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -28,7 +28,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
@@ -304,6 +303,8 @@ class Store:
                     pass
             yield _Tx(self.root, write=False)
             return
+        from filelock import FileLock, Timeout  # only writers lock; reads (the board, reports) skip the import
+
         self._ensure_root()
         lock = FileLock(self.root / LOCK_FILE, timeout=self.lock_timeout, mode=0o600)
         try:
@@ -719,9 +720,14 @@ def _shard_months_for(tx: _Tx, start: datetime, end: datetime | None) -> list[st
 
 
 def _logs(tx: _Tx, start: datetime, end: datetime, include_running: bool) -> list[LogEntry]:
+    # Stored moments begin with their local date, which is never more than a day from the UTC date; comparing those
+    # ten characters first skips parsing the entries of a shard that cannot overlap the range.
+    low, high = (start - timedelta(days=1)).date().isoformat(), (end + timedelta(days=1)).date().isoformat()
     found = []
     for month in _shard_months_for(tx, start, end):
         for doc in tx.shard("logs", month).table("logs").all():
+            if doc["start"][:10] > high or (doc["end"] or "9999")[:10] < low:
+                continue
             entry = LogEntry.from_doc(doc.doc_id, doc)
             if entry.start < end and entry.end is not None and entry.end > start:
                 found.append(entry)

@@ -50,6 +50,28 @@ def wrap_text(words: str, width: int) -> tuple[str, ...]:
     return tuple(textwrap.wrap(words, width, break_on_hyphens=False)) or ("",)
 
 
+@lru_cache(maxsize=1024)
+def cell_style(
+    colour: str | None = None,
+    bgcolor: str | None = None,
+    bold: bool = False,
+    underline: bool = False,
+    reverse: bool = False,
+    dim: bool = False,
+    italic: bool = False,
+) -> Style:
+    """Styles are immutable: build each combination once instead of once per cell per repaint."""
+    return Style(
+        color=colour,
+        bgcolor=bgcolor,
+        bold=bold or None,
+        underline=underline or None,
+        reverse=reverse or None,
+        dim=dim or None,
+        italic=italic or None,
+    )
+
+
 def text_colour(colour: str) -> str:
     return "black" if colour in _DARK_TEXT else "bright_white"
 
@@ -189,7 +211,11 @@ class WeekBoard(Widget, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
+        # Show the cursor with some of the day before it: from the axis start when it fits, else a third down.
+        visible = max(1, self.size.height - HEADER_LINES)
+        self.top_row = 0 if self.cursor_row < visible else self.cursor_row - visible // 3
         self._keep_cursor_visible()
+        self.refresh()
 
     def _keep_cursor_visible(self) -> None:
         visible = max(1, self.size.height - HEADER_LINES)
@@ -249,14 +275,14 @@ class WeekBoard(Widget, can_focus=True):
             day = self.week.monday + timedelta(days=index)
             label = f"{day:%a %d}" if width >= 7 else f"{day:%a}"[: width - 1]
             style = Style(bold=True, reverse=True) if index == today else Style(bold=True)
-            segments.append(Segment("│", Style(dim=True)))
+            segments.append(Segment("│", cell_style(dim=True)))
             segments.append(Segment(label[: width - 1].ljust(width - 1), style))
         return segments
 
     def _lane_line(self) -> list[Segment]:
         segments = [Segment(" " * AXIS)]
         for _, width in self._day_geometry():
-            segments.append(Segment("│", Style(dim=True)))
+            segments.append(Segment("│", cell_style(dim=True)))
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
                 label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
                 segments.append(Segment(label.ljust(lane_width), Style(dim=True, italic=True)))
@@ -273,7 +299,7 @@ class WeekBoard(Widget, can_focus=True):
         axis_style = Style(bold=True, color="bright_red") if is_now_row else Style(dim=minute % 60 != 0)
         segments = [Segment(("▸" if is_now_row else " ") + label[: AXIS - 1].ljust(AXIS - 1), axis_style)]
         for index, (_, width) in enumerate(self._day_geometry()):
-            segments.append(Segment("│", Style(dim=True)))
+            segments.append(Segment("│", cell_style(dim=True)))
             underline = is_now_row and index == today
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
                 segments.extend(self._cell(index, lane, lane_width, row, minute, underline))
@@ -299,18 +325,15 @@ class WeekBoard(Widget, can_focus=True):
             lines = wrap_text(words, area)
             index = row - first_visible
             text = lines[index] if index < len(lines) else ""
-            style = Style(color=text_colour(colour), bgcolor=colour, bold=first_row)
+            style_args = {"colour": text_colour(colour), "bgcolor": colour, "bold": first_row}
         elif pieces:
             engagement = self.week.engagements.get(pieces[0].engagement_id)
             colour = engagement.colour if engagement and engagement.colour else "white"
             text = "░" * area  # logged with nothing planned here
-            style = Style(color=colour)
+            style_args = {"colour": colour}
         else:
-            text, style = "", Style()
-        if underline:
-            style += Style(underline=True)
-        if cursor:
-            style += Style(reverse=True)
+            text, style_args = "", {}
+        style = cell_style(**style_args, underline=underline, reverse=cursor)
         cell = [Segment(text[:area].ljust(area), style)]
         if width >= 1:
             cell.append(self._gutter(pieces, minute))
@@ -323,8 +346,8 @@ class WeekBoard(Widget, can_focus=True):
         engagement = self.week.engagements.get(pieces[0].engagement_id)
         colour = engagement.colour if engagement and engagement.colour else "white"
         if any(p.running for p in pieces):
-            return Segment("▶" if minute + self.slot > self._now_minute() else "┃", Style(color=colour, bold=True))
-        return Segment("┃" if covered * 2 >= self.slot else "╏", Style(color=colour, bold=True))
+            return Segment("▶" if minute + self.slot > self._now_minute() else "┃", cell_style(colour, bold=True))
+        return Segment("┃" if covered * 2 >= self.slot else "╏", cell_style(colour, bold=True))
 
     def _now_minute(self) -> int:
         assert self.week is not None

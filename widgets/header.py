@@ -61,7 +61,8 @@ class WeekHeader(Widget):
         else:
             entry, engagement = timer
             elapsed = max(0.0, (self._clock() - entry.start).total_seconds())
-            right = Text(" ● ", style="bold red")
+            right = Text()
+            right.append(" ● ", style="bold red")
             right.append(f"{engagement.name} ", style=f"bold {engagement.colour or ''}".strip())
             right.append(format_elapsed(elapsed), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")
