@@ -20,7 +20,7 @@ from textual.widgets import Footer
 import widgets
 from planner.errors import PlannerError
 from planner.history import Change, History
-from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry, check_tags
+from planner.model import INBOUND, OUTBOUND, Block, BoardSettings, Engagement, LogEntry, check_tags
 from planner.schedule import (
     check_rrule,
     format_clock,
@@ -142,7 +142,10 @@ class PlannerApp(App[None]):
 
     def compose(self) -> ComposeResult:
         self._header = WeekHeader(self.clock, id="header")
-        self._board = WeekBoard(id="board")
+        axis = BoardSettings.from_settings(self.store.settings())
+        self._board = WeekBoard(
+            day_start_minute=axis.day_start, day_end_minute=axis.day_end, slot=axis.slot, id="board"
+        )
         self._panel = BalancePanel(id="balance")
         yield self._header
         with Horizontal(id="main"):

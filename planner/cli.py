@@ -17,6 +17,7 @@ from planner.model import (
     INBOUND,
     OUTBOUND,
     Block,
+    BoardSettings,
     Engagement,
     LogEntry,
     check_currency,
@@ -515,6 +516,27 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(store: Store, args: argparse.Namespace) -> int:
+    if args.action == "set":
+        current = BoardSettings.from_settings(store.settings())
+        wanted = BoardSettings(
+            day_start=parse_clock(args.day_start) if args.day_start else current.day_start,
+            day_end=parse_clock(args.day_end, allow_midnight_end=True) if args.day_end else current.day_end,
+            slot=int(args.slot) if args.slot else current.slot,
+        ).validate()
+        store.set_settings(
+            day_start=format_clock(wanted.day_start), day_end=format_clock(wanted.day_end), slot=wanted.slot
+        )
+    board = BoardSettings.from_settings(store.settings())
+    shown = {"day_start": format_clock(board.day_start), "day_end": format_clock(board.day_end), "slot": board.slot}
+    if getattr(args, "json", False):
+        _print_json(shown)
+    else:
+        for key, value in shown.items():
+            print(f"{key:<10} {value}")
+    return EXIT_OK
+
+
 def _run_board(store: Store) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise ValidationError("the board needs a terminal; in scripts use the commands ('planner --help')")
@@ -687,6 +709,17 @@ def build_parser() -> argparse.ArgumentParser:
     log_rm = log_sub.add_parser("rm", help="delete an entry")
     log_rm.add_argument("id", type=int, metavar="ID")
     log_rm.set_defaults(handler=cmd_log_rm)
+
+    settings = commands.add_parser("settings", help="show or change settings")
+    settings_sub = settings.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    settings_show = settings_sub.add_parser("show", help="the current settings")
+    settings_show.add_argument("--json", action="store_true")
+    settings_show.set_defaults(handler=cmd_settings)
+    settings_set = settings_sub.add_parser("set", help="change settings")
+    settings_set.add_argument("--day-start", metavar="HH:MM", help="where the board's time axis starts (07:00)")
+    settings_set.add_argument("--day-end", metavar="HH:MM", help="where it ends (21:00)")
+    settings_set.add_argument("--slot", type=int, metavar="MIN", help="minutes per row: 10, 15, 20, 30 or 60")
+    settings_set.set_defaults(handler=cmd_settings)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

@@ -424,6 +424,44 @@ class LogEntry:
         )
 
 
+# ---------------------------------------------------------------- board settings
+
+SLOTS = (10, 15, 20, 30, 60)
+
+
+@dataclass
+class BoardSettings:
+    """How the board draws a day: its time axis and the length of a row, in minutes."""
+
+    day_start: int = 7 * 60
+    day_end: int = 21 * 60
+    slot: int = 30
+
+    def validate(self) -> BoardSettings:
+        if self.slot not in SLOTS:
+            raise ValidationError(
+                f"a row of {self.slot} minutes is not offered; use one of {', '.join(map(str, SLOTS))}"
+            )
+        if self.day_end <= self.day_start:
+            raise ValidationError(
+                f"the day ends at {format_clock(self.day_end)} before it starts at {format_clock(self.day_start)}"
+            )
+        if self.day_start % self.slot or self.day_end % self.slot:
+            raise ValidationError(f"start and end of the day must fall on whole {self.slot}-minute rows")
+        return self
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> BoardSettings:
+        defaults = cls()
+        return cls(
+            day_start=parse_clock(settings["day_start"]) if settings.get("day_start") else defaults.day_start,
+            day_end=parse_clock(settings["day_end"], allow_midnight_end=True)
+            if settings.get("day_end")
+            else defaults.day_end,
+            slot=int(settings.get("slot", defaults.slot)),
+        )
+
+
 # ---------------------------------------------------------------- boundaries
 
 

@@ -373,3 +373,16 @@ def test_changes_from_another_process_show_within_two_seconds(store, people):
         assert (app.board.cursor_day, app.board.cursor_minute, app.board.lane) == (3, 15 * 60, OUTBOUND)
 
     drive(app, steps)
+
+
+def test_the_axis_follows_the_settings(store, people):
+    store.set_settings(day_start="08:00", day_end="18:00", slot=60)
+    app = make_app(store)
+
+    async def steps(pilot: Pilot) -> None:
+        board = app.board
+        assert (board.axis_start, board.axis_end, board.slot, board.rows) == (8 * 60, 18 * 60, 60, 10)
+        await pilot.press("down")
+        assert board.cursor_minute == 11 * 60
+
+    drive(app, steps)

@@ -267,3 +267,11 @@ def test_the_board_without_a_terminal_says_so_in_one_line(cli):
 def test_cli_does_not_import_textual():
     code = "import sys, planner.cli; sys.exit('textual' in sys.modules or 'widgets' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_board_settings(cli):
+    assert json.loads(cli("settings", "show", "--json").out) == {"day_start": "07:00", "day_end": "21:00", "slot": 30}
+    assert cli("settings", "set", "--day-start", "06:00", "--slot", "15").code == 0
+    assert json.loads(cli("settings", "show", "--json").out) == {"day_start": "06:00", "day_end": "21:00", "slot": 15}
+    assert_bad_input(cli("settings", "set", "--slot", "7"), "not offered")
+    assert_bad_input(cli("settings", "set", "--day-end", "05:00"), "before it starts")

@@ -26,7 +26,7 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 def test_board(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=settle)
 
@@ -35,18 +35,19 @@ def test_board_narrow_scrolled_to_the_evening(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(80, 24), press=["j"] * 16, run_before=settle)
 
 
-@pytest.mark.parametrize(
-    ("name", "keys"),
-    [
-        ("new_block", ["n"]),
-        ("log_time", ["L"]),
-        ("logs", ["g"]),
-        ("engagements", ["E"]),
-        ("new_client", ["E", "a"]),
-        ("help", ["question_mark"]),
-    ],
-)
-def test_forms(snap_compare, demo_app, name, keys):
+FORMS = {
+    "new_block": ["n"],
+    "log_time": ["L"],
+    "logs": ["g"],
+    "engagements": ["E"],
+    "new_client": ["E", "a"],
+    "new_job": ["E", "j"],
+    "help": ["question_mark"],
+}
+
+
+@pytest.mark.parametrize("keys", list(FORMS.values()), ids=list(FORMS))
+def test_forms(snap_compare, demo_app, keys):
     assert snap_compare(demo_app, terminal_size=(120, 40), press=keys, run_before=settle)
 
 
