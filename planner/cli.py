@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from planner import __version__
 from planner.errors import PlannerError, ValidationError
 from planner.model import (
+    DATED_TERMS,
     INBOUND,
     OUTBOUND,
     Block,
@@ -165,6 +166,15 @@ def cmd_edit(store: Store, args: argparse.Namespace) -> int:
         fields["name"] = args.new_name
     if not fields:
         raise ValidationError("nothing to change; give at least one option, e.g. --rate 90")
+    if args.start is not None:
+        start = parse_date(args.start)
+        other = sorted(set(fields) - set(DATED_TERMS))
+        if other:
+            names = ", ".join("--" + name.replace("_minutes", "").replace("_", "-") for name in other)
+            raise ValidationError(f"--from dates changes of --hours, --rate, --window and --cap only, not {names}")
+        engagement = store.change_terms(args.name, start, **fields)
+        print(f"Updated {engagement.name} from {start.isoformat()} on; earlier weeks keep their terms.")
+        return EXIT_OK
     engagement = store.update_engagement(args.name, **fields)
     print(f"Updated {engagement.name}.")
     return EXIT_OK
@@ -633,6 +643,12 @@ def build_parser() -> argparse.ArgumentParser:
     edit = commands.add_parser("edit", help="change a job or client ('' or none clears an option)")
     edit.add_argument("name", metavar="NAME")
     edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename it")
+    edit.add_argument(
+        "--from",
+        dest="start",
+        metavar="D",
+        help="the new --hours, --rate, --window or --cap apply from this date; earlier weeks keep theirs",
+    )
     _add_engagement_options(edit, None)
     edit.set_defaults(handler=cmd_edit)
 

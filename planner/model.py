@@ -41,6 +41,8 @@ _DAY_ALIASES.update(
 _NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 DEFAULT_CURRENCY = "EUR"
+#: Terms that can change from a date (`planner edit NAME --hours 32 --from 2026-12-01`).
+DATED_TERMS = ("hours", "rate", "window", "cap")
 PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
 
 
@@ -215,6 +217,40 @@ class Engagement:
     one_off: bool = False  # outbound: a one-off task rather than an ongoing engagement
     archived: bool = False
     colour: str | None = None
+    #: Later terms: [{"from": "2026-12-01", "hours": 32.0}, ...], oldest first; each applies from its date on.
+    changes: list[dict] = field(default_factory=list)
+
+    def terms_on(self, day: date) -> Engagement:
+        """The engagement with the terms in force on `day` (earlier weeks keep the terms they had)."""
+        if not self.changes:
+            return self
+        values: dict[str, object] = {}
+        for change in self.changes:
+            if date.fromisoformat(change["from"]) <= day:
+                values.update({key: value for key, value in change.items() if key != "from"})
+        if "rate" in values and values["rate"] is not None:
+            values["rate"] = Decimal(str(values["rate"]))
+        return replace(self, **values) if values else self  # type: ignore[arg-type]
+
+    def with_change(self, start: date, **terms: object) -> Engagement:
+        """A copy whose `terms` (hours, rate, window, cap) change from `start` on."""
+        unknown = set(terms) - set(DATED_TERMS)
+        if unknown:
+            raise ValidationError(f"only {', '.join(DATED_TERMS)} can change from a date, not {', '.join(unknown)}")
+        changes = [dict(change) for change in self.changes]
+        current = next((change for change in changes if change["from"] == start.isoformat()), None)
+        if current is None:
+            current = {"from": start.isoformat()}
+            changes.append(current)
+        for key, value in terms.items():
+            current[key] = str(value) if isinstance(value, Decimal) else value
+        changes.sort(key=lambda change: change["from"])
+        updated = replace(self, changes=changes)
+        in_force = replace(updated.terms_on(start)).validate()  # the terms from that date must make sense together
+        for key in terms:  # keep them as validation normalised them
+            value = getattr(in_force, key)
+            current[key] = str(value) if isinstance(value, Decimal) else value
+        return updated
 
     @property
     def inbound(self) -> bool:
@@ -267,6 +303,7 @@ class Engagement:
             "one_off": self.one_off,
             "archived": self.archived,
             "colour": self.colour,
+            "changes": [dict(change) for change in self.changes],
         }
 
     @classmethod
@@ -286,6 +323,7 @@ class Engagement:
             one_off=doc.get("one_off", False),
             archived=doc.get("archived", False),
             colour=doc.get("colour"),
+            changes=[dict(change) for change in doc.get("changes", [])],
         )
 
     def to_json(self) -> dict:

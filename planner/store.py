@@ -402,6 +402,14 @@ class Store:
             tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
             return updated
 
+    def change_terms(self, which: str, start: date, **terms: Any) -> Engagement:
+        """Change some of an engagement's terms (hours, rate, window, cap) from `start` on."""
+        with self._transaction(write=True) as tx:
+            current = _engagement_named(tx, which)
+            updated = current.with_change(start, **terms)
+            tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
+            return updated
+
     # ------------------------------------------------------------ boundaries and settings
 
     def boundaries(self) -> Boundaries:

@@ -17,14 +17,21 @@ class EngagementTotal:
     engagement: Engagement
     seconds: float = 0.0
     billable_seconds: float = 0.0
+    priced: Decimal | None = None  # billable time × the rate in force on each entry's day, unrounded
 
     @property
     def amount(self) -> Decimal | None:
-        """Raw billable time at the engagement's rate; None when it has no rate."""
-        rate = self.engagement.rate
-        if rate is None:
-            return None
-        return (Decimal(round(self.billable_seconds)) / Decimal(3600) * rate).quantize(CENT)
+        """Raw billable time at the rate in force on each entry's day; None when it never had a rate."""
+        return None if self.priced is None else self.priced.quantize(CENT)
+
+    def add(self, day: date, seconds: float, billable: bool) -> None:
+        self.seconds += seconds
+        if not billable:
+            return
+        self.billable_seconds += seconds
+        rate = self.engagement.terms_on(day).rate
+        if rate is not None:
+            self.priced = (self.priced or Decimal(0)) + Decimal(round(seconds)) / Decimal(3600) * rate
 
 
 @dataclass
@@ -65,11 +72,8 @@ def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, 
         start, end = max(entry.start, lo), min(end, hi)
         if total is None or end <= start:
             continue
-        seconds = (end - start).total_seconds()
-        total.seconds += seconds
-        if entry.billable:
-            total.billable_seconds += seconds
         for day, part in split_by_day(start, end):
+            total.add(day, part, entry.billable)
             side = days.setdefault(day, {INBOUND: 0.0, OUTBOUND: 0.0})
             side[total.engagement.kind] += part
     totals = [total for total in by_id.values() if total.seconds > 0]

@@ -61,6 +61,7 @@ def test_engagements_listed_as_json_with_every_field(cli):
         "one_off": False,
         "archived": False,
         "colour": globex["colour"],
+        "changes": [],
     }
     assert items[0]["window"] == "mon-fri 09:00-17:00" and items[0]["hours"] == 32.0
     table = cli("list").out
@@ -275,3 +276,17 @@ def test_board_settings(cli):
     assert json.loads(cli("settings", "show", "--json").out) == {"day_start": "06:00", "day_end": "21:00", "slot": 15}
     assert_bad_input(cli("settings", "set", "--slot", "7"), "not offered")
     assert_bad_input(cli("settings", "set", "--day-end", "05:00"), "before it starts")
+
+
+def test_terms_change_from_a_date_and_earlier_weeks_keep_theirs(cli):
+    setup_people(cli)
+    assert cli("log", "add", "acme-corp", "--start", "2026-11-30 09:00", "--end", "2026-11-30 11:00").code == 0
+    assert cli("log", "add", "acme-corp", "--start", "2026-12-01 09:00", "--end", "2026-12-01 11:00").code == 0
+    changed = cli("edit", "acme-corp", "--rate", "70", "--hours", "30", "--from", "2026-12-01")
+    assert changed.code == 0, changed.err
+    [acme] = [item for item in json.loads(cli("list", "--json").out) if item["name"] == "acme-corp"]
+    assert acme["rate"] == 60.0 and acme["changes"] == [{"from": "2026-12-01", "rate": "70", "hours": 30.0}]
+    report = json.loads(cli("report", "--from", "2026-11-30", "--to", "2026-12-01", "--json").out)
+    assert report["engagements"][0]["amount"] == 2 * 60 + 2 * 70
+    assert_bad_input(cli("edit", "acme-corp", "--name", "x", "--from", "2026-12-01"), "--from dates changes")
+    assert_bad_input(cli("edit", "acme-corp", "--window", "mon 17:00-09:00", "--from", "2026-12-01"), "before it")
