@@ -378,6 +378,11 @@ class Store:
         with self._transaction(write=False) as tx:
             return _engagement_named(tx, name)
 
+    def usage(self) -> dict[int, int]:
+        """Seconds logged so far per engagement id, over all history (finished entries; not the running timer)."""
+        with self._transaction(write=False) as tx:
+            return _usage(tx)
+
     def engagement_by_id(self, engagement_id: int) -> Engagement:
         with self._transaction(write=False) as tx:
             return _engagement_by_id(tx, engagement_id)
@@ -515,6 +520,7 @@ class Store:
         with self._transaction(write=True) as tx:
             if not batch:
                 return []
+            _ensure_usage(tx)
             checked: set[int] = set()
             for entry in sorted(batch, key=lambda item: item.start):
                 if entry.engagement_id not in checked:
@@ -536,6 +542,8 @@ class Store:
                 by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
             for month, docs in by_month.items():
                 tx.shard("logs", month).table("logs").insert_multiple(docs)
+            for entry in batch:
+                _usage_add(tx, entry.engagement_id, entry.seconds())
             return batch
 
     def update_log(self, log_id: int, **changes: Any) -> LogEntry:
@@ -550,6 +558,7 @@ class Store:
                 _refuse_overlaps(tx, [updated], ignore_running=True)
                 tx.set_state(timer=_timer_doc(updated))
                 return updated
+            _ensure_usage(tx)
             current, table = _find_log(tx, log_id)
             updated = replace(current, **changes).validate()
             if updated.end is None:
@@ -559,6 +568,8 @@ class Store:
             _refuse_overlaps(tx, [updated], ignore_ids=frozenset({log_id}))
             table.remove(doc_ids=[log_id])
             tx.shard("logs", month_key(updated.start)).table("logs").insert(Document(updated.to_doc(), log_id))
+            _usage_add(tx, current.engagement_id, -current.seconds())
+            _usage_add(tx, updated.engagement_id, updated.seconds())
             return updated
 
     def remove_log(self, log_id: int) -> LogEntry:
@@ -567,8 +578,10 @@ class Store:
             if running is not None and running.id == log_id:
                 tx.set_state(timer=None)
                 return running
+            _ensure_usage(tx)
             current, table = _find_log(tx, log_id)
             table.remove(doc_ids=[log_id])
+            _usage_add(tx, current.engagement_id, -current.seconds())
             return current
 
     # ------------------------------------------------------------ the timer
@@ -817,6 +830,42 @@ def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
         )
     finished.validate()
     _refuse_overlaps(tx, [finished], ignore_running=True)
+    _ensure_usage(tx)
     tx.shard("logs", month_key(finished.start)).table("logs").insert(Document(finished.to_doc(), finished.id))
+    _usage_add(tx, finished.engagement_id, finished.seconds())
     tx.set_state(timer=None)
     return finished
+
+
+def _ensure_usage(tx: _Tx) -> None:
+    """Make sure the main file holds every engagement's logged total before a change adjusts it. Data written
+    before totals existed gets them computed once, from every shard, before this change touches anything."""
+    if tx.state().get("usage_ready"):
+        return
+    table = tx.main().table("usage")
+    table.truncate()
+    for engagement_id, seconds in _usage_from_shards(tx).items():
+        table.insert(Document({"seconds": seconds}, doc_id=engagement_id))
+    tx.set_state(usage_ready=True)
+
+
+def _usage_from_shards(tx: _Tx) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for month in tx.months("logs"):
+        for doc in tx.shard("logs", month).table("logs").all():
+            entry = LogEntry.from_doc(doc.doc_id, doc)
+            totals[entry.engagement_id] = totals.get(entry.engagement_id, 0) + round(entry.seconds())
+    return totals
+
+
+def _usage_add(tx: _Tx, engagement_id: int, seconds: float) -> None:
+    table = tx.main().table("usage")
+    doc = table.get(doc_id=engagement_id)
+    total = (doc["seconds"] if doc else 0) + round(seconds)
+    table.upsert(Document({"seconds": total}, doc_id=engagement_id))
+
+
+def _usage(tx: _Tx) -> dict[int, int]:
+    if tx.state().get("usage_ready"):
+        return {doc.doc_id: doc["seconds"] for doc in tx.main().table("usage").all()}
+    return _usage_from_shards(tx)

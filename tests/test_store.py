@@ -275,3 +275,26 @@ def test_default_location_is_the_user_data_folder(monkeypatch, tmp_path):
     assert Store().root.name == "planner"
     monkeypatch.setenv("PLANNER_DB", str(tmp_path / "elsewhere"))
     assert Store().root == tmp_path / "elsewhere"
+
+
+def test_logged_totals_follow_every_change_and_are_rebuilt_for_old_data(store, data_dir):
+    job, client = add_people(store)
+    first = store.add_log(entry(client, "2026-11-02 10:00", "2026-11-02 11:00"))
+    store.add_logs(
+        [entry(client, "2026-10-02 10:00", "2026-10-02 10:30"), entry(job, "2026-11-03 09:00", "2026-11-03 17:00")]
+    )
+    store.update_log(first.id, end=parse_moment("2026-11-02 12:00"))
+    store.start_timer(entry(client, "2026-11-25 08:00", None))
+    store.stop_timer(parse_moment("2026-11-25 08:15"))
+    assert store.usage() == {client.id: 7200 + 1800 + 900, job.id: 8 * 3600}
+    store.update_log(first.id, engagement_id=job.id)
+    store.remove_log(first.id + 1)
+    assert store.usage() == {client.id: 900, job.id: 8 * 3600 + 7200}
+    main = data_dir / "planner.json"  # data from before totals were kept: the next change rebuilds them
+    data = json.loads(main.read_text())
+    del data["usage"]
+    data["state"]["1"].pop("usage_ready")
+    main.write_text(json.dumps(data))
+    assert store.usage() == {client.id: 900, job.id: 8 * 3600 + 7200}
+    store.add_log(entry(client, "2026-11-26 08:00", "2026-11-26 09:00"))
+    assert store.usage() == {client.id: 900 + 3600, job.id: 8 * 3600 + 7200}
