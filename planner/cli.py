@@ -9,12 +9,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner import __version__
 from planner.errors import PlannerError, ValidationError
 from planner.model import (
     DATED_TERMS,
+    DAY_NAMES,
     INBOUND,
     OUTBOUND,
     Block,
@@ -547,6 +549,100 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hours_option(value: str | None, what: str) -> float | None:
+    return None if value is None or value.strip().lower() in ("", "none", "off") else check_hours(value, what)
+
+
+def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
+    rules = store.boundaries()
+    if args.action == "set":
+        changes: dict[str, object] = {}
+        for option, what in (
+            ("max_week", "--max-week"),
+            ("max_day", "--max-day"),
+            ("outbound_cap", "--outbound-cap"),
+            ("min_rest", "--min-rest"),
+            ("max_stretch", "--max-stretch"),
+        ):
+            raw = getattr(args, option)
+            if raw is not None:
+                changes[option] = _hours_option(raw, what)
+        for option, what in (
+            ("outbound_share", "--outbound-share"),
+            ("tolerance", "--tolerance"),
+            ("concentration", "--concentration"),
+        ):
+            raw = getattr(args, option)
+            if raw is not None:
+                value = _hours_option(raw, what.lstrip("-") + " percent")
+                if value is not None and value > 100:
+                    raise ValidationError(f"{what} {raw} is more than 100 percent")
+                if value is None and option != "outbound_share":
+                    raise ValidationError(f"{what} needs a number of percent (points), e.g. 10")
+                changes[option] = value
+        if args.protect_windows is not None:
+            changes["protect_windows"] = args.protect_windows
+        if args.days_off is not None:
+            changes["days_off"] = _days_off(args.days_off)
+        if args.latest is not None:
+            off = args.latest.strip().lower() in ("", "none", "off")
+            changes["latest"] = None if off else parse_clock(args.latest, allow_midnight_end=True)
+        if not changes:
+            raise ValidationError("nothing to change; give at least one option, e.g. --max-week 45")
+        rules = store.set_boundaries(replace(rules, **changes))  # type: ignore[arg-type]
+    shown = rules.to_doc()
+    if getattr(args, "json", False):
+        _print_json(shown)
+        return EXIT_OK
+    labels = {
+        "max_week": "most hours a week",
+        "max_day": "most hours a day",
+        "outbound_share": "outbound share target %",
+        "tolerance": "tolerance (points)",
+        "outbound_cap": "outbound cap h/week",
+        "protect_windows": "protect working windows",
+        "days_off": "days off",
+        "latest": "latest finish",
+        "min_rest": "minimum rest h",
+        "max_stretch": "longest stretch h",
+        "concentration": "one client at most %",
+    }
+    for key, label in labels.items():
+        value = shown[key]
+        text = "off" if value is None or value == [] else (", ".join(value) if isinstance(value, list) else value)
+        print(f"{label:<26} {text}")
+    return EXIT_OK
+
+
+def _days_off(text: str) -> list[int]:
+    if text.strip().lower() in ("", "none", "off"):
+        return []
+    days = []
+    for token in text.split(","):
+        name = token.strip().lower()[:3]
+        if name not in DAY_NAMES:
+            raise ValidationError(f"'{token.strip()}' is not a day; give days like sat,sun")
+        days.append(DAY_NAMES.index(name))
+    return sorted(set(days))
+
+
+def cmd_check(store: Store, args: argparse.Namespace) -> int:
+    from planner.balance import check_week, failing, gather
+
+    monday = parse_week(args.week)
+    week = store.week(monday, now())
+    findings = check_week(gather(store, week))
+    if args.json:
+        _print_json({"week": week_label(monday), "warnings": [finding.to_json() for finding in findings]})
+    elif not findings:
+        print(f"{week_label(monday)}: the week is within your boundaries.")
+    else:
+        print(f"{week_label(monday)}: {len(findings)} warning{'s' if len(findings) != 1 else ''}")
+        for finding in findings:
+            print(f"{finding.severity:<6} {finding.code:<18} {finding.basis:<6} {finding.message}")
+    return EXIT_WARN if failing(findings) else EXIT_OK
+
+
 def _run_board(store: Store) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise ValidationError("the board needs a terminal; in scripts use the commands ('planner --help')")
@@ -725,6 +821,39 @@ def build_parser() -> argparse.ArgumentParser:
     log_rm = log_sub.add_parser("rm", help="delete an entry")
     log_rm.add_argument("id", type=int, metavar="ID")
     log_rm.set_defaults(handler=cmd_log_rm)
+
+    boundaries = commands.add_parser("boundaries", help="show or set the rules your week keeps")
+    boundaries_sub = boundaries.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    boundaries_show = boundaries_sub.add_parser("show", help="the current boundaries")
+    boundaries_show.add_argument("--json", action="store_true")
+    boundaries_show.set_defaults(handler=cmd_boundaries)
+    boundaries_set = boundaries_sub.add_parser("set", help="change boundaries ('none' turns a rule off)")
+    boundaries_set.add_argument("--max-week", metavar="H", help="most hours of work in a week")
+    boundaries_set.add_argument("--max-day", metavar="H", help="most hours of work in a day")
+    boundaries_set.add_argument("--outbound-share", metavar="PCT", help="target outbound share of the week, percent")
+    boundaries_set.add_argument("--tolerance", metavar="POINTS", help="points either side of the target (10)")
+    boundaries_set.add_argument("--outbound-cap", metavar="H", help="most outbound hours a week, all clients")
+    boundaries_set.add_argument(
+        "--protect-windows",
+        dest="protect_windows",
+        action="store_const",
+        const=True,
+        help="no outbound work inside an inbound job's working window (the default)",
+    )
+    boundaries_set.add_argument("--no-protect-windows", dest="protect_windows", action="store_const", const=False)
+    boundaries_set.add_argument("--days-off", metavar="mon,...,sun", help="days without work ('none': no days off)")
+    boundaries_set.add_argument("--latest", metavar="HH:MM", help="latest finish")
+    boundaries_set.add_argument("--min-rest", metavar="H", help="least rest between two working days")
+    boundaries_set.add_argument("--max-stretch", metavar="H", help="longest work without a 15-minute break")
+    boundaries_set.add_argument(
+        "--concentration", metavar="PCT", help="most of the outbound hours of 4 weeks one client may hold (83)"
+    )
+    boundaries_set.set_defaults(handler=cmd_boundaries)
+
+    check = commands.add_parser("check", help="warnings for a week; exit 1 when any is warn or breach")
+    check.add_argument("--week", metavar="W")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_check)
 
     settings = commands.add_parser("settings", help="show or change settings")
     settings_sub = settings.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)

@@ -15,6 +15,9 @@ from planner.store import Store
 #: Wednesday of ISO week 2026-W48, mid-morning in Berlin.
 NOW = "2026-11-25T10:00:00+01:00"
 
+# Tests run in Berlin from the moment they are imported, so data built at import time means Berlin times too.
+os.environ["TZ"] = "Europe/Berlin"
+
 
 @pytest.fixture(autouse=True)
 def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -290,3 +290,79 @@ def test_terms_change_from_a_date_and_earlier_weeks_keep_theirs(cli):
     assert report["engagements"][0]["amount"] == 2 * 60 + 2 * 70
     assert_bad_input(cli("edit", "acme-corp", "--name", "x", "--from", "2026-12-01"), "--from dates changes")
     assert_bad_input(cli("edit", "acme-corp", "--window", "mon 17:00-09:00", "--from", "2026-12-01"), "before it")
+
+
+def test_boundaries_show_and_set(cli):
+    shown = json.loads(cli("boundaries", "show", "--json").out)
+    assert shown["protect_windows"] is True and shown["concentration"] == 83.0 and shown["max_week"] is None
+    assert (
+        cli(
+            "boundaries",
+            "set",
+            "--max-week",
+            "45",
+            "--outbound-share",
+            "30",
+            "--tolerance",
+            "10",
+            "--days-off",
+            "sat,sun",
+            "--latest",
+            "21:00",
+            "--no-protect-windows",
+            "--min-rest",
+            "11",
+        ).code
+        == 0
+    )
+    shown = json.loads(cli("boundaries", "show", "--json").out)
+    assert (shown["max_week"], shown["outbound_share"], shown["days_off"], shown["latest"]) == (
+        45.0,
+        30.0,
+        ["sat", "sun"],
+        "21:00",
+    )
+    assert shown["protect_windows"] is False and shown["min_rest"] == 11.0
+    assert cli("boundaries", "set", "--max-week", "none", "--days-off", "none").code == 0
+    shown = json.loads(cli("boundaries", "show", "--json").out)
+    assert shown["max_week"] is None and shown["days_off"] == []
+    assert_bad_input(cli("boundaries", "set", "--days-off", "funday"), "not a day")
+    assert_bad_input(cli("boundaries", "set", "--outbound-share", "130"), "more than 100")
+    assert_bad_input(cli("boundaries", "set"), "nothing to change")
+
+
+def test_check_exit_codes_and_json(cli):
+    setup_people(cli)  # acme-corp: 32 h a week in mon-fri 09:00-17:00
+    assert cli("edit", "globex", "--deadline", "none").code == 0  # else its 40 h budget due in December warns
+    for day in range(23, 28):
+        assert (
+            cli("plan", "add", "acme-corp", "--date", f"2026-11-{day}", "--start", "09:00", "--end", "16:00").code == 0
+        )
+    week_over = "2026-11-30T09:00:00+01:00"
+    for day in range(23, 28):
+        assert (
+            cli("log", "add", "acme-corp", "--start", f"2026-11-{day} 09:00", "--end", f"2026-11-{day} 16:00").code == 0
+        )
+    clean = cli("check", "--week", "2026-W48", now=week_over)
+    assert clean.code == 0 and "within your boundaries" in clean.out
+    assert json.loads(cli("check", "--week", "2026-W48", "--json", now=week_over).out) == {
+        "week": "2026-W48",
+        "warnings": [],
+    }
+    assert cli("plan", "add", "globex", "--date", "2026-11-24", "--start", "15:00", "--end", "17:00").code == 0
+    flagged = cli("check", "--week", "2026-W48", "--json", now=week_over)
+    assert flagged.code == 1
+    report = json.loads(flagged.out)
+    assert report["week"] == "2026-W48"
+    [intrusion] = [w for w in report["warnings"] if w["code"] == "window-intrusion"]
+    assert intrusion == {
+        "code": "window-intrusion",
+        "severity": "breach",
+        "basis": "plan",
+        "subject": "globex",
+        "message": "globex: 120 min planned on Tue 24 Nov inside acme-corp's working window.",
+        "date": "2026-11-24",
+        "minutes": 120,
+        "jobs": ["acme-corp"],
+    }
+    assert_bad_input(cli("check", "--week", "W48"), "not a week")

@@ -1,0 +1,698 @@
+"""The balance rules: one pure function from a week's facts to warnings, used by `check`, the board and reports.
+
+Each rule looks at the plan (blocks), the actuals (logs, the running timer up to now), or both; each warning has a
+stable code, a severity (`breach` for a crossed hard limit, `warn` otherwise, `info` for notes that do not fail
+`check`), the basis it was found on, its subject (an engagement or a date), one readable sentence, and the numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from planner.model import Block, Boundaries, Engagement, LogEntry
+from planner.schedule import day_start, format_clock, localize, split_by_day, to_local, week_label
+from planner.week import Week
+
+PLAN, ACTUAL = "plan", "actual"
+INFO, WARN, BREACH = "info", "warn", "breach"
+SEVERITY_RANK = {INFO: 0, WARN: 1, BREACH: 2}
+BREAK = timedelta(minutes=15)  # a pause at least this long breaks a stretch of work
+FORGOTTEN = timedelta(hours=10)
+GAP_HOURS = 1.0  # plan-actual-gap: more than this apart on a past day
+SHORTFALL_GRACE = 0.5  # contract-shortfall (actual): hours behind pro rata before it warns
+
+#: Every code with what it means, for `planner check --codes`, the README and the tests.
+CODES = {
+    "share-out-of-band": "the week's outbound share is outside target ± tolerance",
+    "share-drift": "the outbound share of the last 4 weeks is outside the band",
+    "contract-shortfall": "an inbound job is below its contracted hours (plan; actual pro rata to now)",
+    "outbound-cap": "all outbound work above the weekly outbound cap",
+    "client-cap": "one client above its own weekly cap",
+    "budget": "a client's logged hours reach 80 % (warn) or 100 % (breach) of its budget",
+    "deadline-risk": "a client's remaining budget exceeds the hours planned for it before its deadline",
+    "window-intrusion": "outbound work inside an inbound job's working window",
+    "week-max": "hours above the maximum for the week",
+    "day-max": "hours above the maximum for a day",
+    "day-off": "work on a day off",
+    "late-finish": "work after the latest finish",
+    "short-rest": "less rest than the minimum between two working days",
+    "no-break": "a stretch of work longer than the maximum without a 15-minute break",
+    "concentration": "one client holds more than the limit of the outbound hours of the last 4 weeks",
+    "plan-actual-gap": "on a past day, an engagement's logged and planned hours differ by more than an hour",
+    "forgotten-timer": "the timer has run longer than 10 hours",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One warning. (Named so as not to shadow Python's built-in Warning.)"""
+
+    code: str
+    severity: str
+    basis: str
+    subject: str
+    message: str
+    numbers: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    block_ids: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "basis": self.basis,
+            "subject": self.subject,
+            "message": self.message,
+            **self.numbers,
+        }
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What makes a warning 'the same one' from one check to the next (to notify only new ones)."""
+        return self.code, self.basis, self.subject
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of work: planned (a block) or actual (a log), as UTC instants."""
+
+    start: datetime
+    end: datetime
+    engagement_id: int
+    block_id: int | None = None
+
+
+@dataclass
+class Facts:
+    """Everything the rules need about one week: the board's `Week` and a little history and future."""
+
+    week: Week
+    history: list[LogEntry]  # logs overlapping the three weeks before the week and the day before them
+    usage: dict[int, int]  # all-time logged seconds per engagement (finished entries)
+    ahead: list[Block]  # planned blocks from today to the furthest deadline
+
+    @property
+    def boundaries(self) -> Boundaries:
+        return self.week.boundaries
+
+
+def gather(store, week: Week) -> Facts:
+    """Read the facts behind `check_week` for a week already loaded from `store`."""
+    monday, now = week.monday, week.now
+    lo = day_start(monday - timedelta(days=22))
+    history = [entry for entry in store.logs(lo, day_start(monday), include_running=False)]
+    today = to_local(now).date()
+    deadlines = [e.deadline for e in week.engagements.values() if e.deadline and e.budget and not e.archived]
+    last = min(max(deadlines), today + timedelta(days=366)) if deadlines else None
+    ahead = store.blocks(today, last) if last is not None and last >= today else []
+    return Facts(week=week, history=history, usage=store.usage(), ahead=ahead)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def hours(seconds: float) -> float:
+    return round(seconds / 3600, 2)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+
+
+def block_span(block: Block) -> Span:
+    start = localize(block.day, block.start, strict=False)
+    end = (
+        localize(block.day + timedelta(days=1), 0, strict=False)
+        if block.end >= 24 * 60
+        else localize(block.day, block.end, strict=False)
+    )
+    return Span(start, end, block.engagement_id, block.series_id if block.series_id is not None else block.id)
+
+
+def log_spans(entries: Iterable[LogEntry], now: datetime) -> list[Span]:
+    spans = []
+    for entry in entries:
+        end = entry.end if entry.end is not None else max(now, entry.start)
+        if end > entry.start:
+            spans.append(Span(entry.start, end, entry.engagement_id))
+    return spans
+
+
+def clip(spans: Iterable[Span], lo: datetime, hi: datetime) -> list[Span]:
+    clipped = []
+    for span in spans:
+        start, end = max(span.start, lo), min(span.end, hi)
+        if end > start:
+            clipped.append(Span(start, end, span.engagement_id, span.block_id))
+    return clipped
+
+
+def seconds_of(spans: Iterable[Span]) -> float:
+    return sum((span.end - span.start).total_seconds() for span in spans)
+
+
+def by_day(spans: Iterable[Span]) -> dict[date, list[Span]]:
+    """Spans cut at local midnight, per day."""
+    days: dict[date, list[Span]] = defaultdict(list)
+    for span in spans:
+        cursor = span.start
+        for day, part in split_by_day(span.start, span.end):
+            piece_end = cursor + timedelta(seconds=part)
+            days[day].append(Span(cursor, piece_end, span.engagement_id, span.block_id))
+            cursor = piece_end
+    return days
+
+
+def merged(spans: Iterable[Span], gap: timedelta = timedelta(0)) -> list[tuple[datetime, datetime, list[Span]]]:
+    """Work joined into stretches: spans closer than `gap` to each other belong to one stretch."""
+    stretches: list[tuple[datetime, datetime, list[Span]]] = []
+    for span in sorted(spans, key=lambda item: item.start):
+        if stretches and span.start - stretches[-1][1] < gap + timedelta(microseconds=1):
+            start, end, members = stretches[-1]
+            stretches[-1] = (start, max(end, span.end), [*members, span])
+        else:
+            stretches.append((span.start, span.end, [span]))
+    return stretches
+
+
+def _blocks_of(spans: Iterable[Span]) -> tuple[int, ...]:
+    return tuple(sorted({span.block_id for span in spans if span.block_id is not None}))
+
+
+def _band(boundaries: Boundaries) -> tuple[float, float] | None:
+    if boundaries.outbound_share is None:
+        return None
+    low = max(0.0, boundaries.outbound_share - boundaries.tolerance)
+    high = min(100.0, boundaries.outbound_share + boundaries.tolerance)
+    return low, high
+
+
+# ---------------------------------------------------------------- the check
+
+
+def check_week(facts: Facts) -> list[Finding]:
+    """All warnings for the week, most severe first."""
+    week = facts.week
+    lo, hi = week.span
+    engagements = {engagement_id: e.terms_on(week.monday) for engagement_id, e in week.engagements.items()}
+    plan = clip((block_span(block) for block in week.blocks), lo, hi)
+    actual_all = log_spans([*facts.history, *week.logs], week.now)
+    actual = clip(actual_all, lo, min(hi, max(lo, week.now)))
+    findings: list[Finding] = []
+    for basis, spans in ((PLAN, plan), (ACTUAL, actual)):
+        findings += _shares(basis, spans, engagements, facts.boundaries)
+        findings += _caps(basis, spans, engagements, facts.boundaries)
+        findings += _windows(basis, spans, engagements, facts.boundaries)
+        findings += _maxima(basis, spans, facts.boundaries)
+        findings += _days(basis, spans, engagements, facts.boundaries)
+    findings += _rest(PLAN, plan, week, facts.boundaries)
+    findings += _rest(
+        ACTUAL, clip(actual_all, lo - timedelta(days=1), min(hi, max(lo, week.now))), week, facts.boundaries
+    )
+    findings += _contracts(plan, actual, engagements, week)
+    findings += _four_weeks(actual_all, engagements, week, facts.boundaries)
+    findings += _budgets(facts, engagements)
+    findings += _gaps(plan, actual, engagements, week)
+    findings += _timer(week)
+    findings.sort(key=lambda item: (-SEVERITY_RANK[item.severity], item.code, item.basis, item.subject))
+    return findings
+
+
+def failing(findings: Iterable[Finding]) -> bool:
+    """Whether `planner check` should exit 1: anything of severity warn or breach."""
+    return any(SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[WARN] for finding in findings)
+
+
+def _what(basis: str) -> str:
+    return "planned" if basis == PLAN else "logged"
+
+
+def _side_seconds(spans: list[Span], engagements: dict[int, Engagement]) -> tuple[float, float]:
+    inbound = seconds_of(
+        span for span in spans if engagements.get(span.engagement_id) and engagements[span.engagement_id].inbound
+    )
+    outbound = seconds_of(
+        span for span in spans if engagements.get(span.engagement_id) and not engagements[span.engagement_id].inbound
+    )
+    return inbound, outbound
+
+
+def _shares(basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries) -> list[Finding]:
+    band = _band(rules)
+    inbound, outbound = _side_seconds(spans, engagements)
+    if band is None or inbound + outbound == 0:
+        return []
+    share = 100 * outbound / (inbound + outbound)
+    if band[0] <= share <= band[1]:
+        return []
+    return [
+        Finding(
+            "share-out-of-band",
+            WARN,
+            basis,
+            "week",
+            f"Outbound work is {share:.0f}% of the {_what(basis)} week ({hours(outbound):g} of "
+            f"{hours(inbound + outbound):g} h), outside the {_fmt(band[0])}–{_fmt(band[1])}% band.",
+            {
+                "share": round(share / 100, 4),
+                "band_low": band[0] / 100,
+                "band_high": band[1] / 100,
+                "outbound_hours": hours(outbound),
+                "total_hours": hours(inbound + outbound),
+            },
+            _blocks_of(span for span in spans if not engagements[span.engagement_id].inbound)
+            if share > band[1]
+            else (),
+        )
+    ]
+
+
+def _caps(basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries) -> list[Finding]:
+    found = []
+    outbound_spans = [
+        span for span in spans if span.engagement_id in engagements and not engagements[span.engagement_id].inbound
+    ]
+    outbound = seconds_of(outbound_spans)
+    if rules.outbound_cap is not None and outbound > rules.outbound_cap * 3600:
+        found.append(
+            Finding(
+                "outbound-cap",
+                BREACH,
+                basis,
+                "outbound",
+                f"{hours(outbound):g} h of outbound work {_what(basis)} this week, above the cap of "
+                f"{rules.outbound_cap:g} h.",
+                {"hours": hours(outbound), "cap": rules.outbound_cap},
+                _blocks_of(outbound_spans),
+            )
+        )
+    per_client: dict[int, list[Span]] = defaultdict(list)
+    for span in outbound_spans:
+        per_client[span.engagement_id].append(span)
+    for engagement_id, client_spans in per_client.items():
+        client = engagements[engagement_id]
+        used = seconds_of(client_spans)
+        if client.cap is not None and used > client.cap * 3600:
+            found.append(
+                Finding(
+                    "client-cap",
+                    BREACH,
+                    basis,
+                    client.name,
+                    f"{client.name}: {hours(used):g} h {_what(basis)} this week, above its cap of {client.cap:g} h.",
+                    {"hours": hours(used), "cap": client.cap},
+                    _blocks_of(client_spans),
+                )
+            )
+    return found
+
+
+def _windows(basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries) -> list[Finding]:
+    if not rules.protect_windows:
+        return []
+    jobs = [job for job in engagements.values() if job.inbound and job.window and not job.archived]
+    if not jobs:
+        return []
+    intrusions: dict[tuple[int, date], list[tuple[Span, float, str]]] = defaultdict(list)
+    for day, pieces in by_day(span for span in spans if not engagements[span.engagement_id].inbound).items():
+        for job in jobs:
+            window = job.terms_on(day).work_window
+            if window is None:
+                continue
+            for start_minute, end_minute in window.intervals_on(day):
+                w_lo, w_hi = (
+                    localize(day, start_minute, strict=False),
+                    localize(day, end_minute, strict=False)
+                    if end_minute < 24 * 60
+                    else day_start(day + timedelta(days=1)),
+                )
+                for piece in pieces:
+                    inside = (min(piece.end, w_hi) - max(piece.start, w_lo)).total_seconds()
+                    if inside > 0:
+                        intrusions[(piece.engagement_id, day)].append((piece, inside, job.name))
+    found = []
+    for (engagement_id, day), hits in sorted(intrusions.items(), key=lambda item: (item[0][1], item[0][0])):
+        minutes = round(sum(inside for _, inside, _ in hits) / 60)
+        job_names = sorted({name for _, _, name in hits})
+        client = engagements[engagement_id].name
+        found.append(
+            Finding(
+                "window-intrusion",
+                BREACH,
+                basis,
+                client,
+                f"{client}: {minutes} min {_what(basis)} on {day:%a %d %b} inside {', '.join(job_names)}'s working "
+                "window.",
+                {"date": day.isoformat(), "minutes": minutes, "jobs": job_names},
+                _blocks_of(span for span, _, _ in hits),
+            )
+        )
+    return found
+
+
+def _maxima(basis: str, spans: list[Span], rules: Boundaries) -> list[Finding]:
+    found = []
+    total = seconds_of(spans)
+    if rules.max_week is not None and total > rules.max_week * 3600:
+        found.append(
+            Finding(
+                "week-max",
+                BREACH,
+                basis,
+                "week",
+                f"{hours(total):g} h {_what(basis)} this week, above the maximum of {rules.max_week:g} h.",
+                {"hours": hours(total), "max": rules.max_week},
+                _blocks_of(spans),
+            )
+        )
+    if rules.max_day is not None:
+        for day, pieces in sorted(by_day(spans).items()):
+            worked = seconds_of(pieces)
+            if worked > rules.max_day * 3600:
+                found.append(
+                    Finding(
+                        "day-max",
+                        BREACH,
+                        basis,
+                        day.isoformat(),
+                        f"{hours(worked):g} h {_what(basis)} on {day:%a %d %b}, above the daily maximum of "
+                        f"{rules.max_day:g} h.",
+                        {"date": day.isoformat(), "hours": hours(worked), "max": rules.max_day},
+                        _blocks_of(pieces),
+                    )
+                )
+    return found
+
+
+def _days(basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries) -> list[Finding]:
+    found = []
+    for day, pieces in sorted(by_day(spans).items()):
+        if day.weekday() in rules.days_off:
+            found.append(
+                Finding(
+                    "day-off",
+                    WARN,
+                    basis,
+                    day.isoformat(),
+                    f"{hours(seconds_of(pieces)):g} h {_what(basis)} on {day:%A %d %b}, a day off.",
+                    {"date": day.isoformat(), "hours": hours(seconds_of(pieces))},
+                    _blocks_of(pieces),
+                )
+            )
+        if rules.latest is not None:
+            limit = (
+                localize(day, rules.latest, strict=False)
+                if rules.latest < 24 * 60
+                else day_start(day + timedelta(days=1))
+            )
+            late = [piece for piece in pieces if piece.end > limit]
+            if late:
+                finish = max(piece.end for piece in late)
+                finish_text = (
+                    "midnight" if finish >= day_start(day + timedelta(days=1)) else f"{to_local(finish):%H:%M}"
+                )
+                found.append(
+                    Finding(
+                        "late-finish",
+                        WARN,
+                        basis,
+                        day.isoformat(),
+                        f"Work {_what(basis)} until {finish_text} on {day:%a %d %b}, after the latest finish of "
+                        f"{format_clock(rules.latest)}.",
+                        {
+                            "date": day.isoformat(),
+                            "finish": to_local(finish).isoformat(timespec="minutes"),
+                            "latest": format_clock(rules.latest),
+                        },
+                        _blocks_of(late),
+                    )
+                )
+    return found
+
+
+def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[Finding]:
+    found = []
+    if rules.min_rest is not None:
+        days = by_day(spans)
+        for offset in range(7):
+            day = week.monday + timedelta(days=offset)
+            before = days.get(day - timedelta(days=1))
+            if not before or not days.get(day):
+                continue
+            rest = (min(p.start for p in days[day]) - max(p.end for p in before)).total_seconds()
+            if rest < rules.min_rest * 3600:
+                found.append(
+                    Finding(
+                        "short-rest",
+                        BREACH,
+                        basis,
+                        day.isoformat(),
+                        f"Only {hours(rest):g} h of rest before {day:%a %d %b} ({_what(basis)}), less than the "
+                        f"minimum of {rules.min_rest:g} h.",
+                        {"date": day.isoformat(), "rest_hours": hours(rest), "min": rules.min_rest},
+                        _blocks_of(days[day]),
+                    )
+                )
+    if rules.max_stretch is not None:
+        lo, _ = week.span
+        for start, end, members in merged(spans, BREAK):
+            length = (end - start).total_seconds()
+            if end > lo and length > rules.max_stretch * 3600:
+                day = to_local(start).date()
+                found.append(
+                    Finding(
+                        "no-break",
+                        WARN,
+                        basis,
+                        max(day, week.monday).isoformat(),
+                        f"{hours(length):g} h of work {_what(basis)} from {to_local(start):%a %H:%M} without a "
+                        f"15-minute break, longer than {rules.max_stretch:g} h.",
+                        {
+                            "date": day.isoformat(),
+                            "hours": hours(length),
+                            "max": rules.max_stretch,
+                            "start": to_local(start).isoformat(timespec="minutes"),
+                        },
+                        _blocks_of(members),
+                    )
+                )
+    return found
+
+
+def _contracts(plan: list[Span], actual: list[Span], engagements: dict[int, Engagement], week: Week) -> list[Finding]:
+    found = []
+    for job in engagements.values():
+        if not job.inbound or job.archived or not job.hours:
+            continue
+        planned = seconds_of(span for span in plan if span.engagement_id == job.id)
+        if planned < job.hours * 3600:
+            found.append(
+                Finding(
+                    "contract-shortfall",
+                    WARN,
+                    PLAN,
+                    job.name,
+                    f"{job.name}: {hours(planned):g} h planned this week, below the contracted {job.hours:g} h.",
+                    {"hours": hours(planned), "contracted": job.hours},
+                )
+            )
+        fraction = _elapsed_fraction(job, week)
+        if fraction <= 0:
+            continue
+        expected = job.hours * fraction
+        logged = seconds_of(span for span in actual if span.engagement_id == job.id)
+        if hours(logged) + SHORTFALL_GRACE <= expected:
+            found.append(
+                Finding(
+                    "contract-shortfall",
+                    WARN,
+                    ACTUAL,
+                    job.name,
+                    f"{job.name}: {hours(logged):g} h logged so far, behind the {round(expected, 1):g} h due by now "
+                    f"of the contracted {job.hours:g} h.",
+                    {"hours": hours(logged), "expected": round(expected, 2), "contracted": job.hours},
+                )
+            )
+    return found
+
+
+def _elapsed_fraction(job: Engagement, week: Week) -> float:
+    """How much of the job's week is behind us: its working window's time (weekdays when it has none)."""
+    lo, hi = week.span
+    if week.now >= hi:
+        return 1.0
+    if week.now <= lo:
+        return 0.0
+    window = job.work_window
+    total = elapsed = 0.0
+    for day in week.days:
+        spans = window.intervals_on(day) if window else ([(0, 24 * 60)] if day.weekday() < 5 else [])
+        for start_minute, end_minute in spans:
+            start = localize(day, start_minute, strict=False)
+            end = (
+                localize(day, end_minute, strict=False) if end_minute < 24 * 60 else day_start(day + timedelta(days=1))
+            )
+            total += (end - start).total_seconds()
+            elapsed += max(0.0, (min(end, week.now) - start).total_seconds())
+    return elapsed / total if total else 1.0
+
+
+def _four_weeks(
+    actual_all: list[Span], engagements: dict[int, Engagement], week: Week, rules: Boundaries
+) -> list[Finding]:
+    found = []
+    lo = day_start(week.monday - timedelta(days=21))
+    _, hi = week.span
+    spans = clip(actual_all, lo, min(hi, max(lo, week.now)))
+    inbound, outbound = _side_seconds(spans, engagements)
+    first = week_label(week.monday - timedelta(days=21))
+    label = f"{first}..{week_label(week.monday)}"
+    band = _band(rules)
+    if band is not None and inbound + outbound > 0:
+        share = 100 * outbound / (inbound + outbound)
+        if not band[0] <= share <= band[1]:
+            found.append(
+                Finding(
+                    "share-drift",
+                    WARN,
+                    ACTUAL,
+                    "4 weeks",
+                    f"Over the 4 weeks {label} outbound work was {share:.0f}% of {hours(inbound + outbound):g} h "
+                    f"logged, outside the {_fmt(band[0])}–{_fmt(band[1])}% band.",
+                    {
+                        "share": round(share / 100, 4),
+                        "band_low": band[0] / 100,
+                        "band_high": band[1] / 100,
+                        "weeks": label,
+                    },
+                )
+            )
+    per_client: dict[int, float] = defaultdict(float)
+    for span in spans:
+        engagement = engagements.get(span.engagement_id)
+        if engagement is not None and not engagement.inbound:
+            per_client[span.engagement_id] += (span.end - span.start).total_seconds()
+    if outbound > 0 and per_client:
+        top_id, top = max(per_client.items(), key=lambda item: item[1])
+        share = 100 * top / outbound
+        if share > rules.concentration:
+            name = engagements[top_id].name
+            found.append(
+                Finding(
+                    "concentration",
+                    WARN,
+                    ACTUAL,
+                    name,
+                    f"{name} holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({hours(top):g} of "
+                    f"{hours(outbound):g} h), above the {_fmt(rules.concentration)}% limit.",
+                    {
+                        "share": round(share / 100, 4),
+                        "limit": rules.concentration / 100,
+                        "hours": hours(top),
+                        "outbound_hours": hours(outbound),
+                        "weeks": label,
+                    },
+                )
+            )
+    return found
+
+
+def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
+    found = []
+    week = facts.week
+    today = to_local(week.now).date()
+    running = week.running
+    for client in engagements.values():
+        if client.inbound or client.archived or not client.budget:
+            continue
+        used = float(facts.usage.get(client.id, 0))
+        if running is not None and running.engagement_id == client.id:
+            used += running.seconds(week.now)
+        ratio = used / (client.budget * 3600)
+        if ratio >= 0.8:
+            severity = BREACH if ratio >= 1 else WARN
+            found.append(
+                Finding(
+                    "budget",
+                    severity,
+                    ACTUAL,
+                    client.name,
+                    f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours logged ({ratio * 100:.0f}%).",
+                    {"hours": hours(used), "budget": client.budget, "used": round(ratio, 4)},
+                )
+            )
+        if client.deadline is None or client.deadline < today:
+            continue
+        remaining = client.budget * 3600 - used
+        end = day_start(client.deadline + timedelta(days=1))
+        ahead = [span for span in (block_span(block) for block in facts.ahead) if span.engagement_id == client.id]
+        planned = seconds_of(clip(ahead, week.now, end))
+        if remaining > planned + 60:
+            found.append(
+                Finding(
+                    "deadline-risk",
+                    WARN,
+                    PLAN,
+                    client.name,
+                    f"{client.name}: {hours(remaining):g} budgeted hours remain but only {hours(planned):g} h are "
+                    f"planned before the deadline on {client.deadline:%a %d %b}.",
+                    {
+                        "remaining_hours": hours(remaining),
+                        "planned_hours": hours(planned),
+                        "deadline": client.deadline.isoformat(),
+                    },
+                )
+            )
+    return found
+
+
+def _gaps(plan: list[Span], actual: list[Span], engagements: dict[int, Engagement], week: Week) -> list[Finding]:
+    found = []
+    today = to_local(week.now).date()
+    planned_days, logged_days = by_day(plan), by_day(actual)
+    for day in week.days:
+        if day >= today:
+            break
+        totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for span in planned_days.get(day, []):
+            totals[span.engagement_id][0] += (span.end - span.start).total_seconds()
+        for span in logged_days.get(day, []):
+            totals[span.engagement_id][1] += (span.end - span.start).total_seconds()
+        for engagement_id, (planned, logged) in sorted(totals.items()):
+            engagement = engagements.get(engagement_id)
+            if engagement is None or abs(logged - planned) <= GAP_HOURS * 3600:
+                continue
+            found.append(
+                Finding(
+                    "plan-actual-gap",
+                    WARN,
+                    ACTUAL,
+                    engagement.name,
+                    f"{engagement.name} on {day:%a %d %b}: {hours(logged):g} h logged against {hours(planned):g} h "
+                    "planned.",
+                    {"date": day.isoformat(), "logged_hours": hours(logged), "planned_hours": hours(planned)},
+                )
+            )
+    return found
+
+
+def _timer(week: Week) -> list[Finding]:
+    running = week.running
+    if running is None or week.now - running.start <= FORGOTTEN:
+        return []
+    engagement = week.engagements.get(running.engagement_id)
+    name = engagement.name if engagement else "?"
+    elapsed = (week.now - running.start).total_seconds()
+    return [
+        Finding(
+            "forgotten-timer",
+            WARN,
+            ACTUAL,
+            name,
+            f"The {name} timer has run for {hours(elapsed):g} h since {to_local(running.start):%a %H:%M}; stop it "
+            "at the time you really stopped ('planner stop --at').",
+            {"hours": hours(elapsed), "since": to_local(running.start).isoformat(timespec="minutes")},
+        )
+    ]

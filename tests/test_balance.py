@@ -1,0 +1,299 @@
+"""The balance rules, table-driven: a clean week yields nothing; each scenario changes it just enough for one code."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.balance import CODES, Facts, check_week, failing
+from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
+from planner.schedule import localize, parse_moment
+from planner.week import Week
+
+MONDAY = date(2026, 11, 23)
+END_OF_WEEK = parse_moment("2026-11-29 23:00")
+JOB = Engagement(id=1, name="acme", kind=INBOUND, hours=10, window="mon-fri 09:00-17:00")
+GLOBEX = Engagement(id=2, name="globex", kind=OUTBOUND)
+INITECH = Engagement(id=3, name="initech", kind=OUTBOUND)
+QUIET = Boundaries(concentration=100)  # one client holding all outbound work is its own scenario
+
+
+def block(engagement: Engagement, day: int, start: str, end: str, block_id: int = 0, first: date = MONDAY) -> Block:
+    minutes = lambda text: int(text[:2]) * 60 + int(text[3:])  # noqa: E731
+    return Block(
+        id=block_id or 100 + day * 10 + minutes(start) // 60,
+        engagement_id=engagement.id,
+        day=first + timedelta(days=day),
+        start=minutes(start),
+        end=minutes(end),
+    )
+
+
+def log(engagement: Engagement, day: int, start: str, end: str | None, first: date = MONDAY) -> LogEntry:
+    when = first + timedelta(days=day)
+    return LogEntry(
+        id=0,
+        engagement_id=engagement.id,
+        start=parse_moment(f"{when} {start}"),
+        end=None if end is None else parse_moment(f"{when} {end}"),
+    )
+
+
+def clean_plan() -> list[Block]:
+    return [block(JOB, day, "09:00", "11:00") for day in range(5)]
+
+
+def clean_logs() -> list[LogEntry]:
+    return [log(JOB, day, "09:00", "11:00") for day in range(5)]
+
+
+def facts(
+    *,
+    blocks=None,
+    logs=None,
+    rules=QUIET,
+    engagements=(JOB, GLOBEX),
+    now=END_OF_WEEK,
+    history=(),
+    usage=None,
+    ahead=(),
+    running=None,
+) -> Facts:
+    week = Week(
+        monday=MONDAY,
+        now=now,
+        engagements={e.id: e for e in engagements},
+        blocks=clean_plan() if blocks is None else blocks,
+        logs=(clean_logs() if logs is None else logs) + ([running] if running else []),
+        running=running,
+        boundaries=rules,
+    )
+    return Facts(week=week, history=list(history), usage=usage or {}, ahead=list(ahead))
+
+
+def codes(found) -> set[tuple[str, str]]:
+    return {(finding.code, finding.basis) for finding in found}
+
+
+def test_a_clean_week_yields_nothing():
+    assert check_week(facts()) == []
+    assert not failing([])
+
+
+def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
+    """code → (how the clean week changes, the (code, basis) pairs expected). Built when called, never at import:
+    times are read on the test's clock and time zone. Where a scenario changes the work, plan and log change
+    together, as in a real week; otherwise plan-actual-gap would rightly join in."""
+    evening = [block(GLOBEX, day, "18:00", "20:00") for day in range(3)]
+    evening_logs = [log(GLOBEX, day, "18:00", "20:00") for day in range(3)]
+    return {
+        "share-out-of-band": (
+            dict(
+                blocks=clean_plan() + evening,
+                logs=clean_logs() + evening_logs,
+                rules=replace(QUIET, outbound_share=15, tolerance=5),
+                history=[log(JOB, day, "09:00", "17:00", first=MONDAY - timedelta(days=7)) for day in range(5)],
+            ),
+            {("share-out-of-band", "plan"), ("share-out-of-band", "actual")},
+        ),
+        "share-drift": (
+            dict(
+                rules=replace(QUIET, outbound_share=20, tolerance=10),
+                blocks=clean_plan() + evening[:1],
+                logs=clean_logs() + evening_logs[:1],
+                history=[log(GLOBEX, day, "18:00", "23:00", first=MONDAY - timedelta(days=7)) for day in range(5)],
+            ),
+            {("share-drift", "actual")},
+        ),
+        "contract-shortfall": (
+            dict(blocks=clean_plan()[:4], logs=clean_logs()[:4]),
+            {("contract-shortfall", "plan"), ("contract-shortfall", "actual")},
+        ),
+        "outbound-cap": (
+            dict(blocks=clean_plan() + evening, logs=clean_logs() + evening_logs, rules=replace(QUIET, outbound_cap=5)),
+            {("outbound-cap", "plan"), ("outbound-cap", "actual")},
+        ),
+        "client-cap": (
+            dict(
+                blocks=clean_plan() + evening,
+                logs=clean_logs() + evening_logs,
+                engagements=(JOB, replace(GLOBEX, cap=4)),
+            ),
+            {("client-cap", "plan"), ("client-cap", "actual")},
+        ),
+        "budget": (
+            dict(engagements=(JOB, replace(GLOBEX, budget=40)), usage={GLOBEX.id: 33 * 3600}),
+            {("budget", "actual")},
+        ),
+        "deadline-risk": (
+            dict(
+                engagements=(JOB, replace(GLOBEX, budget=10, deadline=MONDAY + timedelta(days=20))),
+                now=parse_moment("2026-11-25 12:00"),
+                logs=clean_logs()[:3],
+                ahead=[block(GLOBEX, 3, "18:00", "22:00")],
+            ),
+            {("deadline-risk", "plan")},
+        ),
+        "window-intrusion": (
+            dict(
+                blocks=[*clean_plan(), block(GLOBEX, 1, "16:00", "18:00")],
+                logs=[*clean_logs(), log(GLOBEX, 1, "16:00", "17:30")],
+            ),
+            {("window-intrusion", "plan"), ("window-intrusion", "actual")},
+        ),
+        "week-max": (dict(rules=replace(QUIET, max_week=9)), {("week-max", "plan"), ("week-max", "actual")}),
+        "day-max": (
+            dict(
+                blocks=[*clean_plan(), block(JOB, 0, "13:00", "17:00")],
+                logs=[*clean_logs(), log(JOB, 0, "13:00", "17:00")],
+                rules=replace(QUIET, max_day=4),
+            ),
+            {("day-max", "plan"), ("day-max", "actual")},
+        ),
+        "day-off": (dict(rules=replace(QUIET, days_off=[0])), {("day-off", "plan"), ("day-off", "actual")}),
+        "late-finish": (
+            dict(
+                blocks=[*clean_plan(), block(JOB, 3, "21:00", "23:30")],
+                logs=[*clean_logs(), log(JOB, 3, "21:00", "23:30")],
+                rules=replace(QUIET, latest=22 * 60),
+            ),
+            {("late-finish", "plan"), ("late-finish", "actual")},
+        ),
+        "short-rest": (
+            dict(blocks=[*clean_plan(), block(JOB, 0, "23:00", "24:00")], rules=replace(QUIET, min_rest=11)),
+            {("short-rest", "plan")},
+        ),
+        "no-break": (
+            dict(
+                blocks=[*clean_plan(), block(JOB, 0, "11:10", "13:00")],
+                logs=[*clean_logs(), log(JOB, 0, "11:10", "13:00")],
+                rules=replace(QUIET, max_stretch=3),
+            ),
+            {("no-break", "plan"), ("no-break", "actual")},
+        ),
+        "concentration": (
+            dict(
+                rules=Boundaries(),
+                engagements=(JOB, GLOBEX, INITECH),
+                blocks=clean_plan() + evening + [block(INITECH, 4, "18:00", "19:00")],
+                logs=clean_logs() + evening_logs + [log(INITECH, 4, "18:00", "19:00")],
+            ),
+            {("concentration", "actual")},
+        ),
+        "plan-actual-gap": (
+            dict(logs=[*clean_logs()[1:], log(JOB, 0, "09:00", "12:30")], now=parse_moment("2026-11-27 12:00")),
+            {("plan-actual-gap", "actual")},
+        ),
+        "forgotten-timer": (
+            dict(running=log(JOB, 6, "12:00", None)),
+            {("forgotten-timer", "actual")},
+        ),
+    }
+
+
+def test_every_code_has_a_scenario():
+    assert set(scenarios()) == set(CODES)
+
+
+@pytest.mark.parametrize("code", list(CODES))
+def test_each_scenario_yields_exactly_its_code(code):
+    changes, expected = scenarios()[code]
+    found = check_week(facts(**changes))
+    assert codes(found) == expected, [finding.message for finding in found]
+    for finding in found:
+        assert finding.message.endswith(".") and "\n" not in finding.message
+        assert finding.severity in ("warn", "breach")
+    assert failing(found)
+
+
+def test_severities_follow_hard_limits():
+    breach = {"outbound-cap", "client-cap", "window-intrusion", "week-max", "day-max", "short-rest"}
+    for changes, _ in scenarios().values():
+        for finding in check_week(facts(**changes)):
+            assert (finding.severity == "breach") == (finding.code in breach), finding
+
+
+def test_budget_breaches_at_a_hundred_percent_and_counts_the_running_timer():
+    client = replace(GLOBEX, budget=10)
+    [warned] = check_week(facts(engagements=(JOB, client), usage={client.id: 9 * 3600}))
+    assert (warned.severity, warned.numbers["used"]) == ("warn", 0.9)
+    timer = log(client, 6, "21:00", None)  # 2 h running at 23:00
+    breached = [
+        f
+        for f in check_week(facts(engagements=(JOB, client), usage={client.id: 9 * 3600}, running=timer))
+        if f.code == "budget"
+    ]
+    assert breached[0].severity == "breach" and breached[0].numbers["hours"] == 11
+
+
+def test_window_intrusion_names_the_block_so_the_board_can_mark_it():
+    intruder = block(GLOBEX, 1, "16:00", "18:00", block_id=77)
+    [finding] = [f for f in check_week(facts(blocks=[*clean_plan(), intruder])) if f.code == "window-intrusion"]
+    assert finding.block_ids == (77,) and finding.numbers["minutes"] == 60 and finding.subject == "globex"
+
+
+def test_protect_windows_off_allows_outbound_work_in_the_window():
+    changes = dict(
+        blocks=[*clean_plan(), block(GLOBEX, 1, "16:00", "18:00")],
+        logs=[*clean_logs(), log(GLOBEX, 1, "16:00", "18:00")],
+        rules=replace(QUIET, protect_windows=False),
+    )
+    assert check_week(facts(**changes)) == []
+
+
+def test_contract_shortfall_is_pro_rata_to_now():
+    wednesday_noon = parse_moment("2026-11-25 12:00")  # 19 of the window's 40 hours are behind us: 4.75 h due
+    on_track = facts(logs=[*clean_logs()[:2], log(JOB, 2, "09:00", "10:00")], now=wednesday_noon)
+    assert check_week(on_track) == []
+    behind = facts(logs=clean_logs()[:1], now=wednesday_noon)
+    [finding] = [f for f in check_week(behind) if f.code == "contract-shortfall"]
+    assert finding.code == "contract-shortfall" and finding.numbers["expected"] == 4.75
+
+
+def test_terms_in_force_that_week_count():
+    job = replace(JOB, hours=8).with_change(MONDAY + timedelta(days=7), hours=20)
+    assert check_week(facts(engagements=(job, GLOBEX))) == []  # 10 h planned ≥ the 8 h of this week's terms
+
+
+def test_dst_week_counts_real_hours():
+    autumn_monday = date(2026, 10, 19)  # Sunday 25 October: Berlin's clocks go back at 03:00
+    sunday = log(JOB, 6, "00:30", "04:30", first=autumn_monday)  # five real hours
+    week = Week(
+        monday=autumn_monday,
+        now=parse_moment("2026-10-26 12:00"),
+        engagements={JOB.id: JOB},
+        blocks=[],
+        logs=[sunday],
+        running=None,
+        boundaries=Boundaries(max_day=4.5),
+    )
+    found = [f for f in check_week(Facts(week, [], {}, [])) if f.code == "day-max"]
+    assert [(f.subject, f.numbers["hours"]) for f in found] == [("2026-10-25", 5.0)]
+
+
+@given(day=st.integers(0, 6), start=st.integers(0, 46), length=st.integers(1, 8))
+@settings(max_examples=150, deadline=None)
+def test_an_outbound_block_intrudes_exactly_when_it_overlaps_a_window(day, start, length):
+    start_minute, end_minute = start * 30, min(24 * 60, (start + length) * 30)
+    candidate = Block(
+        id=99, engagement_id=GLOBEX.id, day=MONDAY + timedelta(days=day), start=start_minute, end=end_minute
+    )
+    found = [
+        f
+        for f in check_week(facts(blocks=[*clean_plan(), candidate], logs=[], now=parse_moment("2026-11-23 00:00")))
+        if f.code == "window-intrusion"
+    ]
+    overlaps = day < 5 and start_minute < 17 * 60 and end_minute > 9 * 60
+    assert bool(found) == overlaps
+    if not overlaps:  # moved out of every window: never a window-intrusion
+        assert found == []
+
+
+def test_week_span_uses_local_midnights():
+    lo, hi = Week(monday=MONDAY, now=END_OF_WEEK, engagements={}, blocks=[], logs=[], running=None).span
+    assert lo == localize(MONDAY, 0) and (hi - lo) == timedelta(days=7)
+    assert isinstance(lo, datetime)
