@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 import widgets
+from planner.balance import Finding, check_week, gather
 from planner.errors import PlannerError
 from planner.history import Change, History
 from planner.model import INBOUND, OUTBOUND, Block, BoardSettings, Engagement, LogEntry, check_tags
@@ -79,6 +80,7 @@ KEYS = [
     Key("L", "log_time", "log time by hand", "log", "Log"),
     Key("g", "show_logs", "the week's logs: edit or delete", "log", "Logs"),
     Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs/clients"),
+    Key("b", "boundaries", "boundaries: the rules your week keeps", "boundaries"),
     Key("u", "undo", "undo the last change", "edit", "Undo"),
     Key("ctrl+r", "redo", "redo", "edit"),
     Key("question_mark", "help", "all keys", "help", "Keys"),
@@ -136,6 +138,8 @@ class PlannerApp(App[None]):
         self.history = History()
         self.copied_block: Block | None = None
         self._fingerprint: tuple | None = None
+        self._known: set[tuple[str, str, str]] = set()
+        self.findings: list[Finding] = []
         self._last_engagement: dict[str, str] = {}
 
     # ------------------------------------------------------------ set-up and data
@@ -176,19 +180,35 @@ class PlannerApp(App[None]):
     def _board_widgets(self) -> tuple[WeekBoard, WeekHeader, BalancePanel]:
         return self._board, self._header, self._panel
 
-    def reload(self) -> None:
-        """Read the week from the store and show it; the cursor and any open form stay as they are."""
+    def reload(self, *, announce: bool = False) -> None:
+        """Read the week from the store and show it; the cursor and any open form stay as they are. With
+        `announce` (after a change made here), warnings the change created are notified, each once."""
         try:
             week = self.store.week(self.monday, self.clock())
+            findings = check_week(gather(self.store, week))
         except PlannerError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
+        keys = {finding.key for finding in findings}
+        if announce:
+            for finding in findings:
+                if finding.key not in self._known and finding.severity != "info":
+                    self.notify(
+                        finding.message,
+                        title=finding.code,
+                        timeout=6,
+                        severity="error" if finding.severity == "breach" else "warning",
+                    )
+        self._known = keys
+        self.findings = findings
         self.week_data = week
         self._fingerprint = self.store.fingerprint(self.monday)
         board, header, panel = self._board_widgets()
+        board.flags = _flags(findings)
         board.show(week)
         header.week = week
         panel.week = week
+        panel.warnings = [(finding.severity, finding.message) for finding in findings]
         header.refresh()
         panel.refresh()
         if "widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
@@ -216,7 +236,7 @@ class PlannerApp(App[None]):
         except PlannerError as error:
             self.notify(str(error), severity="error", timeout=8)
             return str(error)
-        self.reload()
+        self.reload(announce=True)
         if message:
             self.notify(message, timeout=3)
         return None
@@ -732,6 +752,44 @@ class PlannerApp(App[None]):
         except PlannerError as error:
             self.notify(str(error), severity="error")
 
+    # ------------------------------------------------------------ boundaries
+
+    def action_boundaries(self) -> None:
+        rules = self.store.boundaries()
+        shown = rules.to_doc()
+
+        def text(key: str) -> str:
+            value = shown[key]
+            if value is None:
+                return ""
+            if isinstance(value, list):
+                return ",".join(value)
+            return f"{value:g}" if isinstance(value, float) else str(value)
+
+        Field = forms().Field
+        fields = [
+            Field("max_week", "Max h/week", text("max_week"), "e.g. 45 (empty: off)"),
+            Field("max_day", "Max h/day", text("max_day"), "e.g. 10"),
+            Field("outbound_share", "Outbound %", text("outbound_share"), "target share, e.g. 30"),
+            Field("tolerance", "± points", text("tolerance"), "e.g. 10"),
+            Field("outbound_cap", "Outbound cap h", text("outbound_cap"), "all clients, per week"),
+            Field("protect_windows", "Keep outbound work out of job windows", rules.protect_windows),
+            Field("days_off", "Days off", text("days_off"), "e.g. sat,sun"),
+            Field("latest", "Latest finish", text("latest"), "HH:MM"),
+            Field("min_rest", "Min rest h", text("min_rest"), "between working days"),
+            Field("max_stretch", "Max stretch h", text("max_stretch"), "without a 15-min break"),
+            Field("concentration", "One client %", text("concentration"), "of 4 weeks' outbound hours"),
+        ]
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                self.store.set_boundaries(self.store.boundaries().updated(dict(values)))
+                return "Boundaries saved."
+
+            return self._attempt(work)
+
+        self.push_screen(forms().FormScreen("Boundaries", fields, submit))
+
     # ------------------------------------------------------------ undo, help, palette
 
     def action_undo(self) -> None:
@@ -757,6 +815,17 @@ class PlannerApp(App[None]):
                 f"key: {_key_label(key.keys)}",
                 lambda action=key.action: self.run_action(action),
             )
+
+
+def _flags(findings: list[Finding]) -> dict[int, str]:
+    """The worst severity of the warnings each block causes, for the board to mark."""
+    rank = {"info": 0, "warn": 1, "breach": 2}
+    flags: dict[int, str] = {}
+    for finding in findings:
+        for block_id in finding.block_ids:
+            if rank[finding.severity] > rank.get(flags.get(block_id, "info"), 0):
+                flags[block_id] = finding.severity
+    return flags
 
 
 def _block_content(block: Block) -> dict[str, object]:

@@ -139,6 +139,16 @@ def _format_days(days: frozenset[int]) -> str:
 # ---------------------------------------------------------------- field checks
 
 
+def _parse_days_off(text: str) -> list[int]:
+    days = set()
+    for token in text.split(","):
+        index = _DAY_ALIASES.get(token.strip().lower())
+        if index is None:
+            raise ValidationError(f"'{token.strip()}' is not a day; give days like sat,sun")
+        days.add(index)
+    return sorted(days)
+
+
 def check_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
@@ -518,6 +528,35 @@ class Boundaries:
     min_rest: float | None = None  # hours between working days
     max_stretch: float | None = None  # hours of work without a 15-minute break
     concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
+
+    def updated(self, values: dict[str, str | bool]) -> Boundaries:
+        """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
+        'none' turns a rule off), days off as 'sat,sun', the latest finish as HH:MM, protect_windows as a bool."""
+        changes: dict[str, object] = {}
+        for key, raw in values.items():
+            if isinstance(raw, bool):
+                if key != "protect_windows":
+                    raise ValidationError(f"{key} takes a value, not on/off")
+                changes[key] = raw
+                continue
+            off = raw.strip().lower() in ("", "none", "off")
+            label = "--" + key.replace("_", "-")
+            if key in ("max_week", "max_day", "outbound_cap", "min_rest", "max_stretch"):
+                changes[key] = None if off else check_hours(raw, label)
+            elif key in ("outbound_share", "tolerance", "concentration"):
+                if off and key != "outbound_share":
+                    raise ValidationError(f"{label} needs a number of percent (points), e.g. 10")
+                value = None if off else check_hours(raw, label, allow_zero=True, most=1000)
+                if value is not None and value > 100:
+                    raise ValidationError(f"{label} {raw} is more than 100 percent")
+                changes[key] = value
+            elif key == "days_off":
+                changes[key] = [] if off else _parse_days_off(raw)
+            elif key == "latest":
+                changes[key] = None if off else parse_clock(raw, allow_midnight_end=True)
+            else:
+                raise ValidationError(f"'{key}' is not a boundary")
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_doc(self) -> dict:
         return {

@@ -386,3 +386,33 @@ def test_the_axis_follows_the_settings(store, people):
         assert board.cursor_minute == 11 * 60
 
     drive(app, steps)
+
+
+def test_b_sets_boundaries_and_warnings_show_mark_and_notify_once(store, people):
+    app = make_app(store)
+    notes: list[str] = []
+
+    async def steps(pilot: Pilot) -> None:
+        app.notify = lambda message, **kwargs: notes.append(kwargs.get("title") or message)  # type: ignore[method-assign]
+        await pilot.press("b")
+        assert isinstance(app.screen, FormScreen)
+        await fill(pilot, max_day="1", days_off="sun")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.boundaries().max_day == 1 and store.boundaries().days_off == [6]
+        app.board.place_cursor(1, 15 * 60, OUTBOUND)  # Tuesday 15:00, inside acme-corp's window
+        await pilot.press("n")
+        await fill(pilot, engagement="globex", end="17:00")
+        await pilot.press("enter")
+        await pilot.pause()
+        codes = {finding.code for finding in app.findings}
+        assert {"window-intrusion", "day-max"} <= codes
+        [block] = week_blocks(store)
+        assert app.board.flags[block.id] == "breach"
+        assert app._panel.warnings and any("working window" in message for _, message in app._panel.warnings)
+        assert notes.count("window-intrusion") == 1
+        await pilot.press("plus")  # another change: the same warnings are not announced again
+        await pilot.pause()
+        assert notes.count("window-intrusion") == 1
+
+    drive(app, steps)

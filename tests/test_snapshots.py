@@ -43,6 +43,7 @@ FORMS = {
     "new_client": ["E", "a"],
     "new_job": ["E", "j"],
     "help": ["question_mark"],
+    "boundaries": ["b"],
 }
 
 
@@ -70,3 +71,7 @@ def test_refused_form_shows_the_reason(snap_compare, demo_app):
         await pilot.press("enter")
 
     assert snap_compare(demo_app, terminal_size=(120, 40), run_before=bad_times)
+
+
+def test_boundaries_form_fits_80x24(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(80, 24), press=["b"], run_before=settle)

@@ -113,6 +113,8 @@ class WeekBoard(Widget, can_focus=True):
         self.axis_end = day_end_minute
         self.top_row = 0
         self.week: Week | None = None
+        #: block id → the worst severity of the warnings it causes ("warn" or "breach"); those blocks are marked
+        self.flags: dict[int, str] = {}
         self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
 
     # ------------------------------------------------------------ data
@@ -325,6 +327,21 @@ class WeekBoard(Widget, can_focus=True):
             lines = wrap_text(words, area)
             index = row - first_visible
             text = lines[index] if index < len(lines) else ""
+            flag = self.flags.get(block.series_id if block.series_id is not None else block.id)
+            if flag and first_row and area:
+                cell = [
+                    Segment(
+                        "!",
+                        cell_style(
+                            "bright_white", "red" if flag == "breach" else "dark_orange", bold=True, reverse=cursor
+                        ),
+                    ),
+                    Segment(
+                        text[1:area].ljust(area - 1),
+                        cell_style(text_colour(colour), colour, bold=True, underline=underline, reverse=cursor),
+                    ),
+                ]
+                return [*cell, self._gutter(pieces, minute)]
             style_args = {"colour": text_colour(colour), "bgcolor": colour, "bold": first_row}
         elif pieces:
             engagement = self.week.engagements.get(pieces[0].engagement_id)
