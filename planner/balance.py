@@ -696,3 +696,39 @@ def _timer(week: Week) -> list[Finding]:
             {"hours": hours(elapsed), "since": to_local(running.start).isoformat(timespec="minutes")},
         )
     ]
+
+
+# ---------------------------------------------------------------- overtime account
+
+
+@dataclass(frozen=True)
+class OvertimeWeek:
+    monday: date
+    logged: float  # hours
+    contracted: float  # hours due that week under the terms in force (pro rata for the current week)
+    balance: float  # running balance in hours, carried over from the weeks before
+
+    @property
+    def difference(self) -> float:
+        return self.logged - self.contracted
+
+
+def overtime(job: Engagement, logs: list[LogEntry], first: date, now: datetime) -> list[OvertimeWeek]:
+    """Week by week from the week of `first` to this week: hours logged for `job` minus hours contracted (the terms
+    in force each week; this week only as far as it has gone), with the running balance."""
+    monday = first - timedelta(days=first.weekday())
+    spans = log_spans([entry for entry in logs if entry.engagement_id == job.id], now)
+    weeks: list[OvertimeWeek] = []
+    balance = 0.0
+    while True:
+        week = Week(monday=monday, now=now, engagements={job.id: job}, blocks=[], logs=[], running=None)
+        fraction = _elapsed_fraction(job.terms_on(monday), week)
+        if fraction <= 0:
+            break
+        lo, hi = week.span
+        logged = seconds_of(clip(spans, lo, min(hi, now))) / 3600
+        contracted = (job.terms_on(monday).hours or 0.0) * fraction
+        balance += logged - contracted
+        weeks.append(OvertimeWeek(monday, round(logged, 2), round(contracted, 2), round(balance, 2)))
+        monday += timedelta(days=7)
+    return weeks

@@ -459,7 +459,70 @@ def cmd_log_rm(store: Store, args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- report
 
 
+def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
+    from planner.balance import overtime
+
+    moment = now()
+    jobs = [e for e in store.engagements() if e.inbound]
+    since = parse_date(args.since) if args.since else None
+    months = store.log_months()
+    start = since or (date.fromisoformat(months[0] + "-01") if months else today())
+    logs = store.logs(span_of_days(start - timedelta(days=7), start)[0], moment)
+    accounts = []
+    for job in jobs:
+        own = [entry for entry in logs if entry.engagement_id == job.id]
+        if not own and since is None:
+            continue
+        first = since or min(to_local(entry.start).date() for entry in own)
+        accounts.append((job, overtime(job, own, first, moment)))
+    if args.json:
+        _print_json(
+            {
+                "jobs": [
+                    {
+                        "name": job.name,
+                        "balance_hours": weeks[-1].balance if weeks else 0.0,
+                        "weeks": [
+                            {
+                                "week": week_label(w.monday),
+                                "logged_hours": w.logged,
+                                "contracted_hours": w.contracted,
+                                "difference_hours": round(w.difference, 2),
+                                "balance_hours": w.balance,
+                            }
+                            for w in weeks
+                        ],
+                    }
+                    for job, weeks in accounts
+                ]
+            }
+        )
+        return EXIT_OK
+    if not accounts:
+        print("No inbound job has logged time yet.")
+        return EXIT_OK
+    for job, weeks in accounts:
+        balance = weeks[-1].balance if weeks else 0.0
+        print(f"{job.name}: {balance:+.2f} h overtime" + (f" since {since.isoformat()}" if since else ""))
+        rows = [
+            [
+                week_label(w.monday),
+                f"{w.logged:.2f}",
+                f"{w.contracted:.2f}",
+                f"{w.difference:+.2f}",
+                f"{w.balance:+.2f}",
+            ]
+            for w in weeks
+        ]
+        print(_table(["week", "logged", "contracted", "difference", "balance"], rows, right=(1, 2, 3, 4)))
+    return EXIT_OK
+
+
 def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    if args.overtime:
+        return cmd_overtime(store, args)
+    if args.since:
+        raise ValidationError("--since goes with --overtime")
     from planner.timesheet import summarize
 
     moment = now()
@@ -848,6 +911,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="hours per engagement and side")
     _add_range_options(report, month=True)
     report.add_argument("--json", action="store_true")
+    report.add_argument(
+        "--overtime",
+        action="store_true",
+        help="per inbound job: hours logged minus contracted, week by week, with the running balance",
+    )
+    report.add_argument("--since", metavar="D", help="with --overtime: start the account here (default: first log)")
     report.set_defaults(handler=cmd_report)
     return parser
 

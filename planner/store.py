@@ -378,6 +378,11 @@ class Store:
         with self._transaction(write=False) as tx:
             return _engagement_named(tx, name)
 
+    def log_months(self) -> list[str]:
+        """The months (YYYY-MM, UTC) that have a log shard, oldest first."""
+        with self._transaction(write=False) as tx:
+            return list(tx.months("logs"))
+
     def usage(self) -> dict[int, int]:
         """Seconds logged so far per engagement id, over all history (finished entries; not the running timer)."""
         with self._transaction(write=False) as tx:

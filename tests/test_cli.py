@@ -366,3 +366,25 @@ def test_check_exit_codes_and_json(cli):
         "jobs": ["acme-corp"],
     }
     assert_bad_input(cli("check", "--week", "W48"), "not a week")
+
+
+def test_overtime_account_carries_the_balance_with_the_terms_of_each_week(cli):
+    assert cli("job", "add", "acme", "--hours", "10", "--window", "mon-fri 09:00-17:00").code == 0
+    for day in (9, 10, 11):  # W46: 12 h against 10
+        assert (
+            cli("log", "add", "acme", "--start", f"2026-11-{day:02d} 09:00", "--end", f"2026-11-{day:02d} 13:00").code
+            == 0
+        )
+    assert cli("log", "add", "acme", "--start", "2026-11-16 09:00", "--end", "2026-11-16 15:00").code == 0  # W47: 6 h
+    assert cli("edit", "acme", "--hours", "5", "--from", "2026-11-16").code == 0  # from W47 on, 5 h a week
+    result = cli("report", "--overtime", "--json", now="2026-11-22T20:00:00+01:00")
+    assert result.code == 0, result.err
+    [job] = json.loads(result.out)["jobs"]
+    assert job["name"] == "acme" and job["balance_hours"] == 3.0
+    assert [(w["week"], w["logged_hours"], w["contracted_hours"], w["balance_hours"]) for w in job["weeks"]] == [
+        ("2026-W46", 12.0, 10.0, 2.0),
+        ("2026-W47", 6.0, 5.0, 3.0),
+    ]
+    table = cli("report", "--overtime", now="2026-11-22T20:00:00+01:00").out
+    assert "acme: +3.00 h overtime" in table
+    assert_bad_input(cli("report", "--since", "2026-11-01"), "--since goes with --overtime")
