@@ -36,7 +36,7 @@ from planner.schedule import (
     week_label,
 )
 from planner.store import Store
-from planner.week import Week
+from planner.week import Week, block_interval
 from widgets.balance import BalancePanel
 from widgets.board import WeekBoard
 from widgets.header import WeekHeader
@@ -540,12 +540,7 @@ class PlannerApp(App[None]):
         week = self.week_data
         if block is not None and week is not None:
             engagement = week.engagements[block.engagement_id].name
-            start = localize(block.day, block.start, strict=False)
-            end = (
-                localize(block.day, block.end, strict=False)
-                if block.end < 24 * 60
-                else localize(block.day + timedelta(days=1), 0, strict=False)
-            )
+            start, end = block_interval(block)
             entry: LogEntry | None = LogEntry(
                 id=0,
                 engagement_id=block.engagement_id,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from planner.model import Block, Boundaries, Engagement, LogEntry
-from planner.schedule import day_start, format_clock, localize, split_by_day, to_local, week_label
-from planner.week import Week
+from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
+from planner.week import Week, block_interval
 
 PLAN, ACTUAL = "plan", "actual"
 INFO, WARN, BREACH = "info", "warn", "breach"
@@ -122,12 +122,7 @@ def _fmt(value: float) -> str:
 
 
 def block_span(block: Block) -> Span:
-    start = localize(block.day, block.start, strict=False)
-    end = (
-        localize(block.day + timedelta(days=1), 0, strict=False)
-        if block.end >= 24 * 60
-        else localize(block.day, block.end, strict=False)
-    )
+    start, end = block_interval(block)
     return Span(start, end, block.engagement_id, block.series_id if block.series_id is not None else block.id)
 
 
@@ -322,12 +317,7 @@ def _windows(basis: str, spans: list[Span], engagements: dict[int, Engagement], 
             if window is None:
                 continue
             for start_minute, end_minute in window.intervals_on(day):
-                w_lo, w_hi = (
-                    localize(day, start_minute, strict=False),
-                    localize(day, end_minute, strict=False)
-                    if end_minute < 24 * 60
-                    else day_start(day + timedelta(days=1)),
-                )
+                w_lo, w_hi = wall_moment(day, start_minute), wall_moment(day, end_minute)
                 for piece in pieces:
                     inside = (min(piece.end, w_hi) - max(piece.start, w_lo)).total_seconds()
                     if inside > 0:
@@ -402,11 +392,7 @@ def _days(basis: str, spans: list[Span], engagements: dict[int, Engagement], rul
                 )
             )
         if rules.latest is not None:
-            limit = (
-                localize(day, rules.latest, strict=False)
-                if rules.latest < 24 * 60
-                else day_start(day + timedelta(days=1))
-            )
+            limit = wall_moment(day, rules.latest)
             late = [piece for piece in pieces if piece.end > limit]
             if late:
                 finish = max(piece.end for piece in late)
@@ -530,10 +516,7 @@ def _elapsed_fraction(job: Engagement, week: Week) -> float:
     for day in week.days:
         spans = window.intervals_on(day) if window else ([(0, 24 * 60)] if day.weekday() < 5 else [])
         for start_minute, end_minute in spans:
-            start = localize(day, start_minute, strict=False)
-            end = (
-                localize(day, end_minute, strict=False) if end_minute < 24 * 60 else day_start(day + timedelta(days=1))
-            )
+            start, end = wall_moment(day, start_minute), wall_moment(day, end_minute)
             total += (end - start).total_seconds()
             elapsed += max(0.0, (min(end, week.now) - start).total_seconds())
     return elapsed / total if total else 1.0

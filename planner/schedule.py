@@ -202,6 +202,14 @@ def day_start(day: date) -> datetime:
     return localize(day, 0, strict=False).astimezone(UTC)
 
 
+def wall_moment(day: date, minute: int) -> datetime:
+    """The instant at `minute` after local midnight of `day` on the wall clock: 24:00 is the next midnight, and a time
+    in a DST gap moves past it. Used for planned blocks, working windows and the latest finish alike."""
+    if minute >= MINUTES_PER_DAY:
+        return day_start(day + timedelta(days=1))
+    return localize(day, minute, strict=False)
+
+
 def span_of_days(first: date, last: date) -> tuple[datetime, datetime]:
     """[first 00:00, day after last 00:00) on the local clock, as UTC instants."""
     return day_start(first), day_start(last + timedelta(days=1))

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
-from planner.schedule import localize, overlap_seconds, span_of_days
+from planner.schedule import overlap_seconds, span_of_days, wall_moment
+
+
+def block_interval(block: Block) -> tuple[datetime, datetime]:
+    """A planned block as instants: its start and end on its day's wall clock."""
+    return wall_moment(block.day, block.start), wall_moment(block.day, block.end)
 
 
 def block_seconds(block: Block) -> float:
     """Real duration of a planned block (a block on a DST-change day is an hour longer or shorter on the wall)."""
-    start = localize(block.day, block.start, strict=False)
-    end = (
-        localize(block.day, block.end, strict=False)
-        if block.end < 24 * 60
-        else localize(block.day + timedelta(days=1), 0, strict=False)
-    )
+    start, end = block_interval(block)
     return (end - start).total_seconds()
 
 
@@ -105,15 +105,3 @@ class Week:
         totals = self.side_totals()
         inbound, outbound = totals[INBOUND][index], totals[OUTBOUND][index]
         return None if inbound + outbound == 0 else outbound / (inbound + outbound)
-
-    def blocks_on(self, day: date) -> list[Block]:
-        return [block for block in self.blocks if block.day == day]
-
-    def logs_for_block(self, block: Block) -> list[LogEntry]:
-        """Entries that fulfil a block: linked to it (or to its series) and starting on its day."""
-        wanted = block.series_id if block.series_id is not None else block.id
-        return [
-            entry
-            for entry in self.logs
-            if entry.block_id == wanted and entry.start.astimezone(localize(block.day, 0).tzinfo).date() == block.day
-        ]
