@@ -25,6 +25,7 @@ from planner.model import (
     check_hours,
     check_rate,
     check_round,
+    check_round_mode,
     check_tags,
 )
 from planner.schedule import (
@@ -99,6 +100,7 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
         "rate": check_rate,
         "currency": check_currency,
         "round_minutes": check_round,
+        "round_mode": check_round_mode,
         "hours": lambda text: check_hours(text, "contracted hours"),
         "window": str,
         "cap": lambda text: check_hours(text, "weekly cap"),
@@ -152,7 +154,7 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
                 terms.append(f"due {item.deadline.isoformat()}")
             terms.append("one-off" if item.one_off else "ongoing")
         if item.round_minutes > 1:
-            terms.append(f"rounds to {item.round_minutes} min")
+            terms.append(f"rounds {item.round_mode} to {item.round_minutes} min")
         rate = "" if item.rate is None else f"{item.rate} {item.currency or ''}".strip() + "/h"
         name = item.name + (" (archived)" if item.archived else "")
         rows.append([item.id, name, item.kind, rate, ", ".join(terms)])
@@ -589,8 +591,59 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from planner.exports import FORMATS, build_export
+
+    fmt = args.format.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    first, last, _ = _range(args)
+    result = build_export(store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now())
+    if args.output in (None, "-"):
+        sys.stdout.write(result.text)
+    else:
+        _write_output(args.output, result.text)
+        what = "events" if fmt == "ics" else "entries"
+        print(f"Wrote {result.items} {what} to {args.output}.", file=sys.stderr)
+    if result.skipped_running:
+        print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_output(name: str, text: str) -> None:
+    """Write an export whole or not at all: a temporary file beside it, renamed over it."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(name).expanduser()
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ValidationError(f"cannot write to {path.parent}: {exc.strerror}; choose another folder") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
+
+
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
+        person = {key: getattr(args, key).strip() for key in ("name", "email") if getattr(args, key) is not None}
+        if any(not value.isprintable() for value in person.values()):
+            raise ValidationError("--name and --email take one line of printable text")
+        if person.get("email") and "@" not in person["email"]:
+            raise ValidationError(f"'{person['email']}' is not an e-mail address; give one like jane@example.com")
+        if person:
+            store.set_settings(**person)
         current = BoardSettings.from_settings(store.settings())
         wanted = BoardSettings(
             day_start=parse_clock(args.day_start) if args.day_start else current.day_start,
@@ -600,8 +653,15 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         store.set_settings(
             day_start=format_clock(wanted.day_start), day_end=format_clock(wanted.day_end), slot=wanted.slot
         )
-    board = BoardSettings.from_settings(store.settings())
-    shown = {"day_start": format_clock(board.day_start), "day_end": format_clock(board.day_end), "slot": board.slot}
+    stored = store.settings()
+    board = BoardSettings.from_settings(stored)
+    shown = {
+        "day_start": format_clock(board.day_start),
+        "day_end": format_clock(board.day_end),
+        "slot": board.slot,
+        "name": stored.get("name", ""),
+        "email": stored.get("email", ""),
+    }
     if getattr(args, "json", False):
         _print_json(shown)
     else:
@@ -721,6 +781,9 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -
     parser.add_argument("--rate", help="hourly rate, e.g. 85 or 92.50")
     parser.add_argument("--currency", help="three-letter currency code, e.g. EUR")
     parser.add_argument("--round", dest="round_minutes", metavar="MIN", help="billing increment in minutes (1 = exact)")
+    parser.add_argument(
+        "--round-mode", dest="round_mode", metavar="MODE", help="round each entry up (default), nearest or down"
+    )
     parser.add_argument("--colour", "--color", dest="colour", help="colour on the board")
     if kind in (INBOUND, None):
         parser.add_argument("--hours", required=kind == INBOUND, metavar="H", help="contracted hours per week")
@@ -902,7 +965,21 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("--day-start", metavar="HH:MM", help="where the board's time axis starts (07:00)")
     settings_set.add_argument("--day-end", metavar="HH:MM", help="where it ends (21:00)")
     settings_set.add_argument("--slot", type=int, metavar="MIN", help="minutes per row: 10, 15, 20, 30 or 60")
+    settings_set.add_argument("--name", help="your name, on timesheets and in Toggl, Clockify and Harvest exports")
+    settings_set.add_argument("--email", help="your e-mail address, on timesheets and exports")
     settings_set.set_defaults(handler=cmd_settings)
+
+    export = commands.add_parser(
+        "export", help="timesheets (csv, toggl, clockify, harvest, json, md, html), plan (ics)"
+    )
+    _add_range_options(export, month=True)
+    export.add_argument(
+        "--engagement", action="append", metavar="NAME", help="only this job or client (repeat for several)"
+    )
+    export.add_argument("--side", choices=(INBOUND, OUTBOUND), help="only inbound jobs or only clients")
+    export.add_argument("--format", required=True, metavar="FMT", help="csv toggl clockify harvest json md html ics")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    export.set_defaults(handler=cmd_export)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

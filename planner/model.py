@@ -41,6 +41,8 @@ _DAY_ALIASES.update(
 _NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 DEFAULT_CURRENCY = "EUR"
+#: How a log entry's time is rounded to the billing increment (per entry, on timesheets).
+ROUND_MODES = ("up", "nearest", "down")
 #: Terms that can change from a date (`planner edit NAME --hours 32 --from 2026-12-01`).
 DATED_TERMS = ("hours", "rate", "window", "cap")
 PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
@@ -195,6 +197,13 @@ def check_round(value: int | str) -> int:
     return minutes
 
 
+def check_round_mode(value: str) -> str:
+    mode = str(value).strip().lower()
+    if mode not in ROUND_MODES:
+        raise ValidationError(f"rounding mode '{value}' is unknown; use up, nearest or down")
+    return mode
+
+
 def check_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
     seen: list[str] = []
     for tag in tags:
@@ -219,6 +228,7 @@ class Engagement:
     rate: Decimal | None = None
     currency: str | None = None
     round_minutes: int = 1
+    round_mode: str = "up"  # up, nearest or down to the billing increment, per entry
     hours: float | None = None  # inbound: contracted hours per week
     window: str | None = None  # inbound: working window, e.g. "mon-fri 09:00-17:00"
     cap: float | None = None  # outbound: most hours per week
@@ -281,6 +291,7 @@ class Engagement:
         elif self.rate is not None:
             self.currency = DEFAULT_CURRENCY
         self.round_minutes = check_round(self.round_minutes)
+        self.round_mode = check_round_mode(self.round_mode)
         if self.inbound:
             if self.hours is None:
                 raise ValidationError(f"job '{self.name}' needs its contracted hours per week (--hours)")
@@ -305,6 +316,7 @@ class Engagement:
             "rate": None if self.rate is None else str(self.rate),
             "currency": self.currency,
             "round_minutes": self.round_minutes,
+            "round_mode": self.round_mode,
             "hours": self.hours,
             "window": self.window,
             "cap": self.cap,
@@ -325,6 +337,7 @@ class Engagement:
             rate=None if doc.get("rate") is None else Decimal(doc["rate"]),
             currency=doc.get("currency"),
             round_minutes=doc.get("round_minutes", 1),
+            round_mode=doc.get("round_mode", "up"),
             hours=doc.get("hours"),
             window=doc.get("window"),
             cap=doc.get("cap"),

@@ -463,6 +463,19 @@ class Store:
         with self._transaction(write=False) as tx:
             return _blocks(tx, first, last)
 
+    def plan_items(self, first: date, last: date) -> tuple[list[Block], list[Block]]:
+        """The plan of first..last as stored: one-off blocks dated in it, and whole series (not expanded) with at
+        least one occurrence in it. For calendars, which repeat a series themselves."""
+        with self._transaction(write=False) as tx:
+            one_offs: list[Block] = []
+            series: list[Block] = []
+            for block in _blocks(tx, first, last):
+                if block.series_id is None:
+                    one_offs.append(block)
+                elif all(item.id != block.series_id for item in series):
+                    series.append(_find_block(tx, block.series_id)[0])
+            return one_offs, series
+
     def block(self, block_id: int) -> Block:
         with self._transaction(write=False) as tx:
             return _find_block(tx, block_id)[0]

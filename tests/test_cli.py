@@ -53,6 +53,7 @@ def test_engagements_listed_as_json_with_every_field(cli):
         "rate": 95.0,
         "currency": "USD",
         "round_minutes": 15,
+        "round_mode": "up",
         "hours": None,
         "window": None,
         "cap": 10.0,
@@ -271,9 +272,16 @@ def test_cli_does_not_import_textual():
 
 
 def test_board_settings(cli):
-    assert json.loads(cli("settings", "show", "--json").out) == {"day_start": "07:00", "day_end": "21:00", "slot": 30}
+    person = {"name": "", "email": ""}
+    shown = json.loads(cli("settings", "show", "--json").out)
+    assert shown == {"day_start": "07:00", "day_end": "21:00", "slot": 30, **person}
     assert cli("settings", "set", "--day-start", "06:00", "--slot", "15").code == 0
-    assert json.loads(cli("settings", "show", "--json").out) == {"day_start": "06:00", "day_end": "21:00", "slot": 15}
+    shown = json.loads(cli("settings", "show", "--json").out)
+    assert shown == {"day_start": "06:00", "day_end": "21:00", "slot": 15, **person}
+    assert cli("settings", "set", "--name", "Jane Doe", "--email", "jane@example.com").code == 0
+    shown = json.loads(cli("settings", "show", "--json").out)
+    assert shown["name"] == "Jane Doe" and shown["email"] == "jane@example.com" and shown["slot"] == 15
+    assert_bad_input(cli("settings", "set", "--email", "jane"), "not an e-mail address")
     assert_bad_input(cli("settings", "set", "--slot", "7"), "not offered")
     assert_bad_input(cli("settings", "set", "--day-end", "05:00"), "before it starts")
 

@@ -1,0 +1,574 @@
+"""Timesheets and the plan as files: CSV (planner's own, Toggl, Clockify, Harvest), JSON, Markdown, printable HTML,
+and iCalendar. Pure functions of a `Timesheet` (or of blocks): they return text and never touch the store.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from planner.errors import ValidationError
+from planner.model import INBOUND, Block, Engagement
+from planner.schedule import local_zone, span_of_days
+from planner.store import Store
+from planner.timesheet import Line, Timesheet, Total, build_timesheet, select_engagements
+
+TIMESHEET_FORMATS = ("csv", "toggl", "clockify", "harvest", "json", "md", "html")
+FORMATS = (*TIMESHEET_FORMATS, "ics")
+
+CSV_COLUMNS = (
+    "date",
+    "start",
+    "end",
+    "raw_hours",
+    "billed_hours",
+    "side",
+    "engagement",
+    "note",
+    "tags",
+    "billable",
+    "rate",
+    "amount",
+    "currency",
+)
+TOGGL_COLUMNS = [
+    "User",
+    "Email",
+    "Client",
+    "Project",
+    "Task",
+    "Description",
+    "Billable",
+    "Start date",
+    "Start time",
+    "End date",
+    "End time",
+    "Duration",
+    "Tags",
+]
+HARVEST_COLUMNS = ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection); such a cell gets a leading '.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, what spreadsheets and the services expect
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S")
+
+
+def _duration(seconds: int) -> str:
+    minutes, second = divmod(seconds, 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:{second:02d}"
+
+
+def _end_text(line: Line) -> str:
+    """The end's clock time, with its date when the entry ends on another day (over midnight)."""
+    return _clock(line.end) if line.end.date() == line.day else line.end.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _tags(line: Line) -> str:
+    return ", ".join(line.tags)
+
+
+# ---------------------------------------------------------------- CSV: planner's own and the services'
+
+
+def to_csv(sheet: Timesheet) -> str:
+    """One row per entry and nothing else: totals belong to the other formats."""
+    return _csv(
+        CSV_COLUMNS,
+        (
+            [
+                line.day.isoformat(),
+                _clock(line.start),
+                _end_text(line),
+                f"{line.raw_hours:.2f}",
+                f"{line.billed_hours:.2f}",
+                line.side,
+                line.engagement.name,
+                line.note,
+                _tags(line),
+                "yes" if line.billable else "no",
+                _money(line.rate),
+                _money(line.amount),
+                line.currency or "",
+            ]
+            for line in sheet.lines
+        ),
+    )
+
+
+def to_toggl(sheet: Timesheet) -> str:
+    """Toggl Track's detailed report CSV (what its CSV import reads back)."""
+    return _csv(
+        TOGGL_COLUMNS,
+        (
+            [
+                sheet.person,
+                sheet.email,
+                line.engagement.name,
+                line.engagement.name,
+                "",
+                line.note,
+                _yes(line.billable),
+                line.start.date().isoformat(),
+                _clock(line.start),
+                line.end.date().isoformat(),
+                _clock(line.end),
+                _duration(line.raw_seconds),
+                _tags(line),
+            ]
+            for line in sheet.lines
+        ),
+    )
+
+
+def _single_currency(sheet: Timesheet) -> str:
+    currencies = sorted({line.currency for line in sheet.lines if line.currency})
+    if len(currencies) > 1:
+        raise ValidationError(
+            f"a Clockify export holds one currency, and these entries are in {', '.join(currencies)}; "
+            "export each currency apart with --engagement"
+        )
+    if currencies:
+        return currencies[0]
+    return next((engagement.currency for engagement in sheet.engagements if engagement.currency), None) or "EUR"
+
+
+def to_clockify(sheet: Timesheet) -> str:
+    """Clockify's detailed report CSV: US dates and a 12-hour clock, as Clockify writes them."""
+    currency = _single_currency(sheet)
+    header = [
+        *["Project", "Client", "Description", "Task", "User", "Group", "Email", "Tags", "Billable"],
+        *["Start Date", "Start Time", "End Date", "End Time", "Duration (h)", "Duration (decimal)"],
+        f"Billable Rate ({currency})",
+        f"Billable Amount ({currency})",
+    ]
+    return _csv(
+        header,
+        (
+            [
+                line.engagement.name,
+                line.engagement.name,
+                line.note,
+                "",
+                sheet.person,
+                "",
+                sheet.email,
+                _tags(line),
+                _yes(line.billable),
+                line.start.strftime("%m/%d/%Y"),
+                line.start.strftime("%I:%M:%S %p"),
+                line.end.strftime("%m/%d/%Y"),
+                line.end.strftime("%I:%M:%S %p"),
+                _duration(line.raw_seconds),
+                f"{line.raw_hours:.2f}",
+                _money(line.rate if line.billable else Decimal(0)) or "0.00",
+                _money(line.amount) or "0.00",
+            ]
+            for line in sheet.lines
+        ),
+    )
+
+
+def to_harvest(sheet: Timesheet) -> str:
+    """Harvest's time import CSV. Task is the entry's first tag (Harvest needs one), else 'General'."""
+    first, _, last = sheet.person.strip().partition(" ")
+    return _csv(
+        HARVEST_COLUMNS,
+        (
+            [
+                line.day.isoformat(),
+                line.engagement.name,
+                line.engagement.name,
+                line.tags[0] if line.tags else "General",
+                line.note,
+                f"{line.raw_hours:.2f}",
+                first,
+                last.strip(),
+            ]
+            for line in sheet.lines
+        ),
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _total_json(total: Total) -> dict[str, object]:
+    return {
+        "raw_hours": float(total.raw_hours),
+        "billed_hours": float(total.billed_hours),
+        "amounts": {currency: float(amount) for currency, amount in sorted(total.amounts.items())},
+    }
+
+
+def to_json(sheet: Timesheet) -> str:
+    kinds = {engagement.name: engagement.kind for engagement in sheet.engagements}
+    data = {
+        "from": sheet.first.isoformat(),
+        "to": sheet.last.isoformat(),
+        "party": sheet.party,
+        "person": sheet.person,
+        "email": sheet.email,
+        "entries": [
+            {
+                "id": line.entry_id,
+                "date": line.day.isoformat(),
+                "start": line.start.isoformat(),
+                "end": line.end.isoformat(),
+                "raw_hours": float(line.raw_hours),
+                "billed_hours": float(line.billed_hours),
+                "side": line.side,
+                "engagement": line.engagement.name,
+                "note": line.note,
+                "tags": list(line.tags),
+                "billable": line.billable,
+                "rate": None if line.rate is None else float(line.rate),
+                "amount": None if line.amount is None else float(line.amount),
+                "currency": line.currency,
+            }
+            for line in sheet.lines
+        ],
+        "totals": _total_json(sheet.total()),
+        "by_day": [{"date": day.isoformat(), **_total_json(total)} for day, total in sorted(sheet.by_day().items())],
+        "by_engagement": [
+            {"engagement": name, "side": kinds.get(name), **_total_json(total)}
+            for name, total in sheet.by_engagement().items()
+        ],
+        "by_side": [{"side": side, **_total_json(total)} for side, total in sorted(sheet.by_side().items())],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- printable: Markdown and HTML
+
+
+def _amounts_text(amounts: dict[str, Decimal]) -> str:
+    return " + ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(amounts.items()))
+
+
+def _line_amount(line: Line) -> str:
+    return "" if line.amount is None else f"{line.amount:,.2f} {line.currency}"
+
+
+def _period(sheet: Timesheet) -> str:
+    return f"{sheet.first:%a %d %b %Y} – {sheet.last:%a %d %b %Y}"
+
+
+def _summary_rows(sheet: Timesheet) -> list[tuple[str, str, Total]]:
+    """(label, side, total) per engagement in report order, then per side."""
+    by_engagement = sheet.by_engagement()
+    rows = [
+        (engagement.name, engagement.kind, by_engagement[engagement.name])
+        for engagement in sheet.engagements
+        if engagement.name in by_engagement
+    ]
+    sides = sheet.by_side()
+    rows += [(f"all {side}", side, sides[side]) for side in sorted(sides, key=lambda side: side != INBOUND)]
+    return rows
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(sheet: Timesheet) -> str:
+    out = [f"# Timesheet: {_md_cell(sheet.party)}", ""]
+    if sheet.person or sheet.email:
+        who = sheet.person + (f" <{sheet.email}>" if sheet.email else "")
+        out.append(f"- **Person:** {_md_cell(who.strip())}")
+    out += [f"- **For:** {_md_cell(sheet.party)}", f"- **Period:** {_period(sheet)}", ""]
+    if not sheet.lines:
+        out.append("No time logged in this period.")
+        return "\n".join(out) + "\n"
+    out += [
+        "| Date | Time | Engagement | Note | Raw h | Billed h | Amount |",
+        "|---|---|---|---|--:|--:|--:|",
+    ]
+    for day, lines in _lines_by_day(sheet):
+        for index, line in enumerate(lines):
+            out.append(
+                f"| {f'{day:%a %d %b}' if index == 0 else ''} | {_span(line)} | {_md_cell(line.engagement.name)} | "
+                f"{_md_cell(_note_text(line))} | {line.raw_hours:.2f} | {line.billed_hours:.2f} | "
+                f"{_line_amount(line)} |"
+            )
+        day_total = sheet.by_day()[day]
+        amounts = _amounts_text(day_total.amounts)
+        out.append(
+            f"| | | | *{day:%a} total* | *{day_total.raw_hours:.2f}* | *{day_total.billed_hours:.2f}* | "
+            f"{f'*{amounts}*' if amounts else ''} |"
+        )
+    total = sheet.total()
+    out += [
+        f"| **Total** | | | | **{total.raw_hours:.2f}** | **{total.billed_hours:.2f}** | "
+        f"**{_amounts_text(total.amounts)}** |",
+        "",
+        "## Totals",
+        "",
+        "| | Side | Raw h | Billed h | Amount |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for label, side, item in _summary_rows(sheet):
+        out.append(
+            f"| {_md_cell(label)} | {side} | {item.raw_hours:.2f} | {item.billed_hours:.2f} | "
+            f"{_amounts_text(item.amounts)} |"
+        )
+    out += ["", _rounding_note(sheet)]
+    return "\n".join(out) + "\n"
+
+
+def _lines_by_day(sheet: Timesheet) -> list[tuple[date, list[Line]]]:
+    days: dict[date, list[Line]] = {}
+    for line in sheet.lines:
+        days.setdefault(line.day, []).append(line)
+    return list(days.items())
+
+
+def _span(line: Line) -> str:
+    end = line.end.strftime("%H:%M") if line.end.date() == line.day else line.end.strftime("%H:%M (%a)")
+    return f"{line.start:%H:%M}–{end}"
+
+
+def _note_text(line: Line) -> str:
+    text = line.note
+    if line.tags:
+        text = f"{text} [{', '.join(line.tags)}]".strip()
+    if not line.billable:
+        text = f"{text} (not billable)".strip()
+    return text
+
+
+def _rounding_note(sheet: Timesheet) -> str:
+    used = [engagement for engagement in sheet.engagements if engagement.round_minutes > 1]
+    terms = "; ".join(f"{e.name}: {e.round_mode} to {e.round_minutes} min" for e in used)
+    rounding = f"Billed hours round each entry ({terms})." if used else "Billed hours are the raw hours."
+    return f"{rounding} Hours are decimal, to the hundredth; amounts are billed hours × the rate of the day."
+
+
+_HTML_STYLE = """
+@page { size: A4; margin: 16mm 14mm; }
+body { font: 10pt/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0 auto;
+       max-width: 182mm; }
+h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 12pt; margin: 14pt 0 4pt; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 1pt 10pt; margin: 0 0 10pt; }
+dt { font-weight: 600; } dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
+thead { display: table-header-group; } tr { page-break-inside: avoid; }
+th, td { border-bottom: 0.5pt solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+th { border-bottom: 1pt solid #111; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.day td { font-style: italic; background: #f3f3f3; } tr.total td { font-weight: 700; border-top: 1pt solid #111; }
+p.note { font-size: 8.5pt; color: #444; }
+@media print { body { max-width: none; } }
+"""
+
+
+def to_html(sheet: Timesheet) -> str:
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Timesheet: {esc(sheet.party)} · {sheet.first.isoformat()} to {sheet.last.isoformat()}</title>",
+        f"<style>{_HTML_STYLE}</style></head><body>",
+        f"<h1>Timesheet: {esc(sheet.party)}</h1><dl>",
+    ]
+    if sheet.person or sheet.email:
+        out.append(f"<dt>Person</dt><dd>{esc(sheet.person)} {esc(sheet.email)}</dd>")
+    out += [f"<dt>For</dt><dd>{esc(sheet.party)}</dd>", f"<dt>Period</dt><dd>{esc(_period(sheet))}</dd></dl>"]
+    if not sheet.lines:
+        out += ["<p>No time logged in this period.</p>", "</body></html>"]
+        return "\n".join(out) + "\n"
+    out.append(
+        '<table><thead><tr><th>Date</th><th>Time</th><th>Engagement</th><th>Note</th><th class="n">Raw h</th>'
+        '<th class="n">Billed h</th><th class="n">Amount</th></tr></thead><tbody>'
+    )
+    by_day = sheet.by_day()
+    for day, lines in _lines_by_day(sheet):
+        for index, line in enumerate(lines):
+            out.append(
+                f"<tr><td>{f'{day:%a %d %b}' if index == 0 else ''}</td><td>{esc(_span(line))}</td>"
+                f"<td>{esc(line.engagement.name)}</td><td>{esc(_note_text(line))}</td>"
+                f'<td class="n">{line.raw_hours:.2f}</td><td class="n">{line.billed_hours:.2f}</td>'
+                f'<td class="n">{esc(_line_amount(line))}</td></tr>'
+            )
+        total = by_day[day]
+        out.append(
+            f'<tr class="day"><td></td><td></td><td></td><td>{day:%a} total</td>'
+            f'<td class="n">{total.raw_hours:.2f}</td><td class="n">{total.billed_hours:.2f}</td>'
+            f'<td class="n">{esc(_amounts_text(total.amounts))}</td></tr>'
+        )
+    total = sheet.total()
+    out += [
+        f'<tr class="total"><td>Total</td><td></td><td></td><td></td><td class="n">{total.raw_hours:.2f}</td>'
+        f'<td class="n">{total.billed_hours:.2f}</td><td class="n">{esc(_amounts_text(total.amounts))}</td></tr>',
+        "</tbody></table>",
+        "<h2>Totals</h2>",
+        '<table><thead><tr><th></th><th>Side</th><th class="n">Raw h</th><th class="n">Billed h</th>'
+        '<th class="n">Amount</th></tr></thead><tbody>',
+    ]
+    for label, side, item in _summary_rows(sheet):
+        out.append(
+            f'<tr><td>{esc(label)}</td><td>{side}</td><td class="n">{item.raw_hours:.2f}</td>'
+            f'<td class="n">{item.billed_hours:.2f}</td><td class="n">{esc(_amounts_text(item.amounts))}</td></tr>'
+        )
+    out += ["</tbody></table>", f'<p class="note">{esc(_rounding_note(sheet))}</p>', "</body></html>"]
+    return "\n".join(out) + "\n"
+
+
+def render_timesheet(sheet: Timesheet, fmt: str) -> str:
+    writers = {
+        "csv": to_csv,
+        "toggl": to_toggl,
+        "clockify": to_clockify,
+        "harvest": to_harvest,
+        "json": to_json,
+        "md": to_markdown,
+        "html": to_html,
+    }
+    writer = writers.get(fmt)
+    if writer is None:
+        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+    return writer(sheet)
+
+
+# ---------------------------------------------------------------- the plan as iCalendar
+
+
+def _zone_name() -> str | None:
+    """The IANA name of the local zone, for TZID; None when it cannot be told (then times are floating)."""
+    import os
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        if not name or name.startswith("/"):
+            continue
+        try:
+            ZoneInfo(name)
+        except Exception:  # zoneinfo raises several kinds for names it does not know
+            continue
+        return name
+    return None
+
+
+def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, Engagement], stamp: datetime) -> str:
+    """Planned blocks as VEVENTs; a series is one VEVENT with its RRULE and EXDATEs. UIDs come from block ids, so
+    importing a newer export updates the events instead of adding copies."""
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+
+    local_zone()  # honour TZ the same way the rest of planner does
+    name = _zone_name()
+    zone = ZoneInfo(name) if name else None
+
+    def wall(day: date, minute: int) -> datetime:
+        extra, minute = divmod(minute, 24 * 60)
+        moment = datetime(day.year, day.month, day.day) + timedelta(days=extra, minutes=minute)
+        return moment.replace(tzinfo=zone) if zone else moment
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//planner//weekly plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "planner")
+    for block in sorted([*series, *one_offs], key=lambda item: (item.day, item.start, item.id)):
+        engagement = engagements.get(block.engagement_id)
+        who = engagement.name if engagement else f"engagement {block.engagement_id}"
+        event = icalendar.Event()
+        event.add("uid", f"block-{block.id}@planner")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", wall(block.day, block.start))
+        event.add("dtend", wall(block.day, block.end))
+        event.add("summary", f"{block.title} · {who}" if block.title else who)
+        if block.notes:
+            event.add("description", block.notes)
+        if engagement is not None:
+            event.add("categories", [engagement.kind])
+        if block.repeat:
+            event.add("rrule", icalendar.vRecur.from_ical(block.repeat))
+            if block.exdates:
+                event.add("exdate", [wall(day, block.start) for day in block.exdates])
+        calendar.add_component(event)
+    if zone is not None:
+        calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")
+
+
+# ---------------------------------------------------------------- one export, from the store
+
+
+@dataclass
+class Export:
+    text: str
+    items: int  # entries (timesheets) or events (ics) written
+    skipped_running: bool = False
+
+
+def build_export(
+    store: Store,
+    fmt: str,
+    first: date,
+    last: date,
+    *,
+    names: Sequence[str] = (),
+    side: str | None = None,
+    stamp: datetime,
+) -> Export:
+    """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
+    other engagement goes in. Used alike by `planner export` and the board's export form."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+    chosen, party = select_engagements(store.engagements(), list(names), side)
+    if fmt == "ics":
+        ids = {engagement.id for engagement in chosen}
+        one_offs, series = store.plan_items(first, last)
+        one_offs = [block for block in one_offs if block.engagement_id in ids]
+        series = [block for block in series if block.engagement_id in ids]
+        by_id = {engagement.id: engagement for engagement in chosen}
+        return Export(to_ics(one_offs, series, by_id, stamp), len(one_offs) + len(series))
+    settings = store.settings()
+    lo, hi = span_of_days(first, last)
+    sheet = build_timesheet(
+        chosen,
+        store.logs(lo, hi),
+        first,
+        last,
+        party=party,
+        person=str(settings.get("name", "")),
+        email=str(settings.get("email", "")),
+    )
+    return Export(render_timesheet(sheet, fmt), len(sheet.lines), sheet.skipped_running)

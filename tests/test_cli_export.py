@@ -1,0 +1,68 @@
+"""`planner export`, `lock` and the report's new views as scripts use them: separate processes, files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+from tests.conftest import snapshot_files
+from tests.test_cli import assert_bad_input
+
+
+def setup_week(cli):
+    assert cli("job", "add", "acme-corp", "--hours", "32", "--rate", "60", "--round", "15").code == 0
+    assert cli("client", "add", "globex", "--rate", "95", "--round", "6", "--round-mode", "nearest").code == 0
+    assert cli("settings", "set", "--name", "Jane Doe", "--email", "jane@example.com").code == 0
+    for name, start, end in [
+        ("acme-corp", "2026-11-23 09:00", "2026-11-23 12:07"),
+        ("globex", "2026-11-23 18:00", "2026-11-23 19:02"),
+        ("globex", "2026-11-16 18:00", "2026-11-16 19:00"),
+    ]:
+        assert cli("log", "add", name, "--start", start, "--end", end, "--note", "=1+1").code == 0, name
+
+
+def test_export_writes_stdout_by_default_and_a_file_with_o(cli, tmp_path):
+    setup_week(cli)
+    shown = cli("export", "--format", "csv")
+    assert shown.code == 0, shown.err
+    rows = list(csv.DictReader(io.StringIO(shown.out)))
+    assert [(row["engagement"], row["billed_hours"], row["note"]) for row in rows] == [
+        ("acme-corp", "3.25", "'=1+1"),
+        ("globex", "1.00", "'=1+1"),
+    ]
+    target = tmp_path / "out" / "globex.json"
+    target.parent.mkdir()
+    written = cli("export", "--week", "2026-W48", "--engagement", "globex", "--format", "json", "-o", str(target))
+    assert written.code == 0 and written.out == "" and "Wrote 1 entries" in written.err
+    data = json.loads(target.read_text())
+    assert data["party"] == "globex" and data["totals"]["billed_hours"] == 1.0
+    assert [name for name in os.listdir(target.parent)] == ["globex.json"]
+
+
+def test_export_ranges_and_sides(cli):
+    setup_week(cli)
+    month = json.loads(cli("export", "--month", "2026-11", "--format", "json", "--side", "outbound").out)
+    assert [entry["date"] for entry in month["entries"]] == ["2026-11-16", "2026-11-23"]
+    ranged = json.loads(cli("export", "--from", "2026-11-16", "--to", "2026-11-22", "--format", "json").out)
+    assert [entry["engagement"] for entry in ranged["entries"]] == ["globex"]
+
+
+def test_export_ics_of_the_plan(cli):
+    setup_week(cli)
+    assert cli("plan", "add", "acme-corp", "--date", "2026-11-23", "--start", "09:00", "--end", "12:00").code == 0
+    result = cli("export", "--format", "ics")
+    assert result.code == 0 and "UID:block-1@planner" in result.out and "DTSTART;TZID=Europe/Berlin" in result.out
+
+
+def test_export_refuses_bad_input_with_one_line(cli, data_dir, tmp_path):
+    setup_week(cli)
+    before = snapshot_files(data_dir)
+    assert_bad_input(cli("export", "--format", "pdf"), "format 'pdf' is unknown")
+    assert_bad_input(cli("export", "--format", "csv", "--engagement", "nobody"), "no engagement named 'nobody'")
+    assert_bad_input(cli("export", "--format", "csv", "--week", "2026-W99"), "2026-W99")
+    assert_bad_input(cli("export", "--format", "csv", "-o", str(tmp_path)), "is a folder")
+    assert_bad_input(cli("export", "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")), "cannot write")
+    assert_bad_input(cli("export", "--format", "csv", "--side", "sideways"), "invalid choice")
+    assert snapshot_files(data_dir) == before

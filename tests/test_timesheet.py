@@ -1,0 +1,311 @@
+"""Timesheets and exports: rounding, money, every format against a golden file, engagement filters, formula
+injection, and the plan as iCalendar."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.errors import ValidationError
+from planner.exports import FORMATS, TIMESHEET_FORMATS, build_export, safe_cell
+from planner.model import INBOUND, OUTBOUND, ROUND_MODES, Block, Engagement, LogEntry
+from planner.schedule import parse_moment
+from planner.store import Store
+from planner.timesheet import billed_seconds, build_timesheet, hours_of
+
+GOLDEN = Path(__file__).parent / "golden"
+STAMP = datetime.fromisoformat("2026-11-30T08:00:00+00:00")
+WEEK = (date(2026, 11, 23), date(2026, 11, 29))
+
+
+def at(text: str) -> datetime:
+    return parse_moment(text)
+
+
+def seed(store: Store) -> None:
+    """A week with every case a timesheet meets: three roundings, two currencies, a rate that changes mid-week, an
+    entry over midnight and one over the week's end, non-billable time, tags, and notes a spreadsheet would run."""
+    acme = store.add_engagement(
+        Engagement(0, "acme-corp", INBOUND, rate=Decimal(60), round_minutes=15, hours=32, window="mon-fri 09:00-17:00")
+    )
+    globex = store.add_engagement(
+        Engagement(0, "globex", OUTBOUND, rate=Decimal(95), round_minutes=6, round_mode="nearest", cap=10)
+    )
+    initech = store.add_engagement(
+        Engagement(0, "initech", OUTBOUND, rate=Decimal("120.50"), currency="USD", round_minutes=30, round_mode="down")
+    )
+    store.change_terms("globex", date(2026, 11, 26), rate=Decimal(100))
+    store.set_settings(name="Jane Q. Doe", email="jane@example.com")
+    entries = [
+        (acme, "2026-11-23 09:00", "2026-11-23 12:07", "sprint planning", ["meeting"], True),
+        (acme, "2026-11-23 13:00", "2026-11-23 17:01", "reviews, fixes", [], True),
+        (globex, "2026-11-23 18:00", "2026-11-23 19:02", '=HYPERLINK("http://x")', ["api"], True),
+        (globex, "2026-11-24 23:30", "2026-11-25 01:10", "release | hotfix", ["ops", "night"], True),
+        (initech, "2026-11-25 19:00", "2026-11-25 20:20", "+data cleanup", [], True),
+        (globex, "2026-11-26 18:00", "2026-11-26 19:03", '-call with "Bob"', [], False),
+        (initech, "2026-11-29 23:00", "2026-11-30 01:00", "@weekend deploy", ["ops"], True),
+    ]
+    store.add_logs(
+        LogEntry(0, item.id, at(start), at(end), note=note, tags=tags, billable=billable)
+        for item, start, end, note, tags, billable in entries
+    )
+    store.add_block(
+        Block(
+            0,
+            acme.id,
+            date(2026, 11, 2),
+            9 * 60,
+            12 * 60,
+            "standup and sprint",
+            repeat="FREQ=WEEKLY;BYDAY=MO,WE,FR",
+            exdates=[date(2026, 11, 27)],
+        )
+    )
+    store.add_block(
+        Block(0, globex.id, date(2026, 11, 24), 18 * 60, 20 * 60, "API integration", notes="bring the spec")
+    )
+    store.add_block(Block(0, initech.id, date(2026, 12, 2), 18 * 60, 19 * 60, "next week"))
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    seed(store)
+    return store
+
+
+def export(store: Store, fmt: str, *names: str, side: str | None = None, first=WEEK[0], last=WEEK[1]) -> str:
+    return build_export(store, fmt, first, last, names=names, side=side, stamp=STAMP).text
+
+
+def _without_zone_rules(text: str) -> str:
+    """An .ics with its VTIMEZONE left out: those rules come from the tz database and change with its releases."""
+    kept, inside = [], False
+    for line in text.splitlines():
+        if line == "BEGIN:VTIMEZONE":
+            inside = True
+        if not inside:
+            kept.append(line)
+        if line == "END:VTIMEZONE":
+            inside = False
+    return "\n".join(kept) + "\n"
+
+
+# ---------------------------------------------------------------- rounding and money
+
+
+@pytest.mark.parametrize(
+    ("seconds", "minutes", "mode", "expected"),
+    [
+        (0, 15, "up", 0),
+        (1, 15, "up", 900),
+        (900, 15, "up", 900),
+        (901, 15, "up", 1800),
+        (449, 15, "nearest", 0),
+        (450, 15, "nearest", 900),
+        (1349, 15, "nearest", 900),
+        (1350, 15, "nearest", 1800),
+        (899, 15, "down", 0),
+        (3720, 6, "down", 3600),
+        (3720, 1, "up", 3720),
+        (3721, 1, "up", 3780),
+    ],
+)
+def test_billed_seconds_round_each_entry_to_its_increment(seconds, minutes, mode, expected):
+    assert billed_seconds(seconds, minutes, mode) == expected
+
+
+@given(
+    durations=st.lists(st.integers(min_value=1, max_value=12 * 3600), min_size=1, max_size=25),
+    minutes=st.sampled_from([1, 5, 6, 10, 15, 30, 60]),
+    mode=st.sampled_from(ROUND_MODES),
+    rate=st.decimals(min_value=0, max_value=500, places=2),
+)
+def test_billed_totals_are_the_sum_of_billed_entries_in_every_mode(durations, minutes, mode, rate):
+    client = Engagement(1, "c", OUTBOUND, rate=rate, currency="EUR", round_minutes=minutes, round_mode=mode)
+    start = at("2026-11-23 00:00")
+    logs, cursor = [], start
+    for index, seconds in enumerate(durations):
+        logs.append(LogEntry(index + 1, 1, cursor, cursor + timedelta(seconds=seconds)))
+        cursor += timedelta(seconds=seconds + 60)
+    sheet = build_timesheet([client], logs, date(2026, 11, 23), date(2026, 12, 31))
+    total = sheet.total()
+    assert total.billed_hours == sum(line.billed_hours for line in sheet.lines)
+    assert total.raw_hours == sum(line.raw_hours for line in sheet.lines)
+    assert total.amounts.get("EUR", Decimal(0)) == sum(line.amount for line in sheet.lines)
+    for line in sheet.lines:
+        step = minutes * 60
+        assert line.billed_seconds % step == 0
+        if mode == "up":
+            assert line.raw_seconds <= line.billed_seconds < line.raw_seconds + step
+        elif mode == "down":
+            assert line.raw_seconds - step < line.billed_seconds <= line.raw_seconds
+        else:
+            assert abs(line.billed_seconds - line.raw_seconds) * 2 <= step
+        assert line.amount == (hours_of(line.billed_seconds) * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    by_day = sheet.by_day()
+    assert sum(item.billed_hours for item in by_day.values()) == total.billed_hours
+
+
+def test_amounts_use_the_rate_in_force_on_the_entry_day(seeded):
+    data = json.loads(export(seeded, "json", "globex"))
+    rates = {entry["date"]: entry["rate"] for entry in data["entries"]}
+    assert rates == {"2026-11-23": 95.0, "2026-11-24": 95.0, "2026-11-26": 100.0}
+    # billed 1.0 h (1:02 to the nearest 6 min) at 95 + 1.7 h (1:40) at 95; the call on the 26th is not billable
+    assert data["totals"]["amounts"] == {"EUR": 95.0 + 161.5}
+    assert data["entries"][-1]["amount"] is None
+
+
+def test_an_entry_counts_its_part_inside_the_period(seeded):
+    week = json.loads(export(seeded, "json", "initech"))
+    monday = json.loads(export(seeded, "json", "initech", first=date(2026, 11, 30), last=date(2026, 11, 30)))
+    assert [entry["raw_hours"] for entry in week["entries"]] == [1.33, 1.0]
+    assert week["entries"][-1]["end"] == "2026-11-30T00:00:00+01:00"
+    assert [entry["raw_hours"] for entry in monday["entries"]] == [1.0]
+
+
+def test_the_running_timer_is_left_out_and_said_so():
+    client = Engagement(1, "c", OUTBOUND, rate=Decimal(80))
+    logs = [LogEntry(1, 1, at("2026-11-23 09:00"), at("2026-11-23 10:00")), LogEntry(2, 1, at("2026-11-25 08:00"))]
+    sheet = build_timesheet([client], logs, *WEEK)
+    assert sheet.skipped_running and [line.entry_id for line in sheet.lines] == [1]
+
+
+# ---------------------------------------------------------------- every format, against its golden file
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_matches_its_golden_file(seeded, fmt):
+    text = export(seeded, fmt, *(["acme-corp", "globex"] if fmt == "clockify" else []))  # one currency a file
+    if fmt == "ics":
+        text = _without_zone_rules(text)
+    golden = GOLDEN / f"week.{fmt}"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("name", "others"), [("globex", ["acme-corp", "initech"]), ("acme-corp", ["globex", "initech"])]
+)
+def test_an_export_for_one_engagement_holds_nothing_of_another(seeded, fmt, name, others):
+    text = export(seeded, fmt, name.upper())
+    assert name in text
+    for other in others:
+        assert other not in text
+    foreign_notes = {"globex": ["sprint planning", "data cleanup", "weekend deploy"], "acme-corp": ["API", "hotfix"]}
+    for note in foreign_notes[name]:
+        assert note not in text
+
+
+@pytest.mark.parametrize("fmt", TIMESHEET_FORMATS)
+def test_side_selects_one_side(seeded, fmt):
+    if fmt == "clockify":
+        seeded.update_engagement("initech", currency="EUR")
+    text = export(seeded, fmt, side=OUTBOUND)
+    assert "acme-corp" not in text and "globex" in text and "initech" in text
+
+
+def test_csv_columns_and_rows(seeded):
+    rows = list(csv.DictReader(io.StringIO(export(seeded, "csv"))))
+    assert list(rows[0]) == [
+        "date", "start", "end", "raw_hours", "billed_hours", "side", "engagement", "note", "tags", "billable",
+        "rate", "amount", "currency",
+    ]  # fmt: skip
+    assert len(rows) == 7
+    over_midnight = rows[3]
+    assert over_midnight["end"] == "2026-11-25 01:10:00" and over_midnight["tags"] == "ops, night"
+    assert over_midnight["billed_hours"] == "1.70" and over_midnight["amount"] == "161.50"
+    assert {row["currency"] for row in rows} == {"EUR", "USD"}
+
+
+def test_service_csvs_have_the_columns_the_services_read(seeded):
+    toggl = next(csv.reader(io.StringIO(export(seeded, "toggl"))))
+    assert toggl == [
+        "User", "Email", "Client", "Project", "Task", "Description", "Billable",
+        "Start date", "Start time", "End date", "End time", "Duration", "Tags",
+    ]  # fmt: skip
+    clockify = list(csv.reader(io.StringIO(export(seeded, "clockify", "globex"))))
+    assert clockify[0][-2:] == ["Billable Rate (EUR)", "Billable Amount (EUR)"]
+    assert clockify[1][9:15] == ["11/23/2026", "06:00:00 PM", "11/23/2026", "07:02:00 PM", "01:02:00", "1.03"]
+    harvest = list(csv.reader(io.StringIO(export(seeded, "harvest"))))
+    assert harvest[0] == ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
+    assert harvest[1][-2:] == ["Jane", "Q. Doe"]
+
+
+def test_clockify_refuses_two_currencies_in_one_file(seeded):
+    with pytest.raises(ValidationError, match="one currency"):
+        export(seeded, "clockify")
+
+
+def test_unknown_engagement_and_format_are_refused(seeded):
+    with pytest.raises(ValidationError, match="no engagement named 'nobody'"):
+        export(seeded, "csv", "nobody")
+    with pytest.raises(ValidationError, match="format 'pdf' is unknown"):
+        export(seeded, "pdf")
+
+
+# ---------------------------------------------------------------- spreadsheet safety
+
+
+@given(st.text(max_size=30))
+def test_no_cell_starts_a_formula(text):
+    cell = safe_cell(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell.endswith(text)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "toggl", "harvest"])
+def test_formula_notes_are_neutralised_in_every_csv(seeded, fmt):
+    rows = list(csv.reader(io.StringIO(export(seeded, fmt))))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert '\'=HYPERLINK("http://x")' in cells and "'+data cleanup" in cells and "'@weekend deploy" in cells
+
+
+# ---------------------------------------------------------------- the plan as iCalendar
+
+
+def test_ics_parses_and_expands_to_the_planned_dates(seeded):
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    calendar = icalendar.Calendar.from_ical(export(seeded, "ics", first=date(2026, 11, 23), last=date(2026, 12, 6)))
+    events = {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+    assert set(events) == {"block-1@planner", "block-2@planner", "block-3@planner"}
+    series = events["block-1@planner"]
+    start = series.decoded("dtstart")
+    assert start.tzinfo is not None and str(start.tzinfo) == "Europe/Berlin"
+    rule = rrulestr(series["rrule"].to_ical().decode(), dtstart=start)
+    exdates = series.get("exdate")
+    skipped = {item.dt.date() for item in (exdates.dts if exdates else [])}
+    lo = datetime(2026, 11, 23, tzinfo=start.tzinfo)
+    hi = datetime(2026, 12, 6, 23, 59, tzinfo=start.tzinfo)
+    dates = [moment.date() for moment in rule.between(lo, hi, inc=True) if moment.date() not in skipped]
+    planned = sorted({block.day for block in seeded.blocks(date(2026, 11, 23), date(2026, 12, 6)) if block.series_id})
+    assert dates == planned == [
+        date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 30), date(2026, 12, 2), date(2026, 12, 4),
+    ]  # fmt: skip
+    one_off = events["block-2@planner"]
+    assert one_off.decoded("dtstart").isoformat() == "2026-11-24T18:00:00+01:00"
+    assert str(one_off["summary"]) == "API integration · globex"
+    assert calendar.walk("VTIMEZONE"), "a calendar with TZID times carries its VTIMEZONE"
+
+
+def test_ics_uids_are_stable_across_exports(seeded):
+    first = export(seeded, "ics")
+    seeded.update_block(2, title="API integration, part 2")
+    second = export(seeded, "ics")
+    uids = [line for line in first.splitlines() if line.startswith("UID:")]
+    assert uids == [line for line in second.splitlines() if line.startswith("UID:")]
+    assert "part 2" in second
