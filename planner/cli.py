@@ -635,6 +635,41 @@ def _write_output(name: str, text: str) -> None:
         raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
 
 
+def cmd_lock(store: Store, args: argparse.Namespace) -> int:
+    if args.list:
+        if args.week or args.engagement:
+            raise ValidationError("--list shows every lock; give it without --week or --engagement")
+        names = {engagement.id: engagement.name for engagement in store.engagements()}
+        locks = sorted(store.locks(), key=lambda lock: (lock.monday, names.get(lock.engagement_id or 0, "")))
+        shown = [
+            {
+                "week": week_label(lock.monday),
+                "monday": lock.monday.isoformat(),
+                "engagement": names.get(lock.engagement_id or 0),
+            }
+            for lock in locks
+        ]
+        if args.json:
+            _print_json(shown)
+        elif not shown:
+            print("No week is locked.")
+        else:
+            for item in shown:
+                print(f"{item['week']}  {item['engagement'] or 'all engagements'}")
+        return EXIT_OK
+    if not args.week:
+        raise ValidationError(f"say which week to {args.command}, e.g. --week {week_label(parse_week(None))}")
+    monday = parse_week(args.week)
+    whose = f" for {args.engagement.strip()}" if args.engagement else ""
+    if args.command == "lock":
+        store.lock_week(monday, args.engagement)
+        print(f"Locked {week_label(monday)}{whose}: its entries cannot be added, changed or deleted.")
+    else:
+        store.unlock_week(monday, args.engagement)
+        print(f"Unlocked {week_label(monday)}{whose}.")
+    return EXIT_OK
+
+
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
         person = {key: getattr(args, key).strip() for key in ("name", "email") if getattr(args, key) is not None}
@@ -968,6 +1003,17 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("--name", help="your name, on timesheets and in Toggl, Clockify and Harvest exports")
     settings_set.add_argument("--email", help="your e-mail address, on timesheets and exports")
     settings_set.set_defaults(handler=cmd_settings)
+
+    for word, text in (("lock", "lock a sent week against changes to its entries"), ("unlock", "unlock a week")):
+        lock = commands.add_parser(word, help=text)
+        lock.add_argument("--week", metavar="W", help="ISO week (2026-W48) or a date in it")
+        lock.add_argument("--engagement", metavar="NAME", help="only this job's or client's entries")
+        if word == "lock":
+            lock.add_argument("--list", action="store_true", help="show the locked weeks")
+            lock.add_argument("--json", action="store_true")
+        else:
+            lock.set_defaults(list=False, json=False)
+        lock.set_defaults(handler=cmd_lock)
 
     export = commands.add_parser(
         "export", help="timesheets (csv, toggl, clockify, harvest, json, md, html), plan (ics)"

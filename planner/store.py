@@ -22,7 +22,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -40,6 +40,7 @@ from planner.schedule import (
     month_key,
     shift_month_key,
     span_of_days,
+    week_label,
 )
 from planner.week import Week
 
@@ -282,6 +283,38 @@ def _recover(root: Path) -> None:
 # ---------------------------------------------------------------- the store
 
 
+@dataclass(frozen=True)
+class Lock:
+    """A sent week: all of it (engagement_id None) or one engagement's entries."""
+
+    monday: date
+    engagement_id: int | None = None
+
+    def covers(self, entry: LogEntry, end: datetime) -> bool:
+        if self.engagement_id is not None and entry.engagement_id != self.engagement_id:
+            return False
+        lo, hi = span_of_days(self.monday, self.monday + timedelta(days=6))
+        return entry.start < hi and end > lo
+
+    def _name(self, tx: _Tx) -> str | None:
+        return None if self.engagement_id is None else _engagement_by_id(tx, self.engagement_id).name
+
+    def describe(self, tx: _Tx) -> str:
+        name = self._name(tx)
+        return week_label(self.monday) + (f" for {name}" if name else "")
+
+    def args(self, tx: _Tx) -> str:
+        name = self._name(tx)
+        return f"--week {week_label(self.monday)}" + (f" --engagement {name}" if name else "")
+
+    def to_doc(self) -> dict:
+        return {"week": self.monday.isoformat(), "engagement_id": self.engagement_id}
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Lock:
+        return cls(date.fromisoformat(doc["week"]), doc.get("engagement_id"))
+
+
 def _key(name: str) -> str:
     return name.strip().casefold()
 
@@ -339,8 +372,11 @@ class Store:
         last = monday + timedelta(days=6)
         lo, hi = span_of_days(monday, last)
         with self._transaction(write=False) as tx:
+            locks = [lock for lock in _locks(tx) if lock.monday == monday]
             return Week(
                 monday=monday,
+                locked=any(lock.engagement_id is None for lock in locks),
+                locked_ids=frozenset(lock.engagement_id for lock in locks if lock.engagement_id is not None),
                 now=now,
                 engagements={engagement.id: engagement for engagement in _engagements(tx, include_archived=True)},
                 blocks=_blocks(tx, monday, last),
@@ -443,6 +479,37 @@ class Store:
             table.upsert(Document(settings, doc_id=1))
             return settings
 
+    # ------------------------------------------------------------ locked weeks
+
+    def locks(self) -> list[Lock]:
+        with self._transaction(write=False) as tx:
+            return _locks(tx)
+
+    def lock_week(self, monday: date, engagement: str | None = None) -> Lock:
+        """Lock a sent week (all of it, or one engagement's entries): its entries cannot be added, changed or
+        deleted until it is unlocked."""
+        with self._transaction(write=True) as tx:
+            engagement_id = None if engagement is None else _engagement_named(tx, engagement).id
+            lock = Lock(monday, engagement_id)
+            if lock in _locks(tx):
+                raise ValidationError(f"{lock.describe(tx)} is locked already; see 'planner lock --list'")
+            running = _running(tx)
+            if running is not None and lock.covers(running, running.start + timedelta(seconds=1)):
+                raise ValidationError(f"the running timer is in {week_label(monday)}; stop it before you lock the week")
+            tx.main().table("locks").insert(lock.to_doc())
+            return lock
+
+    def unlock_week(self, monday: date, engagement: str | None = None) -> Lock:
+        with self._transaction(write=True) as tx:
+            engagement_id = None if engagement is None else _engagement_named(tx, engagement).id
+            lock = Lock(monday, engagement_id)
+            table = tx.main().table("locks")
+            found = [doc.doc_id for doc in table.all() if Lock.from_doc(doc) == lock]
+            if not found:
+                raise ValidationError(f"{lock.describe(tx)} is not locked; see 'planner lock --list'")
+            table.remove(doc_ids=found)
+            return lock
+
     # ------------------------------------------------------------ blocks
 
     def add_block(self, block: Block, *, keep_id: bool = False) -> Block:
@@ -544,6 +611,7 @@ class Store:
                 if entry.engagement_id not in checked:
                     _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
                     checked.add(entry.engagement_id)
+            _refuse_locked(tx, batch)
             _refuse_overlaps(tx, batch)
             if keep_ids:
                 for entry in batch:
@@ -573,6 +641,7 @@ class Store:
                     raise ValidationError("the timer is still running; stop it with 'planner stop' to give it an end")
                 if updated.engagement_id != running.engagement_id:
                     _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+                _refuse_locked(tx, [running, updated])
                 _refuse_overlaps(tx, [updated], ignore_running=True)
                 tx.set_state(timer=_timer_doc(updated))
                 return updated
@@ -583,6 +652,7 @@ class Store:
                 raise ValidationError("a stored entry needs an end")
             if updated.engagement_id != current.engagement_id:
                 _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+            _refuse_locked(tx, [current, updated])
             _refuse_overlaps(tx, [updated], ignore_ids=frozenset({log_id}))
             table.remove(doc_ids=[log_id])
             tx.shard("logs", month_key(updated.start)).table("logs").insert(Document(updated.to_doc(), log_id))
@@ -594,10 +664,12 @@ class Store:
         with self._transaction(write=True) as tx:
             running = _running(tx)
             if running is not None and running.id == log_id:
+                _refuse_locked(tx, [running])
                 tx.set_state(timer=None)
                 return running
             _ensure_usage(tx)
             current, table = _find_log(tx, log_id)
+            _refuse_locked(tx, [current])
             table.remove(doc_ids=[log_id])
             _usage_add(tx, current.engagement_id, -current.seconds())
             return current
@@ -627,6 +699,7 @@ class Store:
                         "stop it first, or start with --switch"
                     )
                 stopped = _finish_timer(tx, running, entry.start)
+            _refuse_locked(tx, [entry])
             _refuse_overlaps(tx, [entry], ignore_running=True)
             entry.id = tx.allocate("next_log")
             tx.set_state(timer=_timer_doc(entry))
@@ -824,6 +897,25 @@ def _refuse_overlaps(
             _overlap_error(tx, running)
 
 
+def _locks(tx: _Tx) -> list[Lock]:
+    return [Lock.from_doc(doc) for doc in tx.main().table("locks").all()]
+
+
+def _refuse_locked(tx: _Tx, entries: list[LogEntry]) -> None:
+    """Refuse a change to entries of a locked week (a running timer counts from its start, as if it ended now)."""
+    locks = _locks(tx)
+    if not locks:
+        return
+    for entry in entries:
+        end = entry.end if entry.end is not None else entry.start + timedelta(seconds=1)
+        for lock in locks:
+            if lock.covers(entry, end):
+                raise ValidationError(
+                    f"{lock.describe(tx)} is locked (sent); unlock it with 'planner unlock {lock.args(tx)}' "
+                    "to change its entries"
+                )
+
+
 def _overlap_error(tx: _Tx, other: LogEntry) -> None:
     name = _engagement_by_id(tx, other.engagement_id).name
     what = "the running timer" if other.end is None else f"log {other.id}"
@@ -847,6 +939,7 @@ def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
             "stop it with --at at the time you really stopped"
         )
     finished.validate()
+    _refuse_locked(tx, [finished])
     _refuse_overlaps(tx, [finished], ignore_running=True)
     _ensure_usage(tx)
     tx.shard("logs", month_key(finished.start)).table("logs").insert(Document(finished.to_doc(), finished.id))

@@ -44,7 +44,8 @@ class Week:
     logs: list[LogEntry]
     running: LogEntry | None
     boundaries: Boundaries = field(default_factory=Boundaries)
-    locked: bool = False
+    locked: bool = False  # the whole week is locked (sent)
+    locked_ids: frozenset[int] = frozenset()  # engagements whose entries of this week are locked
 
     @property
     def days(self) -> list[date]:

@@ -66,3 +66,20 @@ def test_export_refuses_bad_input_with_one_line(cli, data_dir, tmp_path):
     assert_bad_input(cli("export", "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")), "cannot write")
     assert_bad_input(cli("export", "--format", "csv", "--side", "sideways"), "invalid choice")
     assert snapshot_files(data_dir) == before
+
+
+def test_lock_and_unlock_a_sent_week(cli, data_dir):
+    setup_week(cli)
+    assert cli("lock", "--week", "2026-W48", "--engagement", "globex").code == 0
+    assert json.loads(cli("lock", "--list", "--json").out) == [
+        {"week": "2026-W48", "monday": "2026-11-23", "engagement": "globex"}
+    ]
+    before = snapshot_files(data_dir)
+    refused = cli("log", "add", "globex", "--start", "2026-11-24 18:00", "--end", "2026-11-24 19:00")
+    assert_bad_input(refused, "unlock it with 'planner unlock --week 2026-W48 --engagement globex'")
+    assert_bad_input(cli("log", "rm", "2"), "2026-W48 for globex is locked")
+    assert snapshot_files(data_dir) == before
+    assert cli("log", "add", "acme-corp", "--start", "2026-11-24 09:00", "--end", "2026-11-24 10:00").code == 0
+    assert_bad_input(cli("lock"), "say which week to lock")
+    assert cli("unlock", "--week", "2026-11-25", "--engagement", "globex").code == 0
+    assert cli("log", "rm", "2").code == 0

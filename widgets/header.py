@@ -55,6 +55,13 @@ class WeekHeader(Widget):
         text.append(span)
         if self.week.locked:
             text.append("  🔒 locked", style="bold yellow")
+        elif self.week.locked_ids:
+            names = sorted(
+                self.week.engagements[engagement_id].name
+                for engagement_id in self.week.locked_ids
+                if engagement_id in self.week.engagements
+            )
+            text.append(f"  🔒 {', '.join(names)}", style="bold yellow")
         timer = self._timer()
         if timer is None:
             right = Text("no timer ", style="dim")
