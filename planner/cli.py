@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.errors import PlannerError, ValidationError
@@ -47,6 +48,9 @@ from planner.schedule import (
     week_label,
 )
 from planner.store import Store
+
+if TYPE_CHECKING:
+    from planner.timesheet import Group, Summary
 
 EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -522,17 +526,36 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_report(store: Store, args: argparse.Namespace) -> int:
     if args.overtime:
+        if args.by or args.chart:
+            raise ValidationError("--by and --chart go with the hours report, not with --overtime")
         return cmd_overtime(store, args)
     if args.since:
         raise ValidationError("--since goes with --overtime")
-    from planner.timesheet import summarize
+    from planner.timesheet import group_hours, summarize
 
     moment = now()
     first, last, label = _range(args)
     lo, hi = span_of_days(first, last)
-    summary = summarize(store.engagements(), store.logs(lo, hi), first, last, moment)
+    engagements, logs = store.engagements(), store.logs(lo, hi)
+    summary = summarize(engagements, logs, first, last, moment)
     share = summary.outbound_share
+    groups = group_hours(engagements, logs, first, last, moment, args.by) if args.by else None
     if args.json:
+        extra: dict[str, object] = {}
+        if groups is not None:
+            extra = {
+                "by": args.by,
+                "groups": [
+                    {
+                        "key": group.key,
+                        "hours": _hours_number(group.seconds),
+                        "inbound_hours": _hours_number(group.inbound),
+                        "outbound_hours": _hours_number(group.outbound),
+                        "billable_hours": _hours_number(group.billable),
+                    }
+                    for group in groups
+                ],
+            }
         _print_json(
             {
                 "from": first.isoformat(),
@@ -559,12 +582,17 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
                     }
                     for day, sides in summary.days.items()
                 ],
+                **extra,
             }
         )
         return EXIT_OK
     print(f"{label}  {first.isoformat()} to {last.isoformat()}")
     if not summary.totals:
         print("No time logged.")
+        return EXIT_OK
+    if groups is not None or args.chart:
+        _print_groups(groups or group_hours(engagements, logs, first, last, moment, "engagement"), args.chart)
+        _print_share_line(summary)
         return EXIT_OK
     rows = [
         [
@@ -583,12 +611,48 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         for day, sides in summary.days.items()
     ]
     print(_table(["day", "inbound", "outbound"], day_rows, right=(1, 2)))
+    _print_share_line(summary)
+    return EXIT_OK
+
+
+def _print_share_line(summary: Summary) -> None:
+    share = summary.outbound_share
     share_text = "no hours" if share is None else f"{share * 100:.1f} %"
     print(
         f"inbound {hours(summary.inbound_seconds):.2f} h · outbound {hours(summary.outbound_seconds):.2f} h · "
         f"outbound share {share_text}"
     )
-    return EXIT_OK
+
+
+def _print_groups(groups: list[Group], chart: bool) -> None:
+    """A table of grouped hours; with `chart`, a bar per row (█ inbound, ░ outbound) scaled to the longest."""
+    import shutil
+
+    from planner.timesheet import bar
+
+    labels = [_group_label(group.key) for group in groups]
+    rows = [
+        [label, f"{hours(group.seconds):.2f}", f"{hours(group.inbound):.2f}", f"{hours(group.outbound):.2f}"]
+        for label, group in zip(labels, groups, strict=True)
+    ]
+    table = _table(["", "hours", "inbound", "outbound"], rows, right=(1, 2, 3)).splitlines()
+    if not chart:
+        print("\n".join(table))
+        return
+    full = max(map(len, table))
+    width = max(10, min(60, shutil.get_terminal_size((100, 24)).columns - full - 3))
+    scale = max((group.seconds for group in groups), default=0.0)
+    print(table[0])
+    for line, group in zip(table[1:], groups, strict=True):
+        print(f"{line.ljust(full)}  {bar(group.inbound, group.outbound, scale, width)}".rstrip())
+    print(f"{'':{full}}  █ inbound  ░ outbound")
+
+
+def _group_label(key: str) -> str:
+    try:
+        return f"{date.fromisoformat(key):%a %Y-%m-%d}"
+    except ValueError:
+        return key
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
@@ -1040,6 +1104,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="per inbound job: hours logged minus contracted, week by week, with the running balance",
     )
     report.add_argument("--since", metavar="D", help="with --overtime: start the account here (default: first log)")
+    report.add_argument("--by", choices=("day", "engagement", "side", "tag"), help="group the hours by this")
+    report.add_argument("--chart", action="store_true", help="draw the hours as bars (█ inbound, ░ outbound)")
     report.set_defaults(handler=cmd_report)
     return parser
 

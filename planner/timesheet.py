@@ -85,6 +85,75 @@ def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, 
     return Summary(first, last, totals, dict(sorted(days.items())))
 
 
+REPORT_GROUPS = ("day", "engagement", "side", "tag")
+NO_TAG = "(no tag)"
+
+
+@dataclass
+class Group:
+    """Hours of one row of a grouped report: a day, an engagement, a side or a tag."""
+
+    key: str
+    inbound: float = 0.0  # seconds
+    outbound: float = 0.0
+    billable: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        return self.inbound + self.outbound
+
+
+def group_hours(
+    engagements: list[Engagement], logs: list[LogEntry], first: date, last: date, now: datetime, by: str
+) -> list[Group]:
+    """Logged time of first..last grouped `by` day, engagement, side or tag, split inbound/outbound. Each entry
+    counts its part inside the range (a running timer up to `now`), per local day. An entry with several tags counts
+    under each of them, so tag rows may add up to more than the range's hours."""
+    if by not in REPORT_GROUPS:
+        raise ValidationError(f"cannot group by '{by}'; use one of {', '.join(REPORT_GROUPS)}")
+    lo, hi = span_of_days(first, last)
+    by_id = {engagement.id: engagement for engagement in engagements}
+    groups: dict[str, Group] = {}
+    for entry in logs:
+        engagement = by_id.get(entry.engagement_id)
+        end = entry.end if entry.end is not None else max(now, entry.start)
+        start, end = max(entry.start, lo), min(end, hi)
+        if engagement is None or end <= start:
+            continue
+        for day, part in split_by_day(start, end):
+            if by == "day":
+                keys = [day.isoformat()]
+            elif by == "engagement":
+                keys = [engagement.name]
+            elif by == "side":
+                keys = [engagement.kind]
+            else:
+                keys = list(entry.tags) or [NO_TAG]
+            for key in keys:
+                group = groups.setdefault(key, Group(key))
+                if engagement.inbound:
+                    group.inbound += part
+                else:
+                    group.outbound += part
+                if entry.billable:
+                    group.billable += part
+    rows = list(groups.values())
+    if by in ("day", "side"):
+        rows.sort(key=lambda group: group.key)
+    else:
+        rows.sort(key=lambda group: (-group.seconds, group.key.casefold()))
+    return rows
+
+
+def bar(inbound: float, outbound: float, scale: float, width: int) -> str:
+    """A horizontal bar: inbound as █, outbound as ░ (told apart without colour), `scale` the value of a full bar."""
+    if scale <= 0:
+        return ""
+    cells_in = round(inbound / scale * width)
+    cells_all = round((inbound + outbound) / scale * width)
+    return "█" * cells_in + "░" * max(0, cells_all - cells_in)
+
+
 # ---------------------------------------------------------------- timesheets: what a client or employer is sent
 
 HUNDREDTH = Decimal("0.01")

@@ -83,3 +83,29 @@ def test_lock_and_unlock_a_sent_week(cli, data_dir):
     assert_bad_input(cli("lock"), "say which week to lock")
     assert cli("unlock", "--week", "2026-11-25", "--engagement", "globex").code == 0
     assert cli("log", "rm", "2").code == 0
+
+
+def test_report_by_day_engagement_side_and_tag(cli):
+    setup_week(cli)
+    assert cli("log", "add", "globex", "--start", "2026-11-24 23:00", "--end", "2026-11-25 01:00", "--tag", "ops",
+               "--tag", "night").code == 0  # fmt: skip
+
+    def groups(by):
+        data = json.loads(cli("report", "--by", by, "--json").out)
+        assert data["by"] == by
+        return {group["key"]: (group["inbound_hours"], group["outbound_hours"]) for group in data["groups"]}
+
+    assert groups("day") == {
+        "2026-11-23": (3.1167, 1.0333), "2026-11-24": (0.0, 1.0), "2026-11-25": (0.0, 1.0),
+    }  # fmt: skip
+    assert groups("engagement") == {"globex": (0.0, 3.0333), "acme-corp": (3.1167, 0.0)}
+    assert groups("side") == {"inbound": (3.1167, 0.0), "outbound": (0.0, 3.0333)}
+    assert groups("tag") == {"(no tag)": (3.1167, 1.0333), "ops": (0.0, 2.0), "night": (0.0, 2.0)}
+    chart = cli("report", "--by", "engagement", "--chart")
+    assert chart.code == 0
+    lines = chart.out.splitlines()
+    acme = next(line for line in lines if line.startswith("acme-corp"))
+    globex = next(line for line in lines if line.startswith("globex"))
+    assert acme.count("█") > globex.count("░") > 0 and "░" not in acme and "█" not in globex
+    assert_bad_input(cli("report", "--by", "week"), "invalid choice")
+    assert_bad_input(cli("report", "--overtime", "--chart"), "not with --overtime")
