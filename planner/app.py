@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -63,7 +64,7 @@ class Key:
 KEYS = [
     Key("n", "new_block", "new block at the cursor", "plan", "New"),
     Key("enter,e", "edit_block", "edit the block under the cursor", "plan", "Edit"),
-    Key("d", "delete_block", "delete the block under the cursor", "plan", "Delete"),
+    Key("d", "delete_block", "delete the block under the cursor", "plan"),
     Key("shift+up", "move_block(0, -1)", "move the block up a row", "plan"),
     Key("shift+down", "move_block(0, 1)", "move the block down a row", "plan"),
     Key("shift+left", "move_block(-1, 0)", "move the block to the previous day", "plan"),
@@ -78,13 +79,25 @@ KEYS = [
     Key("full_stop", "this_week", "this week", "week"),
     Key("s", "toggle_timer", "start the timer on the block; stop it if it runs", "timer", "Timer"),
     Key("L", "log_time", "log time by hand", "log", "Log"),
-    Key("g", "show_logs", "the week's logs: edit or delete", "log", "Logs"),
-    Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs/clients"),
+    Key("g", "show_logs", "the week's logs: edit or delete", "log"),
+    Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs"),
     Key("b", "boundaries", "boundaries: the rules your week keeps", "boundaries"),
-    Key("u", "undo", "undo the last change", "edit", "Undo"),
+    Key("r", "reports", "reports: hours per day, share trend, hours and money; x exports", "report", "Reports"),
+    Key("u", "undo", "undo the last change", "edit"),
     Key("ctrl+r", "redo", "redo", "edit"),
     Key("question_mark", "help", "all keys", "help", "Keys"),
     Key("q", "quit", "quit", "app", "Quit"),
+]
+
+EXPORTS = [
+    ("csv", "timesheet CSV"),
+    ("md", "timesheet Markdown"),
+    ("html", "printable timesheet (HTML)"),
+    ("json", "timesheet JSON"),
+    ("toggl", "Toggl CSV"),
+    ("clockify", "Clockify CSV"),
+    ("harvest", "Harvest CSV"),
+    ("ics", "the plan as a calendar (.ics)"),
 ]
 
 BOARD_KEYS = [
@@ -785,6 +798,91 @@ class PlannerApp(App[None]):
 
         self.push_screen(forms().FormScreen("Boundaries", fields, submit))
 
+    # ------------------------------------------------------------ reports and exports
+
+    def action_reports(self) -> None:
+        from planner.overview import build_overview
+        from widgets.reports import ReportsScreen
+
+        self.push_screen(ReportsScreen(self.monday, lambda monday: build_overview(self.store, monday, self.clock())))
+
+    def on_reports_screen_export_requested(self, event) -> None:
+        self._export_form(event.monday)
+
+    def _export_form(self, monday: date, fmt: str = "csv") -> None:
+        from planner.exports import FORMATS
+
+        label = week_label(monday)
+        Field = forms().Field
+        fields = [
+            Field("format", "Format", fmt, " ".join(FORMATS), FORMATS),
+            Field("range", "Range", "week", f"week month year · {label} · 2026-11 · 2026 · D..D"),
+            Field("engagement", "Engagement", "", "empty: every job and client", self._engagement_names()),
+            Field("file", "File", "", "empty: timesheet-<range>.<format> here"),
+        ]
+
+        def submit(values: Values) -> str | None:
+            try:
+                request = self._export_request(values, monday)
+            except PlannerError as error:
+                return str(error)
+            self._run_export(*request)
+            return None
+
+        self.push_screen(forms().FormScreen("Export", fields, submit))
+
+    def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], Path]:
+        """The export a form asks for, checked before anything runs (a clear reason when it cannot)."""
+        from planner.errors import ValidationError
+        from planner.exports import FORMATS
+        from planner.schedule import parse_range
+
+        fmt = str(values["format"]).strip().lower()
+        if fmt not in FORMATS:
+            raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+        first, last = parse_range(str(values["range"]), monday)
+        name = str(values["engagement"]).strip()
+        names = [self.store.engagement(name).name] if name else []
+        given = str(values["file"]).strip()
+        if given:
+            path = Path(given).expanduser()
+        else:
+            span = (
+                week_label(first)
+                if last - first == timedelta(days=6) and first.weekday() == 0
+                else (f"{first.isoformat()}_{last.isoformat()}")
+            )
+            suffix = {"toggl": "toggl.csv", "clockify": "clockify.csv", "harvest": "harvest.csv"}.get(fmt, fmt)
+            path = Path.cwd() / f"timesheet-{span}{'-' + names[0] if names else ''}.{suffix}"
+        if path.is_dir():
+            raise ValidationError(f"{path} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise ValidationError(f"the folder {path.parent} does not exist; give a file in a folder that does")
+        return fmt, first, last, names, path
+
+    @work(thread=True, exclusive=True, group="export")
+    def _run_export(self, fmt: str, first: date, last: date, names: list[str], path: Path) -> None:
+        """Read, render and write an export off the UI thread, showing progress on the reports screen."""
+        from planner.exports import build_export, write_export
+        from widgets.reports import ReportsScreen
+
+        def progress(done: int, total: int) -> None:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReportsScreen):
+                    self.call_from_thread(screen.show_progress, done, total)
+
+        try:
+            result = build_export(self.store, fmt, first, last, names=names, stamp=self.clock(), progress=progress)
+            write_export(path, result.text)
+        except PlannerError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            return
+        finally:
+            progress(1, 1)
+        what = "events" if fmt == "ics" else "entries"
+        note = " The running timer is not in it." if result.skipped_running else ""
+        self.call_from_thread(self.notify, f"Wrote {result.items} {what} to {path}.{note}", timeout=8)
+
     # ------------------------------------------------------------ undo, help, palette
 
     def action_undo(self) -> None:
@@ -809,6 +907,10 @@ class PlannerApp(App[None]):
                 f"{key.group}: {key.description}",
                 f"key: {_key_label(key.keys)}",
                 lambda action=key.action: self.run_action(action),
+            )
+        for fmt, what in EXPORTS:
+            yield SystemCommand(
+                f"export: {what}", f"r then x; format {fmt}", lambda fmt=fmt: self._export_form(self.monday, fmt)
             )
 
 

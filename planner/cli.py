@@ -656,7 +656,7 @@ def _group_label(key: str) -> str:
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from planner.exports import FORMATS, build_export
+    from planner.exports import FORMATS, build_export, write_export
 
     fmt = args.format.strip().lower()
     if fmt not in FORMATS:
@@ -666,37 +666,12 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(result.text)
     else:
-        _write_output(args.output, result.text)
+        write_export(args.output, result.text)
         what = "events" if fmt == "ics" else "entries"
         print(f"Wrote {result.items} {what} to {args.output}.", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_output(name: str, text: str) -> None:
-    """Write an export whole or not at all: a temporary file beside it, renamed over it."""
-    import os
-    import tempfile
-    from pathlib import Path
-
-    path = Path(name).expanduser()
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
-    try:
-        handle, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ValidationError(f"cannot write to {path.parent}: {exc.strerror}; choose another folder") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
 
 
 def cmd_lock(store: Store, args: argparse.Namespace) -> int:

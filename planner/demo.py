@@ -35,7 +35,7 @@ def seed_demo(store: Store, now: datetime) -> None:
             rate=Decimal("95"),
             currency="EUR",
             cap=8,
-            budget=60,
+            budget=120,
             round_minutes=15,
             deadline=monday + timedelta(days=25),
             colour="magenta",
@@ -131,6 +131,7 @@ def seed_demo(store: Store, now: datetime) -> None:
         if offset == 1:
             logs.append(_entry(initech, day, 19 * 60, 20 * 60 + 15, "data cleanup"))
             logs.append(_entry(globex, day, 13 * 60, 13 * 60 + 40, "client call", ["call"]))  # in the job's window
+    logs += _history(monday, job, globex, initech, hooli)
     store.add_logs([entry for entry in logs if entry.end is not None and entry.end <= now])
     running_start = max(localize(today, 8 * 60), now - timedelta(minutes=47))
     if running_start < now:
@@ -139,6 +140,32 @@ def seed_demo(store: Store, now: datetime) -> None:
                 id=0, engagement_id=job.id if today.weekday() < 4 else globex.id, start=running_start, note="demo timer"
             )
         )
+
+
+def _history(
+    monday: date, job: Engagement, globex: Engagement, initech: Engagement, hooli: Engagement
+) -> list[LogEntry]:
+    """Eleven earlier weeks of logged time, so the reports screen has a trend to draw: a steady job, client work
+    that varies, one weekend that runs over the band and a quiet week of holiday."""
+    logs = []
+    for back in range(1, 12):
+        start = monday - timedelta(weeks=back)
+        if back == 7:
+            continue  # a week off
+        for offset in range(4):
+            day = start + timedelta(days=offset)
+            logs.append(_entry(job, day, 9 * 60, 12 * 60 + 30, "sprint work"))
+            logs.append(_entry(job, day, 13 * 60 + 30, 17 * 60, "reviews"))
+        logs.append(_entry(job, start + timedelta(days=4), 9 * 60 + 30, 12 * 60 + 30, "standup+planning"))
+        for offset in (0, 2) if back % 3 else (0, 1, 2):
+            logs.append(_entry(globex, start + timedelta(days=offset), 18 * 60, 20 * 60, "API integration", ["dev"]))
+        logs.append(_entry(initech, start + timedelta(days=1) if back % 3 else start + timedelta(days=3),
+                           19 * 60, 20 * 60 + 15 * (back % 4), "data cleanup"))  # fmt: skip
+        if back in (4, 9):
+            logs.append(_entry(globex, start + timedelta(days=5), 10 * 60, 16 * 60, "release weekend", ["ops"]))
+        if back == 5:
+            logs.append(_entry(hooli, start + timedelta(days=5), 10 * 60, 13 * 60, "workshop", ["onsite"]))
+    return logs
 
 
 def _entry(

@@ -8,14 +8,15 @@ import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from planner.errors import ValidationError
-from planner.model import INBOUND, Block, Engagement
-from planner.schedule import local_zone, span_of_days
+from planner.model import INBOUND, Block, Engagement, LogEntry
+from planner.schedule import local_zone, next_month, span_of_days
 from planner.store import Store
 from planner.timesheet import Line, Timesheet, Total, build_timesheet, select_engagements
 
@@ -531,6 +532,51 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
 # ---------------------------------------------------------------- one export, from the store
 
 
+def read_logs(
+    store: Store, first: date, last: date, progress: Callable[[int, int], None] | None = None
+) -> list[LogEntry]:
+    """The entries overlapping first..last, read a month at a time so that a long range can report progress."""
+    chunks: list[tuple[date, date]] = []
+    start = first
+    while start <= last:
+        end = min(last, next_month(start.replace(day=1)) - timedelta(days=1))
+        chunks.append((start, end))
+        start = end + timedelta(days=1)
+    found: dict[int, LogEntry] = {}
+    for done, (lo_day, hi_day) in enumerate(chunks, 1):
+        lo, hi = span_of_days(lo_day, hi_day)
+        for entry in store.logs(lo, hi):
+            found.setdefault(entry.id, entry)
+        if progress is not None:
+            progress(done, len(chunks))
+    return sorted(found.values(), key=lambda entry: (entry.start, entry.id))
+
+
+def write_export(name: str | Path, text: str) -> Path:
+    """Write an export whole or not at all: a temporary file beside it, flushed, then renamed over it."""
+    import os
+    import tempfile
+
+    path = Path(name).expanduser()
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ValidationError(f"cannot write to {path.parent}: {exc.strerror}; choose another folder") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
+    return path
+
+
 @dataclass
 class Export:
     text: str
@@ -547,9 +593,11 @@ def build_export(
     names: Sequence[str] = (),
     side: str | None = None,
     stamp: datetime,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Export:
     """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
-    other engagement goes in. Used alike by `planner export` and the board's export form."""
+    other engagement goes in. Used alike by `planner export` and the board's export form, which passes `progress`
+    to hear (months read, months in all) as a long range is read month by month."""
     if fmt not in FORMATS:
         raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
     chosen, party = select_engagements(store.engagements(), list(names), side)
@@ -561,10 +609,9 @@ def build_export(
         by_id = {engagement.id: engagement for engagement in chosen}
         return Export(to_ics(one_offs, series, by_id, stamp), len(one_offs) + len(series))
     settings = store.settings()
-    lo, hi = span_of_days(first, last)
     sheet = build_timesheet(
         chosen,
-        store.logs(lo, hi),
+        read_logs(store, first, last, progress),
         first,
         last,
         party=party,

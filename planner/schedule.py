@@ -197,6 +197,50 @@ def next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
+def period_of(monday: date, kind: str) -> tuple[date, date]:
+    """The week, month or year a board week belongs to (a week belongs to the month and year of its Thursday, as
+    ISO weeks do), as first and last day."""
+    thursday = monday + timedelta(days=3)
+    if kind == "week":
+        return monday, monday + timedelta(days=6)
+    if kind == "month":
+        first = thursday.replace(day=1)
+        return first, next_month(first) - timedelta(days=1)
+    if kind == "year":
+        return date(thursday.year, 1, 1), date(thursday.year, 12, 31)
+    raise ValidationError(f"'{kind}' is not a period; use week, month or year")
+
+
+def parse_range(text: str, monday: date) -> tuple[date, date]:
+    """A range of days as a person types it in a form: `week`, `month` or `year` (the one the shown week belongs
+    to), an ISO week (`2026-W48`), a month (`2026-11`), a year (`2026`), one date, or two dates joined by `..` or
+    ` to ` (inclusive)."""
+    raw = text.strip().lower()
+    if raw in ("", "week", "month", "year"):
+        return period_of(monday, raw or "week")
+    for joiner in ("..", " to "):
+        if joiner in raw:
+            left, _, right = raw.partition(joiner)
+            first, last = parse_date(left), parse_date(right)
+            if last < first:
+                raise ValidationError(f"the range {text.strip()} ends before it starts; swap the dates")
+            return first, last
+    if re.fullmatch(r"\d{4}", raw):
+        return date(int(raw), 1, 1), date(int(raw), 12, 31)
+    if _MONTH_RE.match(raw):
+        first = parse_month(raw)
+        return first, next_month(first) - timedelta(days=1)
+    if _WEEK_RE.match(raw):
+        week = parse_week(raw)
+        return week, week + timedelta(days=6)
+    if _DATE_RE.match(raw):
+        day = parse_date(raw)
+        return day, day
+    raise ValidationError(
+        f"'{text.strip()}' is not a range; write week, month, year, 2026-W48, 2026-11, 2026 or 2026-11-01..2026-11-30"
+    )
+
+
 def day_start(day: date) -> datetime:
     """Local midnight of `day` as a UTC instant (moved past a DST gap that swallows midnight)."""
     return localize(day, 0, strict=False).astimezone(UTC)

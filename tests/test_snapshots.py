@@ -75,3 +75,24 @@ def test_refused_form_shows_the_reason(snap_compare, demo_app):
 
 def test_boundaries_form_fits_80x24(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(80, 24), press=["b"], run_before=settle)
+
+
+async def open_reports(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.press("r")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_reports_screen(snap_compare, demo_app, size):
+    assert snap_compare(demo_app, terminal_size=size, run_before=open_reports)
+
+
+def test_export_form(snap_compare, demo_app):
+    async def export_form(pilot: Pilot) -> None:
+        await open_reports(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=export_form)

@@ -1,0 +1,142 @@
+"""The board's reports screen and export form, driven from the keyboard with Pilot; checked against the store, the
+written file and the figures the screen was given."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import ProgressBar
+
+from planner.app import make_app
+from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
+from planner.overview import build_overview
+from planner.schedule import parse_moment
+from planner.store import Store
+from tests.test_board import MONDAY, drive, fill
+from widgets.forms import FormScreen
+from widgets.reports import ReportsScreen
+
+
+@pytest.fixture
+def logged(store: Store) -> Store:
+    job = store.add_engagement(Engagement(0, "acme-corp", INBOUND, hours=32, rate=Decimal(60), round_minutes=15))
+    client = store.add_engagement(Engagement(0, "globex", OUTBOUND, rate=Decimal(95), round_minutes=6))
+    store.set_boundaries(store.boundaries().updated({"outbound_share": "30", "tolerance": "10"}))
+    entries = [
+        (job, "2026-11-23 09:00", "2026-11-23 17:00"),
+        (client, "2026-11-23 18:00", "2026-11-23 20:00"),
+        (job, "2026-11-16 09:00", "2026-11-16 13:00"),
+        (client, "2026-11-16 18:00", "2026-11-16 22:00"),  # W47: half outbound, above the 20–40 % band
+        (client, "2026-01-05 18:00", "2026-01-05 19:00"),  # this year, another month
+    ]
+    store.add_logs(LogEntry(0, item.id, parse_moment(start), parse_moment(end)) for item, start, end in entries)
+    return store
+
+
+def test_overview_figures(logged):
+    overview = build_overview(logged, MONDAY, parse_moment("2026-11-25 10:00"))
+    assert overview.days[0] == (MONDAY, 8 * 3600.0, 2 * 3600.0) and overview.days[1][1:] == (0.0, 0.0)
+    shares = {week.monday: week.share for week in overview.trend}
+    assert len(overview.trend) == 12 and overview.trend[-1].monday == MONDAY
+    assert shares[MONDAY] == pytest.approx(0.2) and shares[date(2026, 11, 16)] == pytest.approx(0.5)
+    assert overview.band == (20.0, 40.0)
+    globex = overview.money["globex"]
+    assert (globex["week"].raw_hours, globex["month"].raw_hours, globex["year"].raw_hours) == (2, 6, 7)
+    assert globex["year"].amounts == {"EUR": Decimal("665.00")}
+    assert list(overview.kinds) == ["acme-corp", "globex"]
+
+
+def test_r_opens_reports_and_brackets_step_weeks(logged):
+    app = make_app(logged)
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.overview is not None and screen.overview.monday == MONDAY
+        await pilot.press("left_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.overview.monday == date(2026, 11, 16)
+        assert screen.overview.days[0][1:] == (4 * 3600.0, 4 * 3600.0)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportsScreen)
+
+    drive(app, steps)
+
+
+def test_x_exports_through_a_form_and_writes_the_file(logged, tmp_path):
+    app = make_app(logged)
+    target = tmp_path / "globex-month.json"
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await fill(pilot, format="json", range="month", engagement="GLOBEX", file=str(target))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        progress = app.screen.query_one("#export-progress", ProgressBar)
+        assert progress.total == 1 and progress.progress == 1  # one month read
+
+    drive(app, steps)
+    data = json.loads(target.read_text())
+    assert data["party"] == "globex" and data["from"] == "2026-11-01" and data["to"] == "2026-11-30"
+    assert [entry["raw_hours"] for entry in data["entries"]] == [4.0, 2.0]
+
+
+def test_the_export_form_refuses_bad_input_and_stays_open(logged, tmp_path):
+    app = make_app(logged)
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.press("x")
+        await pilot.pause()
+        for values, reason in [
+            ({"format": "pdf"}, "format 'pdf' is unknown"),
+            ({"format": "csv", "range": "someday"}, "is not a range"),
+            ({"range": "week", "engagement": "nobody"}, "no engagement named 'nobody'"),
+            ({"engagement": "", "file": str(tmp_path / "missing" / "x.csv")}, "does not exist"),
+        ]:
+            await fill(pilot, **values)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert reason in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+
+    drive(app, steps)
+    assert list(tmp_path.iterdir()) == [Path(logged.root)]
+
+
+def test_palette_export_command_opens_the_form_with_its_format(logged, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(logged)
+
+    async def steps(pilot: Pilot) -> None:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"export: timesheet CSV", "export: printable timesheet (HTML)", "report: reports: hours per day, "
+                "share trend, hours and money; x exports"} <= set(commands)  # fmt: skip
+        commands["export: Harvest CSV"].callback()
+        await pilot.pause()
+        await pilot.press("enter")  # every default: this week, every engagement, a file named after both
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    drive(app, steps)
+    written = tmp_path / "timesheet-2026-W48.harvest.csv"
+    rows = list(csv.reader(written.open()))
+    assert rows[0][:3] == ["Date", "Client", "Project"] and len(rows) == 3

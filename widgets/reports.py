@@ -1,0 +1,200 @@
+"""The reports screen: the shown week's hours per day as bars, the outbound share of the last 12 weeks against the
+target band, and per engagement hours, billed hours and amounts for the week, month and year. `x` asks the app for
+the export form; the app runs the export and reports its progress here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar, Static
+
+from planner.errors import PlannerError
+from planner.overview import PERIODS, Overview
+from planner.schedule import week_label
+
+IN_MARK, OUT_MARK = "█", "░"
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.1f}"
+
+
+def day_bars(overview: Overview, width: int) -> Text:
+    """One bar per day of the week, inbound then outbound, scaled to the longest day."""
+    longest = max((inbound + outbound for _, inbound, outbound in overview.days), default=0.0)
+    text = Text()
+    text.append("Hours per day", style="bold")
+    text.append(f"   {IN_MARK} inbound  {OUT_MARK} outbound\n", style="dim")
+    for day, inbound, outbound in overview.days:
+        cells_in = round(inbound / longest * width) if longest else 0
+        cells_all = round((inbound + outbound) / longest * width) if longest else 0
+        text.append(f"{day:%a %d}  ")
+        text.append(IN_MARK * cells_in, style="bold blue")
+        text.append(OUT_MARK * max(0, cells_all - cells_in), style="bold yellow")
+        text.append(" " * (width - cells_all + 1))
+        text.append(f"{_hours(inbound):>5} in {_hours(outbound):>5} out\n")
+    text.rstrip()
+    return text
+
+
+def share_trend(overview: Overview, width: int) -> Text:
+    """The outbound share of each of the last 12 weeks on a 0–100 % scale, the target band marked with ┆."""
+    text = Text()
+    text.append("Outbound share, last 12 weeks", style="bold")
+    if overview.band is None:
+        text.append("   no target set (b: boundaries)\n", style="dim")
+    else:
+        low, high = overview.band
+        text.append(f"   band {low:.0f}–{high:.0f} % marked ┆\n", style="dim")
+    marks = set()
+    if overview.band is not None:
+        marks = {min(width - 1, round(edge / 100 * width)) for edge in overview.band}
+    for week in overview.trend:
+        share = week.share
+        filled = 0 if share is None else round(share * width)
+        inside = overview.band is None or (share is not None and overview.band[0] <= share * 100 <= overview.band[1])
+        style = "green" if inside else "bold red"
+        label = week_label(week.monday)[5:]
+        current = week.monday == overview.monday
+        text.append(f"{label}{'▸' if current else ' '} ", style="bold" if current else "")
+        for cell in range(width):
+            if cell < filled:
+                text.append("■", style=style)
+            else:
+                text.append("┆" if cell in marks else "·", style="dim")
+        if share is None:
+            text.append("    –  no hours\n", style="dim")
+        else:
+            verdict = (
+                "" if overview.band is None or inside else ("  above" if share * 100 > overview.band[1] else "  below")
+            )
+            text.append(f" {share * 100:4.0f} %{verdict}\n", style="" if inside else "bold red")
+    text.rstrip()
+    return text
+
+
+def _amounts(amounts: dict) -> str:
+    return " + ".join(f"{value:,.2f} {currency}" for currency, value in sorted(amounts.items()))
+
+
+def money_table(overview: Overview, wide: bool = True) -> RenderableType:
+    """Per engagement: hours, billed hours and amounts for the week, month and year of the shown week; side by side
+    when `wide`, else one row per period, so it reads at 80 columns too."""
+    if not overview.kinds:
+        return Text("No time logged this year.", style="dim")
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("engagement", no_wrap=True)
+    table.add_column("")
+    periods = PERIODS if wide else ("",)
+    if not wide:
+        table.add_column("period")
+    for period in periods:
+        table.add_column(f"{period} h".strip(), justify="right")
+        table.add_column("billed", justify="right")
+        table.add_column("amount", justify="right", no_wrap=True)
+    for name, kind in overview.kinds.items():
+        marker = "■" if kind == "inbound" else "◆"
+        if wide:
+            cells = [name, marker]
+            for period in PERIODS:
+                figures = overview.money[name].get(period)
+                cells += ["–", "", ""] if figures is None else [
+                    f"{figures.raw_hours:.2f}", f"{figures.billed_hours:.2f}", _amounts(figures.amounts)
+                ]  # fmt: skip
+            table.add_row(*cells)
+            continue
+        for index, period in enumerate(PERIODS):
+            figures = overview.money[name].get(period)
+            first = (name, marker) if index == 0 else ("", "")
+            if figures is None:
+                table.add_row(*first, period, "–", "", "")
+            else:
+                table.add_row(
+                    *first, period, f"{figures.raw_hours:.2f}", f"{figures.billed_hours:.2f}", _amounts(figures.amounts)
+                )
+    title = Text("Per engagement", style="bold")
+    spans = ", ".join(f"{period} {first:%d %b}–{last:%d %b %Y}" for period, (first, last) in overview.periods.items())
+    return Group(title, Text(spans, style="dim"), table)
+
+
+class ReportsScreen(ModalScreen[None]):
+    """Reports for the board's week. `[` and `]` step through weeks; `x` exports."""
+
+    BINDINGS = [
+        Binding("x", "export", "Export"),
+        Binding("left_square_bracket", "week(-1)", "Prev week"),
+        Binding("right_square_bracket", "week(1)", "Next week"),
+        Binding("escape,q,r", "close", "Close"),
+    ]
+
+    class ExportRequested(Message):
+        def __init__(self, monday: date) -> None:
+            super().__init__()
+            self.monday = monday
+
+    def __init__(self, monday: date, load: Callable[[date], Overview]) -> None:
+        super().__init__()
+        self.monday = monday
+        self.load = load
+        self.overview: Overview | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="list reports"):
+            yield Label("", id="reports-title", classes="form-title")
+            yield Static("Reading…", id="reports-body")
+            yield ProgressBar(id="export-progress", show_eta=False)
+            yield Label("x export · [ ] previous/next week · escape close", classes="list-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-progress").display = False
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.query_one("#reports-title", Label).update(f"Reports · {week_label(self.monday)}")
+        self._read(self.monday)
+
+    @work(thread=True, exclusive=True, group="reports")
+    def _read(self, monday: date) -> None:
+        try:
+            overview = self.load(monday)
+        except PlannerError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, overview)
+
+    def _show(self, overview: Overview) -> None:
+        if overview.monday != self.monday:
+            return  # an older read finishing after the week changed
+        self.overview = overview
+        width = max(20, min(48, self.size.width - 40))
+        wide = self.size.width >= 110
+        body = Group(
+            day_bars(overview, width), Text(""), share_trend(overview, width), Text(""), money_table(overview, wide)
+        )
+        self.query_one("#reports-body", Static).update(body)
+
+    def action_week(self, step: int) -> None:
+        self.monday += timedelta(days=7 * step)
+        self.refresh_data()
+
+    def action_export(self) -> None:
+        self.post_message(self.ExportRequested(self.monday))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Progress of a running export, from the app's export worker."""
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.display = done < total
+        bar.update(total=total, progress=done)
