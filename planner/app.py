@@ -22,7 +22,16 @@ import widgets
 from planner.balance import Finding, check_week, gather
 from planner.errors import PlannerError
 from planner.history import Change, History
-from planner.model import INBOUND, OUTBOUND, Block, BoardSettings, Engagement, LogEntry, check_tags
+from planner.model import (
+    INBOUND,
+    OUTBOUND,
+    ROUND_MODES,
+    Block,
+    BoardSettings,
+    Engagement,
+    LogEntry,
+    check_tags,
+)
 from planner.schedule import (
     check_rrule,
     format_clock,
@@ -705,6 +714,9 @@ class PlannerApp(App[None]):
             forms().Field("rate", "Rate/hour", text(current.rate) if current else ""),
             forms().Field("currency", "Currency", text(current.currency) if current else "", "EUR"),
             forms().Field("round_minutes", "Round (min)", text(current.round_minutes) if current else "1"),
+            forms().Field(
+                "round_mode", "Round mode", current.round_mode if current else "up", "up nearest down", ROUND_MODES
+            ),
         ]
 
         def submit(values: Values) -> str | None:
@@ -719,6 +731,8 @@ class PlannerApp(App[None]):
                         changes[key] = value.strip() or None
                 if changes.get("round_minutes") is None:
                     changes["round_minutes"] = 1
+                if changes.get("round_mode") is None:
+                    changes["round_mode"] = "up"
                 if current is None:
                     added = self.store.add_engagement(Engagement(id=0, kind=kind, **changes))  # type: ignore[arg-type]
                     return f"Added {added.name}."

@@ -303,7 +303,7 @@ def test_E_adds_edits_and_archives_engagements(store, people):
         await pilot.press("E")
         assert isinstance(app.screen, EngagementsScreen)
         await pilot.press("a")
-        await fill(pilot, name="initech", cap="6", rate="80")
+        await fill(pilot, name="initech", cap="6", rate="80", round_minutes="6", round_mode="nearest")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EngagementsScreen)
@@ -313,6 +313,7 @@ def test_E_adds_edits_and_archives_engagements(store, people):
     drive(app, steps)
     initech = store.engagement("initech")
     assert initech.cap == 6 and str(initech.rate) == "80" and initech.archived
+    assert (initech.round_minutes, initech.round_mode) == (6, "nearest")
 
 
 def test_u_undoes_and_ctrl_r_redoes(store, people):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from textual.widgets import ProgressBar
 from planner.app import make_app
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.overview import build_overview
-from planner.schedule import parse_moment
+from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
 from tests.test_board import MONDAY, drive, fill
 from widgets.forms import FormScreen
@@ -140,3 +140,27 @@ def test_palette_export_command_opens_the_form_with_its_format(logged, tmp_path,
     written = tmp_path / "timesheet-2026-W48.harvest.csv"
     rows = list(csv.reader(written.open()))
     assert rows[0][:3] == ["Date", "Client", "Project"] and len(rows) == 3
+
+
+def test_a_locked_week_shows_in_the_header_and_refuses_logging(logged):
+    logged.lock_week(MONDAY, "globex")
+    app = make_app(logged)
+
+    async def steps(pilot: Pilot) -> None:
+        header = app.query_one("#header")
+        assert "🔒 globex" in str(header.render())
+        app.board.place_cursor(1, 18 * 60, OUTBOUND)
+        await pilot.press("L")
+        await pilot.pause()
+        await fill(pilot, engagement="globex")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert "2026-W48 for globex is locked" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+        logged.lock_week(MONDAY)
+        app.reload()
+        assert "🔒 locked" in str(header.render())
+
+    drive(app, steps)
+    assert len(logged.logs(*span_of_days(MONDAY, MONDAY + timedelta(days=6)))) == 2
