@@ -385,6 +385,7 @@ table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
 thead { display: table-header-group; } tr { page-break-inside: avoid; }
 th, td { border-bottom: 0.5pt solid #bbb; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 th { border-bottom: 1pt solid #111; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n, td.d { white-space: nowrap; }
 tr.day td { font-style: italic; background: #f3f3f3; } tr.total td { font-weight: 700; border-top: 1pt solid #111; }
 p.note { font-size: 8.5pt; color: #444; }
 @media print { body { max-width: none; } }
@@ -414,7 +415,7 @@ def to_html(sheet: Timesheet) -> str:
     for day, lines in _lines_by_day(sheet):
         for index, line in enumerate(lines):
             out.append(
-                f"<tr><td>{f'{day:%a %d %b}' if index == 0 else ''}</td><td>{esc(_span(line))}</td>"
+                f'<tr><td class="d">{f"{day:%a %d %b}" if index == 0 else ""}</td><td class="d">{esc(_span(line))}</td>'
                 f"<td>{esc(line.engagement.name)}</td><td>{esc(_note_text(line))}</td>"
                 f'<td class="n">{line.raw_hours:.2f}</td><td class="n">{line.billed_hours:.2f}</td>'
                 f'<td class="n">{esc(_line_amount(line))}</td></tr>'
