@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from planner.errors import ValidationError
-from planner.model import INBOUND, Block, Engagement, LogEntry
-from planner.schedule import local_zone, next_month, span_of_days
+from planner.model import INBOUND, Block, Engagement
+from planner.schedule import local_zone, span_of_days
 from planner.store import Store
 from planner.timesheet import Line, Timesheet, Total, build_timesheet, select_engagements
 
@@ -314,13 +314,8 @@ def to_markdown(sheet: Timesheet) -> str:
         "| Date | Time | Engagement | Note | Raw h | Billed h | Amount |",
         "|---|---|---|---|--:|--:|--:|",
     ]
-    for day, lines in _lines_by_day(sheet):
-        for index, line in enumerate(lines):
-            out.append(
-                f"| {f'{day:%a %d %b}' if index == 0 else ''} | {_span(line)} | {_md_cell(line.engagement.name)} | "
-                f"{_md_cell(_note_text(line))} | {line.raw_hours:.2f} | {line.billed_hours:.2f} | "
-                f"{_line_amount(line)} |"
-            )
+    for day, rows in _day_rows(sheet):
+        out += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
         day_total = sheet.by_day()[day]
         amounts = _amounts_text(day_total.amounts)
         out.append(
@@ -346,10 +341,23 @@ def to_markdown(sheet: Timesheet) -> str:
     return "\n".join(out) + "\n"
 
 
-def _lines_by_day(sheet: Timesheet) -> list[tuple[date, list[Line]]]:
-    days: dict[date, list[Line]] = {}
+def _day_rows(sheet: Timesheet) -> list[tuple[date, list[tuple[str, ...]]]]:
+    """The printable table's rows, day by day: date (on a day's first row), time, engagement, note, raw hours,
+    billed hours, amount."""
+    days: dict[date, list[tuple[str, ...]]] = {}
     for line in sheet.lines:
-        days.setdefault(line.day, []).append(line)
+        rows = days.setdefault(line.day, [])
+        rows.append(
+            (
+                "" if rows else f"{line.day:%a %d %b}",
+                _span(line),
+                line.engagement.name,
+                _note_text(line),
+                f"{line.raw_hours:.2f}",
+                f"{line.billed_hours:.2f}",
+                _line_amount(line),
+            )
+        )
     return list(days.items())
 
 
@@ -412,14 +420,14 @@ def to_html(sheet: Timesheet) -> str:
         '<th class="n">Billed h</th><th class="n">Amount</th></tr></thead><tbody>'
     )
     by_day = sheet.by_day()
-    for day, lines in _lines_by_day(sheet):
-        for index, line in enumerate(lines):
-            out.append(
-                f'<tr><td class="d">{f"{day:%a %d %b}" if index == 0 else ""}</td><td class="d">{esc(_span(line))}</td>'
-                f"<td>{esc(line.engagement.name)}</td><td>{esc(_note_text(line))}</td>"
-                f'<td class="n">{line.raw_hours:.2f}</td><td class="n">{line.billed_hours:.2f}</td>'
-                f'<td class="n">{esc(_line_amount(line))}</td></tr>'
+    classes = ("d", "d", "", "", "n", "n", "n")
+    for day, rows in _day_rows(sheet):
+        for row in rows:
+            cells = "".join(
+                f'<td class="{kind}">{esc(cell)}</td>' if kind else f"<td>{esc(cell)}</td>"
+                for kind, cell in zip(classes, row, strict=True)
             )
+            out.append(f"<tr>{cells}</tr>")
         total = by_day[day]
         out.append(
             f'<tr class="day"><td></td><td></td><td></td><td>{day:%a} total</td>'
@@ -533,26 +541,6 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
 # ---------------------------------------------------------------- one export, from the store
 
 
-def read_logs(
-    store: Store, first: date, last: date, progress: Callable[[int, int], None] | None = None
-) -> list[LogEntry]:
-    """The entries overlapping first..last, read a month at a time so that a long range can report progress."""
-    chunks: list[tuple[date, date]] = []
-    start = first
-    while start <= last:
-        end = min(last, next_month(start.replace(day=1)) - timedelta(days=1))
-        chunks.append((start, end))
-        start = end + timedelta(days=1)
-    found: dict[int, LogEntry] = {}
-    for done, (lo_day, hi_day) in enumerate(chunks, 1):
-        lo, hi = span_of_days(lo_day, hi_day)
-        for entry in store.logs(lo, hi):
-            found.setdefault(entry.id, entry)
-        if progress is not None:
-            progress(done, len(chunks))
-    return sorted(found.values(), key=lambda entry: (entry.start, entry.id))
-
-
 def write_export(name: str | Path, text: str) -> Path:
     """Write an export whole or not at all: a temporary file beside it, flushed, then renamed over it."""
     import os
@@ -598,7 +586,7 @@ def build_export(
 ) -> Export:
     """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
     other engagement goes in. Used alike by `planner export` and the board's export form, which passes `progress`
-    to hear (months read, months in all) as a long range is read month by month."""
+    to hear (month files read, month files to read) as a long range is read."""
     if fmt not in FORMATS:
         raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
     chosen, party = select_engagements(store.engagements(), list(names), side)
@@ -612,7 +600,7 @@ def build_export(
     settings = store.settings()
     sheet = build_timesheet(
         chosen,
-        read_logs(store, first, last, progress),
+        store.logs(*span_of_days(first, last), progress=progress),
         first,
         last,
         party=party,

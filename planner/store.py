@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -580,10 +580,18 @@ class Store:
 
     # ------------------------------------------------------------ logs
 
-    def logs(self, start: datetime, end: datetime, *, include_running: bool = True) -> list[LogEntry]:
-        """Log entries overlapping [start, end), oldest first; the running timer too unless told otherwise."""
+    def logs(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        include_running: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[LogEntry]:
+        """Log entries overlapping [start, end), oldest first; the running timer too unless told otherwise.
+        `progress` hears (month files read, month files to read) as a long range is read."""
         with self._transaction(write=False) as tx:
-            return _logs(tx, start, end, include_running)
+            return _logs(tx, start, end, include_running, progress)
 
     def log(self, log_id: int) -> LogEntry:
         with self._transaction(write=False) as tx:
@@ -831,18 +839,27 @@ def _shard_months_for(tx: _Tx, start: datetime, end: datetime | None) -> list[st
     return [month for month in tx.months("logs") if month >= lo and (hi is None or month <= hi)]
 
 
-def _logs(tx: _Tx, start: datetime, end: datetime, include_running: bool) -> list[LogEntry]:
+def _logs(
+    tx: _Tx,
+    start: datetime,
+    end: datetime,
+    include_running: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[LogEntry]:
     # Stored moments begin with their local date, which is never more than a day from the UTC date; comparing those
     # ten characters first skips parsing the entries of a shard that cannot overlap the range.
     low, high = (start - timedelta(days=1)).date().isoformat(), (end + timedelta(days=1)).date().isoformat()
     found = []
-    for month in _shard_months_for(tx, start, end):
+    months = _shard_months_for(tx, start, end)
+    for done, month in enumerate(months, 1):
         for doc in tx.shard("logs", month).table("logs").all():
             if doc["start"][:10] > high or (doc["end"] or "9999")[:10] < low:
                 continue
             entry = LogEntry.from_doc(doc.doc_id, doc)
             if entry.start < end and entry.end is not None and entry.end > start:
                 found.append(entry)
+        if progress is not None:
+            progress(done, len(months))
     if include_running:
         running = _running(tx)
         if running is not None and running.start < end:

@@ -3,10 +3,11 @@ entries. Pure: it never reads the store itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from planner.errors import ValidationError
@@ -23,7 +24,7 @@ class EngagementTotal:
     billable_seconds: float = 0.0
     priced: Decimal | None = None  # billable time × the rate in force on each entry's day, unrounded
 
-    @property
+    @cached_property
     def amount(self) -> Decimal | None:
         """Raw billable time at the rate in force on each entry's day; None when it never had a rate."""
         return None if self.priced is None else self.priced.quantize(CENT)
@@ -64,22 +65,33 @@ class Summary:
         return None if whole == 0 else self.outbound_seconds / whole
 
 
+def day_parts(
+    engagements: list[Engagement], logs: list[LogEntry], first: date, last: date, now: datetime
+) -> Iterator[tuple[LogEntry, Engagement, date, float]]:
+    """Each entry of a known engagement cut to the days first..last and split per local day: (entry, engagement,
+    day, seconds). A running timer counts up to `now`."""
+    lo, hi = span_of_days(first, last)
+    by_id = {engagement.id: engagement for engagement in engagements}
+    for entry in logs:
+        engagement = by_id.get(entry.engagement_id)
+        end = entry.end if entry.end is not None else max(now, entry.start)
+        start, end = max(entry.start, lo), min(end, hi)
+        if engagement is None or end <= start:
+            continue
+        for day, part in split_by_day(start, end):
+            yield entry, engagement, day, part
+
+
 def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, last: date, now: datetime) -> Summary:
     """Hours per engagement for the days first..last: each entry counts only its part inside the range, and a
     running timer counts up to `now`. Engagements with no time in the range are left out."""
-    lo, hi = span_of_days(first, last)
     by_id = {engagement.id: EngagementTotal(engagement) for engagement in engagements}
     days: dict[date, dict[str, float]] = {}
-    for entry in logs:
-        total = by_id.get(entry.engagement_id)
-        end = entry.end if entry.end is not None else max(now, entry.start)
-        start, end = max(entry.start, lo), min(end, hi)
-        if total is None or end <= start:
-            continue
-        for day, part in split_by_day(start, end):
-            total.add(day, part, entry.billable)
-            side = days.setdefault(day, {INBOUND: 0.0, OUTBOUND: 0.0})
-            side[total.engagement.kind] += part
+    for entry, engagement, day, part in day_parts(engagements, logs, first, last, now):
+        total = by_id[engagement.id]
+        total.add(day, part, entry.billable)
+        side = days.setdefault(day, {INBOUND: 0.0, OUTBOUND: 0.0})
+        side[engagement.kind] += part
     totals = [total for total in by_id.values() if total.seconds > 0]
     totals.sort(key=lambda total: (total.engagement.kind != INBOUND, -total.seconds, total.engagement.name.casefold()))
     return Summary(first, last, totals, dict(sorted(days.items())))
@@ -111,32 +123,24 @@ def group_hours(
     under each of them, so tag rows may add up to more than the range's hours."""
     if by not in REPORT_GROUPS:
         raise ValidationError(f"cannot group by '{by}'; use one of {', '.join(REPORT_GROUPS)}")
-    lo, hi = span_of_days(first, last)
-    by_id = {engagement.id: engagement for engagement in engagements}
     groups: dict[str, Group] = {}
-    for entry in logs:
-        engagement = by_id.get(entry.engagement_id)
-        end = entry.end if entry.end is not None else max(now, entry.start)
-        start, end = max(entry.start, lo), min(end, hi)
-        if engagement is None or end <= start:
-            continue
-        for day, part in split_by_day(start, end):
-            if by == "day":
-                keys = [day.isoformat()]
-            elif by == "engagement":
-                keys = [engagement.name]
-            elif by == "side":
-                keys = [engagement.kind]
+    for entry, engagement, day, part in day_parts(engagements, logs, first, last, now):
+        if by == "day":
+            keys = [day.isoformat()]
+        elif by == "engagement":
+            keys = [engagement.name]
+        elif by == "side":
+            keys = [engagement.kind]
+        else:
+            keys = list(entry.tags) or [NO_TAG]
+        for key in keys:
+            group = groups.setdefault(key, Group(key))
+            if engagement.inbound:
+                group.inbound += part
             else:
-                keys = list(entry.tags) or [NO_TAG]
-            for key in keys:
-                group = groups.setdefault(key, Group(key))
-                if engagement.inbound:
-                    group.inbound += part
-                else:
-                    group.outbound += part
-                if entry.billable:
-                    group.billable += part
+                group.outbound += part
+            if entry.billable:
+                group.billable += part
     rows = list(groups.values())
     if by in ("day", "side"):
         rows.sort(key=lambda group: group.key)
@@ -200,15 +204,15 @@ class Line:
     def side(self) -> str:
         return self.engagement.kind
 
-    @property
+    @cached_property
     def raw_hours(self) -> Decimal:
         return hours_of(self.raw_seconds)
 
-    @property
+    @cached_property
     def billed_hours(self) -> Decimal:
         return hours_of(self.billed_seconds)
 
-    @property
+    @cached_property
     def amount(self) -> Decimal | None:
         """Billed hours (as printed) × rate, to the cent; None for non-billable time or without a rate."""
         if not self.billable or self.rate is None:
