@@ -33,6 +33,7 @@ from planner.schedule import (
     check_rrule,
     format_clock,
     format_duration,
+    format_local,
     format_moment,
     hours,
     next_month,
@@ -674,6 +675,95 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner.importers import FORMATS, parse_mapping, plan_import, read_records
+
+    fmt = args.format.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    mapping = parse_mapping(args.map or [])
+    show = _progress_bar("checking")
+    records = read_records(fmt, Path(args.path).expanduser())
+    plan = plan_import(
+        store,
+        fmt,
+        records,
+        inbound=args.inbound or [],
+        clients=args.client or [],
+        mapping=mapping,
+        default=args.default,
+        progress=show,
+    )
+    show(0, 0)
+    print(f"{args.path}: {len(records)} {'interval' if len(records) == 1 else 'intervals'} read as {fmt}")
+    new_names = {engagement.name for engagement in plan.new_engagements}
+    kinds = {engagement.name: engagement.kind for engagement in store.engagements()}
+    kinds.update({engagement.name: engagement.kind for engagement in plan.new_engagements})
+    rows = [
+        [name, kinds.get(name, ""), "new" if name in new_names else "", count, f"{hours(seconds):.2f}"]
+        for name, (count, seconds) in plan.per_engagement().items()
+    ]
+    if rows:
+        print(_table(["engagement", "side", "", "entries", "hours"], rows, right=(3, 4)))
+    span = plan.span()
+    if span is not None:
+        print(f"from {format_local(span[0])} to {format_local(span[1])}")
+    notes = []
+    if plan.duplicates:
+        notes.append(f"{plan.duplicates} already stored (left out)")
+    if plan.skipped:
+        reasons: dict[str, int] = {}
+        for _, why in plan.skipped:
+            reasons[why] = reasons.get(why, 0) + 1
+        notes += [f"{count} left out: {why}" for why, count in reasons.items()]
+    for note in notes:
+        print(note)
+    for where, why in plan.bad:
+        print(f"bad: {where}: {why}", file=sys.stderr)
+    if plan.bad and not args.skip_bad:
+        first_where, first_why = plan.bad[0]
+        more = f" ({len(plan.bad) - 1} more bad rows listed above)" if len(plan.bad) > 1 else ""
+        raise ValidationError(
+            f"{first_where}: {first_why}{more} -- nothing was imported; fix the file, or --skip-bad imports the rest"
+        )
+    if args.dry_run:
+        print(f"Dry run: would import {len(plan.entries)} entries; nothing was written.")
+        return EXIT_OK
+    if not plan.entries and not plan.new_engagements:
+        print("Nothing new to import.")
+        return EXIT_OK
+    if sys.stderr.isatty():
+        print(f"writing {len(plan.entries)} entries…", file=sys.stderr, end="\r", flush=True)
+    store.import_entries(plan.new_engagements, [(item.engagement, item.entry) for item in plan.entries])
+    skipped = f"; {len(plan.bad)} bad rows skipped" if plan.bad else ""
+    print(f"Imported {len(plan.entries)} entries{skipped}.")
+    for engagement in plan.new_engagements:
+        if engagement.inbound:
+            print(
+                f"note: job {engagement.name} starts with {engagement.hours:g} contracted hours a week; "
+                f"set them with 'planner edit {engagement.name} --hours H'"
+            )
+    return EXIT_OK
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr when it is a terminal; nothing otherwise. (0, 0) clears it."""
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        if total == 0:
+            sys.stderr.write("\r\033[K")
+        else:
+            filled = round(30 * done / total)
+            sys.stderr.write(f"\r{label} [{'█' * filled}{' ' * (30 - filled)}] {done}/{total}")
+        sys.stderr.flush()
+
+    return show
+
+
 def cmd_lock(store: Store, args: argparse.Namespace) -> int:
     if args.list:
         if args.week or args.engagement:
@@ -1053,6 +1143,17 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             lock.set_defaults(list=False, json=False)
         lock.set_defaults(handler=cmd_lock)
+
+    imports = commands.add_parser("import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, CSV")
+    imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify or csv")
+    imports.add_argument("path", metavar="PATH", help="the file (or Timewarrior folder) to read")
+    imports.add_argument("--inbound", action="append", metavar="NAME", help="this source name is an inbound job")
+    imports.add_argument("--client", action="append", metavar="NAME", help="this source name is a client")
+    imports.add_argument("--map", action="append", metavar="SOURCE=ENGAGEMENT", help="import SOURCE as ENGAGEMENT")
+    imports.add_argument("--default", metavar="NAME", help="Timewarrior: the engagement when no tag names one")
+    imports.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    imports.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    imports.set_defaults(handler=cmd_import)
 
     export = commands.add_parser(
         "export", help="timesheets (csv, toggl, clockify, harvest, json, md, html), plan (ics)"

@@ -3,7 +3,7 @@ logged time (some of it unplanned, one call inside employer hours) and one runni
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
@@ -174,8 +174,8 @@ def _entry(
     return LogEntry(
         id=0,
         engagement_id=engagement.id,
-        start=localize(day, start, strict=False),
-        end=localize(day, end, strict=False),
+        start=localize(day, start, strict=False).astimezone(UTC),
+        end=localize(day, end, strict=False).astimezone(UTC),
         note=note,
         tags=tags or [],
     )

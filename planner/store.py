@@ -625,20 +625,40 @@ class Store:
                 for entry in batch:
                     if _log_exists(tx, entry.id):
                         raise ValidationError(f"a log entry with id {entry.id} exists already")
-            else:
-                first = tx.allocate("next_log")
-                if len(batch) > 1:
-                    tx.set_state(next_log=first + len(batch))
-                for offset, entry in enumerate(batch):
-                    entry.id = first + offset
-            by_month: dict[str, list[Document]] = {}
-            for entry in batch:
-                by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
-            for month, docs in by_month.items():
-                tx.shard("logs", month).table("logs").insert_multiple(docs)
-            for entry in batch:
-                _usage_add(tx, entry.engagement_id, entry.seconds())
+            _insert_logs(tx, batch, keep_ids=keep_ids)
             return batch
+
+    def import_entries(
+        self, engagements: list[Engagement], entries: list[tuple[str, LogEntry]]
+    ) -> tuple[list[Engagement], list[LogEntry]]:
+        """An import as one transaction: create the new `engagements`, then store the finished `entries`, each
+        given with its engagement's name (any case). All of it, or (on any error) nothing. Unlike new work, history
+        may go to an archived engagement."""
+        batch = [entry.validate() for _, entry in entries]
+        if any(entry.end is None for entry in batch):
+            raise ValidationError("an imported entry needs an end")
+        for engagement in engagements:
+            engagement.validate()
+        with self._transaction(write=True) as tx:
+            table = tx.main().table("engagements")
+            for engagement in engagements:
+                _check_unique_name(tx, engagement.name, None)
+                if engagement.colour is None:
+                    engagement.colour = PALETTE[len(table) % len(PALETTE)]
+                engagement.id = table.insert(engagement.to_doc())
+            ids = {_key(engagement.name): engagement.id for engagement in _engagements(tx, include_archived=True)}
+            for name, entry in entries:
+                if _key(name) not in ids:
+                    raise ValidationError(
+                        f"no engagement named '{name}' for the entry from {format_local(entry.start)}"
+                    )
+                entry.engagement_id = ids[_key(name)]
+            if batch:
+                _ensure_usage(tx)
+                _refuse_locked(tx, batch)
+                _refuse_overlaps(tx, batch)
+                _insert_logs(tx, batch, keep_ids=False)
+            return engagements, batch
 
     def update_log(self, log_id: int, **changes: Any) -> LogEntry:
         with self._transaction(write=True) as tx:
@@ -963,6 +983,26 @@ def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
     _usage_add(tx, finished.engagement_id, finished.seconds())
     tx.set_state(timer=None)
     return finished
+
+
+def _insert_logs(tx: _Tx, batch: list[LogEntry], *, keep_ids: bool) -> None:
+    """Write checked, finished entries to their month shards (fresh ids unless `keep_ids`) and add their time to
+    each engagement's logged total."""
+    if not keep_ids:
+        first = tx.allocate("next_log")
+        if len(batch) > 1:
+            tx.set_state(next_log=first + len(batch))
+        for offset, entry in enumerate(batch):
+            entry.id = first + offset
+    by_month: dict[str, list[Document]] = {}
+    seconds: dict[int, float] = {}
+    for entry in batch:
+        by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
+        seconds[entry.engagement_id] = seconds.get(entry.engagement_id, 0.0) + entry.seconds()
+    for month, docs in by_month.items():
+        tx.shard("logs", month).table("logs").insert_multiple(docs)
+    for engagement_id, total in seconds.items():
+        _usage_add(tx, engagement_id, total)
 
 
 def _ensure_usage(tx: _Tx) -> None:

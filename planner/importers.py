@@ -1,0 +1,589 @@
+"""Other tools' files → planner's log entries: Watson frames, Timewarrior data (or `timew export` JSON), Toggl and
+Clockify detailed CSV exports, and planner's own `export --format csv`.
+
+Reading a file gives `Record`s, one per source interval, each knowing where it came from (for error messages) and
+either its values or why it is bad. `plan_import` then decides, against what the store holds, which engagement each
+record belongs to, which are duplicates of entries already stored, which overlap, and which engagements to create.
+Nothing here writes; the CLI stores the plan with `Store.import_entries`, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from planner.errors import ValidationError
+from planner.exports import CSV_COLUMNS
+from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
+from planner.schedule import format_local, localize, span_of_days, week_label
+from planner.store import Store
+
+FORMATS = ("watson", "timewarrior", "toggl", "clockify", "csv")
+#: A new inbound job needs contracted hours; an import cannot know them, so it starts here (change with `edit`).
+IMPORTED_JOB_HOURS = 40.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Record:
+    """One interval of the source file."""
+
+    where: str  # "frame 12", "line 7", "2025-10.data line 3"
+    start: datetime | None = None
+    end: datetime | None = None
+    project: str = ""  # Watson's project; Toggl's and Clockify's project; planner's engagement
+    client: str = ""  # Toggl's and Clockify's client
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    billable: bool = True
+    side: str | None = None  # planner's own CSV says which side its engagement is on
+    error: str | None = None  # why this record cannot be imported
+    skip: str | None = None  # why it is left out without being an error (zero length, still running)
+
+
+# ---------------------------------------------------------------- reading the formats
+
+
+def read_records(fmt: str, path: Path) -> list[Record]:
+    readers = {
+        "watson": read_watson,
+        "timewarrior": read_timewarrior,
+        "toggl": read_toggl,
+        "clockify": read_clockify,
+        "csv": read_planner_csv,
+    }
+    reader = readers.get(fmt)
+    if reader is None:
+        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist; give the path of the {fmt} file or folder")
+    return reader(path)
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give the file itself")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path} is not UTF-8 text; is it the right file?") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_json(path: Path, what: str) -> object:
+    text = _read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{path} is not {what} (not JSON: {exc.msg} at line {exc.lineno})") from None
+
+
+def _finish(record: Record) -> Record:
+    """Check the interval a reader found: an end after the start, not too long."""
+    if record.error or record.start is None:
+        return record
+    if record.end is None:
+        record.skip = "still running in the source; stop it there and import again"
+    elif record.end < record.start:
+        record.error = f"it ends ({format_local(record.end)}) before it starts ({format_local(record.start)})"
+    elif record.end == record.start:
+        record.skip = "zero length"
+    elif record.end - record.start > MAX_LOG_SPAN:
+        record.error = "it lasts more than 28 days"
+    if record.error is None:
+        try:
+            record.tags = check_tags(record.tags)
+        except ValidationError as error:
+            record.error = str(error)
+    return record
+
+
+def read_watson(path: Path) -> list[Record]:
+    """Watson's `frames` file: a JSON list of [start, stop, project, id, tags, updated_at], Unix seconds."""
+    frames = _read_json(path, "a Watson frames file")
+    if not isinstance(frames, list):
+        raise ValidationError(f"{path} is not a Watson frames file (it holds no list of frames)")
+    records = []
+    for index, frame in enumerate(frames):
+        record = Record(where=f"frame {index + 1}")
+        if not isinstance(frame, list) or len(frame) < 3:
+            record.error = "it is not a frame [start, stop, project, id, tags, updated_at]"
+        else:
+            if len(frame) > 3 and isinstance(frame[3], str):
+                record.where += f" (id {frame[3][:8]})"
+            start, stop, project = frame[0], frame[1], frame[2]
+            tags = frame[4] if len(frame) > 4 else []
+            if not _is_number(start) or not _is_number(stop):
+                record.error = "its start and stop are not Unix times"
+            elif not isinstance(project, str) or not project.strip():
+                record.error = "it has no project"
+            elif not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+                record.error = "its tags are not a list of words"
+            else:
+                record.start = _unix(start)
+                record.end = _unix(stop)
+                record.project = project.strip()
+                record.tags = list(tags)
+                if record.start is None or record.end is None:
+                    record.error = "its start or stop is out of range"
+        records.append(_finish(record))
+    return records
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _unix(value: float) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(round(value), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+_TIMEW_LINE = re.compile(r"^inc\s+(\d{8}T\d{6}Z)(?:\s+-\s+(\d{8}T\d{6}Z))?\s*(?:#\s?(.*))?$")
+
+
+def read_timewarrior(path: Path) -> list[Record]:
+    """A Timewarrior folder, its data/ folder (YYYY-MM.data files of `inc` lines), or the JSON of `timew export`."""
+    if path.is_file():
+        if path.suffix == ".data":
+            return _read_timew_data([path])
+        return _read_timew_export(path)
+    folder = path / "data" if (path / "data").is_dir() else path
+    files = sorted(item for item in folder.glob("*.data") if re.fullmatch(r"\d{4}-\d{2}\.data", item.name))
+    if not files:
+        raise ValidationError(
+            f"{path} holds no Timewarrior data (no YYYY-MM.data files); give the Timewarrior folder, its data/ "
+            "folder, or the JSON of 'timew export'"
+        )
+    return _read_timew_data(files)
+
+
+def _read_timew_data(files: list[Path]) -> list[Record]:
+    records = []
+    for file in files:
+        for number, line in enumerate(_read_text(file).splitlines(), 1):
+            if not line.strip():
+                continue
+            record = Record(where=f"{file.name} line {number}")
+            match = _TIMEW_LINE.match(line.strip())
+            if match is None:
+                record.error = "it is not an 'inc' interval line"
+            else:
+                record.start, record.end = _timew_moment(match[1]), _timew_moment(match[2]) if match[2] else None
+                words, note = _timew_tags(match[3] or "")
+                record.tags, record.note = words, note
+                if record.start is None or (match[2] and record.end is None):
+                    record.error = "its time is not a valid moment"
+            records.append(_finish(record))
+    return records
+
+
+def _timew_moment(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _timew_tags(text: str) -> tuple[list[str], str]:
+    """Tags after '#', each a word or a double-quoted string with backslash escapes; an annotation may follow a
+    second '#'."""
+    tags: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char.isspace():
+            index += 1
+        elif char == "#":
+            return tags, " ".join(_timew_tags(text[index + 1 :])[0])
+        elif char == '"':
+            index += 1
+            word = []
+            while index < length and text[index] != '"':
+                if text[index] == "\\" and index + 1 < length:
+                    index += 1
+                word.append(text[index])
+                index += 1
+            tags.append("".join(word))
+            index += 1
+        else:
+            end = index
+            while end < length and not text[end].isspace():
+                end += 1
+            tags.append(text[index:end])
+            index = end
+    return tags, ""
+
+
+def _read_timew_export(path: Path) -> list[Record]:
+    data = _read_json(path, "the JSON of 'timew export'")
+    if not isinstance(data, list):
+        raise ValidationError(f"{path} is not the JSON of 'timew export' (it holds no list of intervals)")
+    records = []
+    for index, item in enumerate(data):
+        record = Record(where=f"interval {index + 1}")
+        if not isinstance(item, dict) or not isinstance(item.get("start"), str):
+            record.error = "it is not an interval with a start"
+        else:
+            record.start = _timew_moment(item["start"])
+            record.end = _timew_moment(item["end"]) if isinstance(item.get("end"), str) else None
+            tags = item.get("tags", [])
+            record.tags = [str(tag) for tag in tags] if isinstance(tags, list) else []
+            record.note = str(item.get("annotation", "") or "")
+            if record.start is None or (item.get("end") is not None and record.end is None):
+                record.error = "its time is not a valid moment"
+        records.append(_finish(record))
+    return records
+
+
+# ---------------------------------------------------------------- CSV exports: Toggl, Clockify, planner
+
+
+def _csv_rows(path: Path, needed: Iterable[str], what: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = _read_text(path)
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError(f"{path} is empty; give a {what}") from None
+    except csv.Error as exc:
+        raise ValidationError(f"{path} is not CSV ({exc})") from None
+    header = [cell.strip() for cell in header]
+    missing = [name for name in needed if name not in header]
+    if missing:
+        raise ValidationError(f"{path} is not a {what}: it lacks the column(s) {', '.join(missing)}")
+    rows = []
+    try:
+        for number, cells in enumerate(reader, 2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            rows.append((number, dict(zip(header, cells, strict=False))))
+    except csv.Error as exc:
+        raise ValidationError(f"{path} is not valid CSV near line {reader.line_num}: {exc}") from None
+    return header, rows
+
+
+def _clock(text: str) -> tuple[int, int, int]:
+    """HH:MM, HH:MM:SS, or the same with AM/PM (12-hour clock)."""
+    raw = text.strip().upper()
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?", raw)
+    if match is None:
+        raise ValidationError(f"'{text}' is not a time of day")
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if match[4]:
+        if not 1 <= hour <= 12:
+            raise ValidationError(f"'{text}' is not a 12-hour time")
+        hour = hour % 12 + (12 if match[4] == "PM" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValidationError(f"'{text}' is not a time of day")
+    return hour, minute, second
+
+
+def _date(text: str, us: bool = False) -> date:
+    raw = text.strip()
+    try:
+        if us and "/" in raw:
+            return datetime.strptime(raw, "%m/%d/%Y").date()
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a date{' (MM/DD/YYYY)' if us else ' (YYYY-MM-DD)'}") from None
+
+
+def _moment(day_text: str, clock_text: str, us: bool = False) -> datetime:
+    hour, minute, second = _clock(clock_text)
+    day = _date(day_text, us)
+    # in UTC: two aware times of one zone object subtract on the wall clock, which is wrong across a DST change
+    return (localize(day, hour * 60 + minute) + timedelta(seconds=second)).astimezone(UTC)
+
+
+def _split_tags(text: str) -> list[str]:
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def _yes(text: str) -> bool:
+    return text.strip().lower() in ("yes", "true", "1", "y")
+
+
+def read_toggl(path: Path) -> list[Record]:
+    needed = ("Client", "Project", "Description", "Billable", "Start date", "Start time", "End date", "End time")
+    _, rows = _csv_rows(path, needed, "Toggl detailed CSV export")
+    return [_service_record(number, row, us=False, start=("Start date", "Start time"), end=("End date", "End time"))
+            for number, row in rows]  # fmt: skip
+
+
+def read_clockify(path: Path) -> list[Record]:
+    needed = ("Project", "Client", "Description", "Billable", "Start Date", "Start Time", "End Date", "End Time")
+    _, rows = _csv_rows(path, needed, "Clockify detailed CSV export")
+    return [_service_record(number, row, us=True, start=("Start Date", "Start Time"), end=("End Date", "End Time"))
+            for number, row in rows]  # fmt: skip
+
+
+def _service_record(number: int, row: dict[str, str], *, us: bool, start: tuple, end: tuple) -> Record:
+    record = Record(where=f"line {number}")
+    try:
+        record.start = _moment(row.get(start[0], ""), row.get(start[1], ""), us)
+        record.end = _moment(row.get(end[0], ""), row.get(end[1], ""), us)
+    except ValidationError as error:
+        record.error = str(error)
+        return record
+    record.project = _unsafe(row.get("Project", "")).strip()
+    record.client = _unsafe(row.get("Client", "")).strip()
+    record.note = _unsafe(row.get("Description", "")).strip()
+    record.billable = _yes(row.get("Billable", "yes"))
+    record.tags = _split_tags(_unsafe(row.get("Tags", "")))
+    task = _unsafe(row.get("Task", "")).strip()
+    if task:
+        record.tags.append(task)
+    if not record.project and not record.client:
+        record.error = "it has neither a project nor a client"
+    return _finish(record)
+
+
+def _unsafe(text: str) -> str:
+    """Undo the spreadsheet guard of planner's CSV exports: a leading ' before =, +, -, @, tab or CR."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def read_planner_csv(path: Path) -> list[Record]:
+    _, rows = _csv_rows(path, CSV_COLUMNS, "planner CSV export (planner export --format csv)")
+    records = []
+    for number, row in rows:
+        record = Record(where=f"line {number}")
+        try:
+            day = _date(row["date"])
+            record.start = _moment(row["date"], row["start"])
+            end_text = row["end"].strip()
+            if " " in end_text:
+                end_day, _, end_clock = end_text.partition(" ")
+                record.end = _moment(end_day, end_clock)
+            else:
+                record.end = _moment(day.isoformat(), end_text)
+        except ValidationError as error:
+            record.error = str(error)
+            records.append(record)
+            continue
+        record.project = _unsafe(row["engagement"]).strip()
+        record.note = _unsafe(row["note"])
+        record.tags = [_unsafe(tag) for tag in _split_tags(_unsafe(row["tags"]))]
+        record.billable = row["billable"].strip().lower() != "no"
+        side = row["side"].strip().lower()
+        record.side = side if side in (INBOUND, OUTBOUND) else None
+        if not record.project:
+            record.error = "it has no engagement"
+        records.append(_finish(record))
+    return records
+
+
+# ---------------------------------------------------------------- deciding what to store
+
+
+@dataclass
+class Planned:
+    record: Record
+    engagement: str  # the planner name it goes to
+    entry: LogEntry
+
+
+@dataclass
+class ImportPlan:
+    entries: list[Planned]
+    new_engagements: list[Engagement]
+    bad: list[tuple[str, str]]  # (where, why)
+    duplicates: int
+    skipped: list[tuple[str, str]]  # (where, why): zero length, still running
+
+    def per_engagement(self) -> dict[str, tuple[int, float]]:
+        """Entries and hours per engagement name."""
+        totals: dict[str, tuple[int, float]] = {}
+        for item in self.entries:
+            count, seconds = totals.get(item.engagement, (0, 0.0))
+            totals[item.engagement] = (count + 1, seconds + item.entry.seconds())
+        return dict(sorted(totals.items(), key=lambda pair: pair[0].casefold()))
+
+    def span(self) -> tuple[datetime, datetime] | None:
+        if not self.entries:
+            return None
+        return (
+            min(item.entry.start for item in self.entries),
+            max(item.entry.end or item.entry.start for item in self.entries),
+        )
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        source, sep, target = pair.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise ValidationError(f"--map '{pair}' is not SOURCE=ENGAGEMENT, e.g. --map 'Big Company=bigco'")
+        mapping[source.strip().casefold()] = target.strip()
+    return mapping
+
+
+def plan_import(
+    store: Store,
+    fmt: str,
+    records: list[Record],
+    *,
+    inbound: Iterable[str] = (),
+    clients: Iterable[str] = (),
+    mapping: dict[str, str] | None = None,
+    default: str | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """What an import would store: each good record as an entry of its engagement, minus those already stored (same
+    engagement, same start and end: importing a file twice adds nothing), with overlaps and bad records listed."""
+    mapping = mapping or {}
+    inbound_keys = {name.strip().casefold() for name in inbound}
+    client_keys = {name.strip().casefold() for name in clients}
+    clash = inbound_keys & client_keys
+    if clash:
+        raise ValidationError(f"{', '.join(sorted(clash))} cannot be both --inbound and --client")
+    existing = {engagement.name.casefold(): engagement for engagement in store.engagements()}
+    named = {name.strip().casefold(): name.strip() for name in [*inbound, *clients]}
+    if default is not None:
+        key = mapping.get(default.strip().casefold(), default.strip()).casefold()
+        if key not in existing and key not in named:
+            raise ValidationError(
+                f"--default '{default}' is no engagement; add it first, or name it with --inbound or --client"
+            )
+    new: dict[str, Engagement] = {}
+    bad: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+    planned: list[Planned] = []
+
+    def engagement_for(source: str, side: str | None) -> str:
+        target = mapping.get(source.casefold(), source)
+        key = target.casefold()
+        if key in existing:
+            return existing[key].name
+        if key not in new:
+            kind = INBOUND if key in inbound_keys else OUTBOUND if key in client_keys else side or OUTBOUND
+            name = named.get(key, target)
+            hours = IMPORTED_JOB_HOURS if kind == INBOUND else None
+            new[key] = Engagement(id=0, name=name, kind=kind, hours=hours).validate()
+        return new[key].name
+
+    total = len(records)
+    for index, record in enumerate(records, 1):
+        if progress is not None and (index % 1000 == 0 or index == total):
+            progress(index, total)
+        if record.error:
+            bad.append((record.where, record.error))
+            continue
+        if record.skip:
+            skipped.append((record.where, record.skip))
+            continue
+        try:
+            source = _source_name(fmt, record, existing, named, mapping, default)
+            name = engagement_for(source, record.side)
+        except ValidationError as error:
+            bad.append((record.where, str(error)))
+            continue
+        assert record.start is not None and record.end is not None
+        entry = LogEntry(0, 0, record.start, record.end, note=record.note, tags=record.tags, billable=record.billable)
+        planned.append(Planned(record, name, entry))
+    planned, duplicates, clashes = _against_store(store, planned)
+    bad += clashes
+    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped)
+
+
+def _source_name(
+    fmt: str,
+    record: Record,
+    existing: dict[str, Engagement],
+    named: dict[str, str],
+    mapping: dict[str, str],
+    default: str | None,
+) -> str:
+    """The source's name for the engagement of a record. Timewarrior has only tags: the one tag that names an
+    engagement (known to planner, named with --inbound/--client, or mapped) is it; the others stay tags."""
+    if fmt != "timewarrior":
+        mapped_client = record.client and record.client.casefold() in mapping
+        if record.project and mapped_client and record.project.casefold() not in mapping:
+            return record.client
+        return record.project or record.client
+    known = set(existing) | set(named) | set(mapping)
+    matches = [tag for tag in record.tags if tag.casefold() in known]
+    if len(matches) == 1:
+        record.tags = [tag for tag in record.tags if tag != matches[0]]
+        return matches[0]
+    if default is not None:
+        return default.strip()
+    if not matches:
+        raise ValidationError(
+            f"none of its tags ({', '.join(record.tags) or 'no tags'}) names an engagement; name it with --client "
+            "or --inbound, or give --default NAME"
+        )
+    raise ValidationError(
+        f"its tags name {len(matches)} engagements ({', '.join(matches)}); give --default NAME or fix the interval"
+    )
+
+
+def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned], int, list[tuple[str, str]]]:
+    """Drop what is stored already; list what overlaps a stored entry, another record, or a locked week."""
+    if not planned:
+        return [], 0, []
+    planned.sort(key=lambda item: (item.entry.start, item.entry.end))
+    lo = planned[0].entry.start
+    hi = max(item.entry.end or item.entry.start for item in planned)
+    stored = sorted(store.logs(lo, hi, include_running=True), key=lambda entry: entry.start)
+    names = {engagement.id: engagement.name.casefold() for engagement in store.engagements()}
+    same = {(names.get(entry.engagement_id), entry.start, entry.end) for entry in stored}
+    ends = [entry.end or datetime.max.replace(tzinfo=UTC) for entry in stored]
+    locks = store.locks()
+    kept: list[Planned] = []
+    clashes: list[tuple[str, str]] = []
+    duplicates = 0
+    seen: set[tuple[str, datetime, datetime | None]] = set()
+    last_end: datetime | None = None  # the latest end among the records kept so far
+    last_where = ""
+    for item in planned:
+        entry = item.entry
+        key = (item.engagement.casefold(), entry.start, entry.end)
+        if key in same or key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        assert entry.end is not None
+        index = bisect_right(ends, entry.start)
+        if index < len(stored) and stored[index].start < entry.end:
+            other = stored[index]
+            until = "now (the running timer)" if other.end is None else format_local(other.end)
+            clashes.append((item.record.where, f"it overlaps log {other.id} ({format_local(other.start)} to {until})"))
+            continue
+        if last_end is not None and entry.start < last_end:
+            clashes.append((item.record.where, f"it overlaps {last_where} of the same file"))
+            continue
+        locked = next(
+            (
+                lock
+                for lock in locks
+                if (lock.engagement_id is None or names.get(lock.engagement_id) == key[0])
+                and _in_week(entry, lock.monday)
+            ),
+            None,
+        )
+        if locked is not None:
+            clashes.append((item.record.where, f"{week_label(locked.monday)} is locked; unlock it to import into it"))
+            continue
+        kept.append(item)
+        if last_end is None or entry.end > last_end:
+            last_end, last_where = entry.end, item.record.where
+    return kept, duplicates, clashes
+
+
+def _in_week(entry: LogEntry, monday: date) -> bool:
+    lo, hi = span_of_days(monday, monday + timedelta(days=6))
+    return entry.start < hi and (entry.end or entry.start) > lo
