@@ -764,6 +764,29 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
     return show
 
 
+def cmd_backup(store: Store, args: argparse.Namespace) -> int:
+    if args.action == "restore":
+        restored, before = store.restore_backup(args.when)
+        print(f"Restored the data as it was at {format_local(restored.when)} ({restored.label}).")
+        if before is not None:
+            print(f"The state before is kept as backup {before.label}; restoring that undoes this.")
+        return EXIT_OK
+    backups = [backup.describe() for backup in store.backups()]
+    if args.json:
+        _print_json(backups)
+        return EXIT_OK
+    if not backups:
+        print(f"No backups yet in {store.root / 'backups'}; one is made before the first change of each hour.")
+        return EXIT_OK
+    rows = []
+    for backup, item in zip(store.backups(), backups, strict=True):
+        months = item["log_months"]
+        span = f"{months[0]}..{months[1]}" if months else "no logs"  # type: ignore[index]
+        rows.append([item["when"], format_local(backup.when), item["files"], span, item["note"]])
+    print(_table(["when", "local time", "files", "log months", "note"], rows, right=(2,)))
+    return EXIT_OK
+
+
 def cmd_lock(store: Store, args: argparse.Namespace) -> int:
     if args.list:
         if args.week or args.engagement:
@@ -1143,6 +1166,15 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             lock.set_defaults(list=False, json=False)
         lock.set_defaults(handler=cmd_lock)
+
+    backup = commands.add_parser("backup", help="list the dated backups, or restore one")
+    backup_sub = backup.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    backup_list = backup_sub.add_parser("list", help="the backups, oldest first")
+    backup_list.add_argument("--json", action="store_true")
+    backup_list.set_defaults(handler=cmd_backup)
+    backup_restore = backup_sub.add_parser("restore", help="put the data back as it was (the current state is kept)")
+    backup_restore.add_argument("when", metavar="WHEN", help="a `when` from 'planner backup list' (or its start)")
+    backup_restore.set_defaults(handler=cmd_backup)
 
     imports = commands.add_parser("import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, CSV")
     imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify or csv")

@@ -32,12 +32,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from planner.backups import BACKUP_DIR, Backup, data_files, find, list_backups, snapshot
 from planner.errors import StoreError, ValidationError
 from planner.model import MAX_LOG_SPAN, PALETTE, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import (
     expand_rrule,
     format_local,
     month_key,
+    now,
     shift_month_key,
     span_of_days,
     week_label,
@@ -226,6 +228,13 @@ class _Tx:
             return
         renames: list[tuple[Path, Path]] = []
         try:
+            snapshot(self.root, now())  # the state before this change, once an hour
+        except OSError as exc:
+            raise StoreError(
+                f"could not back up {self.root} before writing: {exc.strerror}; nothing was changed. "
+                f"Free some space or fix the permissions of {self.root / BACKUP_DIR}"
+            ) from None
+        try:
             for storage in dirty:
                 storage.path.parent.mkdir(mode=0o700, exist_ok=True)
                 renames.append((_write_temp(storage.path, _encode(storage.read(), storage.path)), storage.path))
@@ -252,6 +261,30 @@ class _Tx:
             _fsync_dir(self.root)
         for storage in dirty:
             storage.dirty = False
+
+
+def _replace_data_files(root: Path, source: Path, files: list[Path]) -> None:
+    """Make the data files of `root` those of `source`, as one journaled change: a crash midway is finished by the
+    next command, like any commit."""
+    renames: list[tuple[Path, Path]] = []
+    try:
+        for file in files:
+            (root / file).parent.mkdir(mode=0o700, exist_ok=True)
+            renames.append((_write_temp(root / file, (source / file).read_bytes()), root / file))
+    except OSError as exc:
+        for tmp, _ in renames:
+            tmp.unlink(missing_ok=True)
+        raise StoreError(f"could not write to {root}: {exc.strerror}; nothing was changed") from None
+    keep = set(files)
+    for file in data_files(root):
+        if file not in keep:  # a month file the backup did not have yet: set aside, removed after the change
+            trash = (root / file).with_name(f".{file.name}.{os.urandom(4).hex()}.restored{TMP_SUFFIX}")
+            renames.append((root / file, trash))
+    journal = root / JOURNAL_FILE
+    record = {"renames": [[str(a.relative_to(root)), str(b.relative_to(root))] for a, b in renames]}
+    os.replace(_write_temp(journal, json.dumps(record).encode()), journal)
+    _fsync_dir(root)
+    _recover(root)
 
 
 def _recover(root: Path) -> None:
@@ -478,6 +511,24 @@ class Store:
             settings.update(changes)
             table.upsert(Document(settings, doc_id=1))
             return settings
+
+    # ------------------------------------------------------------ backups
+
+    def backups(self) -> list[Backup]:
+        """The dated backups kept in the data folder, oldest first."""
+        return list_backups(self.root)
+
+    def restore_backup(self, when: str) -> tuple[Backup, Backup | None]:
+        """Put the data folder back as it was at the backup `when` (its label, or the start of it). The current
+        state is backed up first, so a restore can itself be undone. Returns (restored, the backup of before)."""
+        target = find(self.root, when)
+        with self._transaction(write=True):
+            for file in target.files():  # a damaged backup stops here, before anything changes
+                kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
+                _load(target.path / file, kind, file.stem if kind != "main" else None)
+            before = snapshot(self.root, now(), force=True, note=f"before restoring {target.label}")
+            _replace_data_files(self.root, target.path, target.files())
+        return target, before
 
     # ------------------------------------------------------------ locked weeks
 

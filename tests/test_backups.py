@@ -1,0 +1,132 @@
+"""Dated backups: one an hour before the first change, pruned to hourly for 2 days and daily for 30, restorable (and
+a restore undoable), never the only copy of anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+import pytest
+
+from planner.backups import list_backups, prune, snapshot
+from planner.errors import ValidationError
+from planner.model import OUTBOUND, Engagement, LogEntry
+from planner.schedule import parse_moment
+from planner.store import Store
+from tests.conftest import snapshot_files
+
+
+def log(store: Store, start: str, end: str) -> LogEntry:
+    client = store.engagements()[0]
+    return store.add_log(LogEntry(0, client.id, parse_moment(start), parse_moment(end)))
+
+
+def at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    monkeypatch.setenv("PLANNER_NOW", moment)
+
+
+def test_one_backup_an_hour_holding_the_state_before_the_change(store, monkeypatch):
+    at(monkeypatch, "2026-11-25T09:05:00+01:00")
+    store.add_engagement(Engagement(0, "globex", OUTBOUND))  # nothing to back up yet: the folder was empty
+    assert store.backups() == []
+    log(store, "2026-11-25 08:00", "2026-11-25 08:30")
+    at(monkeypatch, "2026-11-25T09:45:00+01:00")
+    log(store, "2026-11-25 08:30", "2026-11-25 09:00")
+    backups = store.backups()
+    assert [backup.label for backup in backups] == ["2026-11-25T08:05:00+00:00"]
+    assert [str(file) for file in backups[0].files()] == ["planner.json"]  # before the first log was written
+    at(monkeypatch, "2026-11-25T10:01:00+01:00")
+    log(store, "2026-11-25 09:00", "2026-11-25 09:30")
+    assert len(store.backups()) == 2
+    held = json.loads((store.backups()[1].path / "logs" / "2026-11.json").read_text())
+    assert len(held["logs"]) == 2  # the two entries of 9:05 and 9:45, not the one of 10:01
+
+
+def test_pruned_to_hourly_for_two_days_and_daily_for_thirty(tmp_path):
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "planner.json").write_text("{}")
+    start = datetime(2026, 10, 1, 0, 30, tzinfo=UTC)
+    for hour in range(0, 24 * 50, 5):  # a change every 5 hours for 50 days
+        snapshot(root, start + timedelta(hours=hour))
+    now = start + timedelta(hours=24 * 50 - 5)
+    kept = [backup.when for backup in list_backups(root)]
+    recent = [when for when in kept if now - when <= timedelta(days=2)]
+    older = [when for when in kept if now - when > timedelta(days=2)]
+    assert len(recent) == 10 and all(b - a == timedelta(hours=5) for a, b in pairwise(recent))
+    assert len({when.date() for when in older}) == len(older)  # one a day
+    assert min(kept) >= now - timedelta(days=30) and len(older) >= 27
+    assert prune(root, now) == []  # pruning again drops nothing more
+
+
+def test_restore_puts_everything_back_and_can_itself_be_undone(store, monkeypatch):
+    at(monkeypatch, "2026-11-20T09:00:00+01:00")
+    store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    at(monkeypatch, "2026-11-21T09:00:00+01:00")
+    log(store, "2026-12-01 08:00", "2026-12-01 09:00")  # a new month file after the backup
+    at(monkeypatch, "2026-11-22T09:00:00+01:00")
+    store.remove_log(1)
+    before_restore = snapshot_files(store.root)
+    wanted = store.backups()[1]  # 2026-11-21 08:00 UTC: entry 1 only
+    restored, kept = store.restore_backup(wanted.label[:13])
+    assert restored == wanted and kept is not None
+    entries = store.logs(parse_moment("2026-11-01 00:00"), parse_moment("2027-01-01 00:00"))
+    assert [entry.id for entry in entries] == [1]
+    assert not (store.root / "logs" / "2026-12.json").exists()
+    assert not [name for name in os.listdir(store.root / "logs") if name.startswith(".")]
+    assert store.usage() == {1: 3600}  # the totals came back with the entries
+    store.restore_backup(kept.label)
+    assert {k: v for k, v in snapshot_files(store.root).items() if not k.startswith("backups")} == {
+        k: v for k, v in before_restore.items() if not k.startswith("backups")
+    }
+
+
+def test_restore_refuses_unknown_or_damaged_backups(store, monkeypatch):
+    with pytest.raises(ValidationError, match="no backups yet"):
+        store.restore_backup("2026")
+    at(monkeypatch, "2026-11-20T09:00:00+01:00")
+    store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    with pytest.raises(ValidationError, match="no backup from '2025'"):
+        store.restore_backup("2025")
+    backup = store.backups()[0]
+    (backup.path / "planner.json").unlink()
+    (backup.path / "planner.json").write_text("{broken")
+    before = snapshot_files(store.root)
+    with pytest.raises(Exception, match="is not valid JSON"):
+        store.restore_backup(backup.label)
+    assert snapshot_files(store.root) == before
+
+
+def test_backups_are_private(store, monkeypatch):
+    at(monkeypatch, "2026-11-20T09:00:00+01:00")
+    store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    folder = store.root / "backups"
+    for path in [folder, *folder.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_cli_backup_list_and_restore(cli):
+    assert cli("client", "add", "globex", now="2026-11-20T09:00:00+01:00").code == 0
+    assert cli("log", "add", "globex", "--start", "08:00", "--end", "09:00", now="2026-11-20T09:00:00+01:00").code == 0
+    assert cli("log", "rm", "1", now="2026-11-20T11:00:00+01:00").code == 0
+    listed = json.loads(cli("backup", "list", "--json").out)
+    assert [item["when"] for item in listed] == ["2026-11-20T08:00:00+00:00", "2026-11-20T10:00:00+00:00"]
+    assert listed[1] == {
+        "when": "2026-11-20T10:00:00+00:00",
+        "files": 2,
+        "bytes": listed[1]["bytes"],
+        "log_months": ["2026-11", "2026-11"],
+        "note": "",
+    }
+    done = cli("backup", "restore", listed[1]["when"], now="2026-11-20T12:00:00+01:00")
+    assert done.code == 0 and "Restored the data as it was at 2026-11-20 11:00" in done.out
+    assert json.loads(cli("log", "list", "--from", "2026-11-20", "--json").out)[0]["id"] == 1
+    bad = cli("backup", "restore", "1999")
+    assert bad.code == 2 and bad.err.startswith("error: no backup from '1999'")
