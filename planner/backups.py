@@ -1,20 +1,23 @@
-"""Dated backups of the data folder, kept inside it under `backups/`, and restoring one. Used by the store only,
-under its lock.
+"""Dated backups inside the data folder (`backups/`), and restoring the folder to one of them. Used by the store
+only, under its lock.
 
-A backup is a whole snapshot: every data file as it was just before the first change of an hour, hard-linked into
-`backups/<UTC time>/` (planner replaces a data file by renaming a new one over it, never by writing into it, so the
-linked old version stays as it was and costs no copy). One snapshot an hour at most; pruned to every snapshot of the
-last 2 days and the first of each day for 30 days. A snapshot is built in a hidden folder and renamed into place, so
-a crash never leaves half of one; a restore is recorded in the store's journal before it renames anything.
+Before the first change of an hour to a data file, its current content is copied into that hour's backup folder
+(`backups/2026-11-25T150000Z/logs/2026-11.json`); a file that did not exist yet is noted as absent. So each hour's
+folder holds every file as it was when the hour's changes began, and the whole data folder as it was at that moment
+is: for each file, its copy in the earliest backup from then on that has one, else the file as it is now. Copies,
+not links: a backup never shares its bytes with a live file that something might damage in place.
+
+Pruning keeps every hour of the last 2 days and the first backup of each day for 30 days. A backup that goes hands
+its files to the backup before it (when that one has none of them), so every moment still kept stays whole. Before a
+restore, a complete copy of the current state is kept as a backup of its own, so the restore can be undone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +29,7 @@ _NAME_FORMAT = "%Y-%m-%dT%H%M%SZ"
 
 
 def data_files(root: Path) -> list[Path]:
-    """The data files of a folder (main file and shards), relative to it."""
+    """The data files of a folder (main file and month files), relative to it."""
     found = [Path("planner.json")] if (root / "planner.json").is_file() else []
     for kind in ("logs", "blocks"):
         folder = root / kind
@@ -37,11 +40,13 @@ def data_files(root: Path) -> list[Path]:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass
 class Backup:
     path: Path
-    when: datetime  # UTC
-    note: str
+    when: datetime  # UTC: the moment whose state it restores
+    note: str = ""
+    complete: bool = False  # a full copy (taken before a restore); else the files changed in its hour
+    absent: list[str] = field(default_factory=list)  # files that did not exist yet at `when`
 
     @property
     def label(self) -> str:
@@ -51,36 +56,46 @@ class Backup:
     def files(self) -> list[Path]:
         return data_files(self.path)
 
+    def holds(self, file: Path) -> bool:
+        return (self.path / file).is_file() or str(file) in self.absent or self.complete
+
     def describe(self) -> dict[str, object]:
         files = self.files()
-        months = sorted(file.stem for file in files if file.parent.name == "logs")
         return {
             "when": self.label,
-            "files": len(files),
+            "files": [str(file) for file in files],
+            "absent": list(self.absent),
+            "complete": self.complete,
             "bytes": sum((self.path / file).stat().st_size for file in files),
-            "log_months": [months[0], months[-1]] if months else [],
             "note": self.note,
         }
 
+    def save_meta(self) -> None:
+        meta = {"when": self.label, "note": self.note, "complete": self.complete, "absent": self.absent}
+        _write_private(self.path / META, json.dumps(meta).encode())
+
 
 def list_backups(root: Path) -> list[Backup]:
-    """Every complete snapshot, oldest first."""
+    """Every backup, oldest first."""
     folder = root / BACKUP_DIR
     if not folder.is_dir():
         return []
     found = []
     for name in os.listdir(folder):
-        if name.startswith("."):
-            continue
         try:
             when = datetime.strptime(name, _NAME_FORMAT).replace(tzinfo=UTC)
         except ValueError:
-            continue
-        note = ""
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            note = str(json.loads((folder / name / META).read_text()).get("note", ""))
-        found.append(Backup(folder / name, when, note))
-    found.sort(key=lambda backup: (backup.when, backup.path.name))
+            continue  # a hidden folder of one being built, or something else
+        backup = Backup(folder / name, when)
+        try:
+            meta = json.loads((folder / name / META).read_text())
+            backup.note = str(meta.get("note", ""))
+            backup.complete = bool(meta.get("complete", False))
+            backup.absent = [str(item) for item in meta.get("absent", [])]
+        except (OSError, ValueError, AttributeError, TypeError):
+            pass
+        found.append(backup)
+    found.sort(key=lambda backup: backup.when)
     return found
 
 
@@ -92,64 +107,137 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def snapshot(root: Path, now: datetime, *, force: bool = False, note: str = "") -> Backup | None:
-    """Keep the current data files as a backup, unless one was taken this hour (or `force`). Then prune."""
+def _write_private(path: Path, payload: bytes) -> None:
+    """Write a file whole (temporary file, fsync, rename), readable by its owner alone."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(3).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.replace(tmp, path)
+
+
+def _folder(root: Path) -> Path:
+    folder = root / BACKUP_DIR
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _new_backup(root: Path, when: datetime, note: str = "", complete: bool = False) -> Backup:
+    backup = Backup(_folder(root) / when.strftime(_NAME_FORMAT), when, note, complete)
+    backup.path.mkdir(mode=0o700)
+    for kind in ("logs", "blocks"):
+        (backup.path / kind).mkdir(mode=0o700)
+    backup.save_meta()
+    _fsync_dir(backup.path.parent)
+    return backup
+
+
+def _keep_copy(root: Path, backup: Backup, file: Path) -> None:
+    if (root / file).is_file():
+        _write_private(backup.path / file, (root / file).read_bytes())
+        _fsync_dir((backup.path / file).parent)
+    else:
+        backup.absent.append(str(file))
+        backup.save_meta()
+
+
+def before_change(root: Path, files: list[Path], now: datetime) -> None:
+    """Keep, in this hour's backup, each of `files` (relative) as it is before its first change of the hour."""
+    if not data_files(root):
+        return  # a new, empty data folder: nothing to keep yet
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    backups = list_backups(root)
+    current = next((backup for backup in reversed(backups) if backup.when == hour and not backup.complete), None)
+    if current is None:
+        current = _new_backup(root, hour)
+        prune(root, hour)
+    for file in files:
+        if not current.holds(file):
+            _keep_copy(root, current, file)
+
+
+def keep_everything(root: Path, now: datetime, note: str) -> Backup | None:
+    """A complete copy of the data folder as it is now (before a restore)."""
     files = data_files(root)
     if not files:
         return None
-    existing = list_backups(root)
-    now = now.astimezone(UTC).replace(microsecond=0)
-    if not force and existing and existing[-1].when.replace(minute=0, second=0) == now.replace(minute=0, second=0):
-        return None
-    folder = root / BACKUP_DIR
-    folder.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(folder, 0o700)
-    taken = {backup.when for backup in existing}
-    while now in taken:  # a forced one in the same second as another: its `when` must still name it alone
-        now += timedelta(seconds=1)
-    name = now.strftime(_NAME_FORMAT)
-    building = folder / f".{name}.{os.getpid()}.building"
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(mode=0o700)
-    for kind in ("logs", "blocks"):
-        if any(file.parent.name == kind for file in files):
-            (building / kind).mkdir(mode=0o700)
+    when = now.astimezone(UTC).replace(microsecond=0)
+    taken = {backup.when for backup in list_backups(root)}
+    while when in taken:  # its `when` must name it alone
+        when += timedelta(seconds=1)
+    backup = _new_backup(root, when, note, complete=True)
     for file in files:
-        try:
-            os.link(root / file, building / file)
-        except OSError:  # a file system without hard links: copy instead
-            shutil.copyfile(root / file, building / file)
-            os.chmod(building / file, 0o600)
-    meta = building / META
-    meta.write_text(json.dumps({"when": now.isoformat(), "note": note}))
-    os.chmod(meta, 0o600)
-    for kind in ("logs", "blocks"):
-        if (building / kind).is_dir():
-            _fsync_dir(building / kind)
-    _fsync_dir(building)
-    os.replace(building, folder / name)
-    _fsync_dir(folder)
-    prune(root, now)
-    return Backup(folder / name, now, note)
+        _keep_copy(root, backup, file)
+    return backup
+
+
+def state_at(root: Path, backup: Backup) -> dict[Path, Path | None]:
+    """The data folder as it was at `backup.when`: for each file, the path of the copy to restore, or None for a
+    file that did not exist then. Files left out are as they are now."""
+    later = [item for item in list_backups(root) if item.when >= backup.when]
+    names = set(data_files(root))
+    for item in later:
+        names.update(item.files())
+        names.update(Path(name) for name in item.absent)
+    state: dict[Path, Path | None] = {}
+    for name in sorted(names):
+        for item in later:
+            if (item.path / name).is_file():
+                state[name] = item.path / name
+                break
+            if str(name) in item.absent or item.complete:
+                state[name] = None
+                break
+    return state
 
 
 def prune(root: Path, now: datetime) -> list[Backup]:
-    """Drop snapshots older than 30 days, and of those older than 2 days all but the first of each day; also the
-    remains of a snapshot a crash interrupted. Returns what was dropped."""
-    folder = root / BACKUP_DIR
-    for name in os.listdir(folder):
-        if name.startswith(".") and name.endswith(".building") and not name.endswith(f".{os.getpid()}.building"):
-            shutil.rmtree(folder / name, ignore_errors=True)
+    """Drop backups older than 30 days, and of those older than 2 days all but the first of each day, handing each
+    dropped backup's files to the kept one before it. Returns what was dropped."""
+    backups = list_backups(root)
+    kept: list[Backup] = []
     dropped = []
     seen_days: set[str] = set()
-    for backup in list_backups(root):
+    for backup in backups:
         age = now - backup.when
         day = backup.when.date().isoformat()
         if age > KEEP_DAILY or (age > KEEP_HOURLY and day in seen_days):
-            dropped.append(backup)
+            if kept and age <= KEEP_DAILY:
+                _hand_over(root, backup, kept[-1])
             shutil.rmtree(backup.path, ignore_errors=True)
+            dropped.append(backup)
+        else:
+            kept.append(backup)
         seen_days.add(day)
     return dropped
+
+
+def _hand_over(root: Path, gone: Backup, previous: Backup) -> None:
+    """Give `previous` the files of `gone` it does not hold, so that its moment stays whole without `gone`."""
+    if previous.complete:
+        return
+    for file in gone.files():
+        if not previous.holds(file):
+            (previous.path / file).parent.mkdir(mode=0o700, exist_ok=True)
+            os.replace(gone.path / file, previous.path / file)
+    absent = list(gone.absent)
+    if gone.complete:  # a full copy: every file it lacks did not exist then
+        everywhere = set(data_files(root))
+        for backup in list_backups(root):
+            everywhere.update(backup.files())
+        absent += [str(name) for name in everywhere if not (gone.path / name).is_file()]
+    for name in absent:
+        if not previous.holds(Path(name)):
+            previous.absent.append(name)
+    previous.save_meta()
 
 
 def find(root: Path, when: str) -> Backup:
@@ -163,7 +251,7 @@ def find(root: Path, when: str) -> Backup:
     if len(matches) == 1:
         return matches[0]
     if not backups:
-        raise ValidationError(f"{root} has no backups yet; they are made as you change your data")
+        raise ValidationError(f"there are no backups yet in {root}; one is kept before the first change of each hour")
     if not matches:
         raise ValidationError(f"no backup from '{wanted}'; see 'planner backup list' for the ones there are")
     raise ValidationError(f"'{wanted}' matches {len(matches)} backups; give more of its time, e.g. {matches[0].label}")

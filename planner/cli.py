@@ -764,6 +764,28 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
     return show
 
 
+def cmd_doctor(store: Store, args: argparse.Namespace) -> int:
+    from planner.doctor import examine, repair
+
+    if args.repair:
+        for change in repair(store):
+            print(f"fixed: {change}")
+    problems = examine(store.root)
+    if args.json:
+        _print_json([{"file": p.where, "problem": p.message, "repairable": p.repairable} for p in problems])
+    elif not problems:
+        print(f"{store.root}: every file is sound.")
+    else:
+        for problem in problems:
+            print(f"{problem.where}: {problem.message}")
+        repairable = sum(problem.repairable for problem in problems)
+        if repairable and not args.repair:
+            print(
+                f"{repairable} of {len(problems)} can be fixed with 'planner doctor --repair' (a backup is kept first)."
+            )
+    return EXIT_WARN if problems else EXIT_OK
+
+
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     if args.action == "restore":
         restored, before = store.restore_backup(args.when)
@@ -780,10 +802,12 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = []
     for backup, item in zip(store.backups(), backups, strict=True):
-        months = item["log_months"]
-        span = f"{months[0]}..{months[1]}" if months else "no logs"  # type: ignore[index]
-        rows.append([item["when"], format_local(backup.when), item["files"], span, item["note"]])
-    print(_table(["when", "local time", "files", "log months", "note"], rows, right=(2,)))
+        if backup.complete:
+            holds = f"all {len(item['files'])} files"  # type: ignore[arg-type]
+        else:
+            holds = ", ".join([*item["files"], *(f"{name} (not yet)" for name in backup.absent)])  # type: ignore[misc]
+        rows.append([item["when"], format_local(backup.when), holds, item["note"]])
+    print(_table(["when", "local time", "holds the state of", "note"], rows))
     return EXIT_OK
 
 
@@ -1166,6 +1190,11 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             lock.set_defaults(list=False, json=False)
         lock.set_defaults(handler=cmd_lock)
+
+    doctor = commands.add_parser("doctor", help="check every data file; exit 1 when something is wrong")
+    doctor.add_argument("--repair", action="store_true", help="fix what can be fixed safely, and say what changed")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(handler=cmd_doctor)
 
     backup = commands.add_parser("backup", help="list the dated backups, or restore one")
     backup_sub = backup.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)

@@ -32,9 +32,9 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from planner.backups import BACKUP_DIR, Backup, data_files, find, list_backups, snapshot
+from planner.backups import BACKUP_DIR, Backup, before_change, find, keep_everything, list_backups, state_at
 from planner.errors import StoreError, ValidationError
-from planner.model import MAX_LOG_SPAN, PALETTE, Block, Boundaries, Engagement, LogEntry
+from planner.model import MAX_LOG_SPAN, OUTBOUND, PALETTE, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import (
     expand_rrule,
     format_local,
@@ -228,7 +228,7 @@ class _Tx:
             return
         renames: list[tuple[Path, Path]] = []
         try:
-            snapshot(self.root, now())  # the state before this change, once an hour
+            before_change(self.root, [storage.path.relative_to(self.root) for storage in dirty], now())
         except OSError as exc:
             raise StoreError(
                 f"could not back up {self.root} before writing: {exc.strerror}; nothing was changed. "
@@ -263,21 +263,21 @@ class _Tx:
             storage.dirty = False
 
 
-def _replace_data_files(root: Path, source: Path, files: list[Path]) -> None:
-    """Make the data files of `root` those of `source`, as one journaled change: a crash midway is finished by the
-    next command, like any commit."""
+def _replace_data_files(root: Path, state: dict[Path, Path | None]) -> None:
+    """Give each data file of `state` the content of its copy, or remove it (None), as one journaled change: a crash
+    midway is finished by the next command, like any commit."""
     renames: list[tuple[Path, Path]] = []
     try:
-        for file in files:
-            (root / file).parent.mkdir(mode=0o700, exist_ok=True)
-            renames.append((_write_temp(root / file, (source / file).read_bytes()), root / file))
+        for file, copy in state.items():
+            if copy is not None:
+                (root / file).parent.mkdir(mode=0o700, exist_ok=True)
+                renames.append((_write_temp(root / file, copy.read_bytes()), root / file))
     except OSError as exc:
         for tmp, _ in renames:
             tmp.unlink(missing_ok=True)
         raise StoreError(f"could not write to {root}: {exc.strerror}; nothing was changed") from None
-    keep = set(files)
-    for file in data_files(root):
-        if file not in keep:  # a month file the backup did not have yet: set aside, removed after the change
+    for file, copy in state.items():
+        if copy is None and (root / file).exists():  # a file that did not exist then: set aside, then removed
             trash = (root / file).with_name(f".{file.name}.{os.urandom(4).hex()}.restored{TMP_SUFFIX}")
             renames.append((root / file, trash))
     journal = root / JOURNAL_FILE
@@ -387,6 +387,19 @@ class Store:
             tx.commit()
         finally:
             lock.release()
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's lock without reading anything (for `doctor` to finish an interrupted change)."""
+        with self._transaction(write=True):
+            yield
+
+    def repair_contents(self) -> list[str]:
+        """Fix, in one transaction, what `doctor` can fix without a person's judgement: engagements that entries
+        refer to but that are missing (recreated, archived, as `missing-<id>`), id counters below ids in use,
+        duplicate ids, entries in the wrong month file, logged totals. Returns a sentence for each change."""
+        with self._transaction(write=True) as tx:
+            return _repair(tx)
 
     def _ensure_root(self) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -523,11 +536,13 @@ class Store:
         state is backed up first, so a restore can itself be undone. Returns (restored, the backup of before)."""
         target = find(self.root, when)
         with self._transaction(write=True):
-            for file in target.files():  # a damaged backup stops here, before anything changes
-                kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
-                _load(target.path / file, kind, file.stem if kind != "main" else None)
-            before = snapshot(self.root, now(), force=True, note=f"before restoring {target.label}")
-            _replace_data_files(self.root, target.path, target.files())
+            state = state_at(self.root, target)
+            for file, copy in state.items():  # a damaged backup stops here, before anything changes
+                if copy is not None:
+                    kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
+                    _load(copy, kind, file.stem if kind != "main" else None)
+            before = keep_everything(self.root, now(), note=f"before restoring {target.label}")
+            _replace_data_files(self.root, state)
         return target, before
 
     # ------------------------------------------------------------ locked weeks
@@ -1054,6 +1069,74 @@ def _insert_logs(tx: _Tx, batch: list[LogEntry], *, keep_ids: bool) -> None:
         tx.shard("logs", month).table("logs").insert_multiple(docs)
     for engagement_id, total in seconds.items():
         _usage_add(tx, engagement_id, total)
+
+
+def _repair(tx: _Tx) -> list[str]:
+    done: list[str] = []
+    main = tx.main()
+    engagements = main.table("engagements")
+    logs = [(month, doc) for month in tx.months("logs") for doc in tx.shard("logs", month).table("logs").all()]
+    blocks = [(month, doc) for month in tx.months("blocks") for doc in tx.shard("blocks", month).table("blocks").all()]
+    series = main.table("series").all()
+    timer = tx.state().get("timer")
+    wanted = {doc["engagement_id"] for _, doc in logs} | {doc["engagement_id"] for _, doc in blocks}
+    wanted |= {doc["engagement_id"] for doc in series} | ({timer["engagement_id"]} if timer else set())
+    for engagement_id in sorted(
+        item for item in wanted if isinstance(item, int) and engagements.get(doc_id=item) is None
+    ):
+        name = f"missing-{engagement_id}"
+        placeholder = Engagement(id=engagement_id, name=name, kind=OUTBOUND, archived=True, colour="bright_black")
+        engagements.insert(Document(placeholder.validate().to_doc(), doc_id=engagement_id))
+        done.append(
+            f"recreated engagement {engagement_id} as '{name}' (archived) for the entries that belong to it;"
+            f" rename it with 'planner edit {name} --name NEW'"
+        )
+    for counter, ids in (
+        ("next_log", [doc.doc_id for _, doc in logs] + ([int(timer["id"])] if timer else [])),
+        ("next_block", [doc.doc_id for _, doc in blocks] + [doc.doc_id for doc in series]),
+    ):
+        highest = max(ids, default=0)
+        if int(tx.state().get(counter, 1)) <= highest:
+            tx.set_state(**{counter: highest + 1})
+            done.append(f"raised the {counter.replace('_', ' ')} id to {highest + 1}")
+    seen: set[int] = {int(timer["id"])} if timer else set()
+    for month, doc in logs:
+        entry = LogEntry.from_doc(doc.doc_id, doc)
+        right = month_key(entry.start)
+        new_id = doc.doc_id
+        if doc.doc_id in seen:
+            new_id = tx.allocate("next_log")
+            done.append(f"gave log {doc.doc_id} in logs/{month}.json the new id {new_id} (the id was used twice)")
+        if new_id != doc.doc_id or right != month:
+            tx.shard("logs", month).table("logs").remove(doc_ids=[doc.doc_id])
+            tx.shard("logs", right).table("logs").insert(Document(dict(doc), doc_id=new_id))
+            if right != month:
+                done.append(f"moved log {new_id} from logs/{month}.json to logs/{right}.json, where it starts")
+        seen.add(new_id)
+    block_ids: set[int] = {doc.doc_id for doc in series}
+    for month, doc in blocks:
+        right = doc["date"][:7]
+        new_id = doc.doc_id
+        if doc.doc_id in block_ids:
+            new_id = tx.allocate("next_block")
+            done.append(f"gave block {doc.doc_id} in blocks/{month}.json the new id {new_id} (the id was used twice)")
+        if new_id != doc.doc_id or right != month:
+            tx.shard("blocks", month).table("blocks").remove(doc_ids=[doc.doc_id])
+            tx.shard("blocks", right).table("blocks").insert(Document(dict(doc), doc_id=new_id))
+            if right != month:
+                done.append(f"moved block {new_id} from blocks/{month}.json to blocks/{right}.json")
+        block_ids.add(new_id)
+    before = _usage(tx) if tx.state().get("usage_ready") else None
+    totals = _usage_from_shards(tx)
+    if before is None or {k: v for k, v in before.items() if v} != {k: v for k, v in totals.items() if v}:
+        table = main.table("usage")
+        table.truncate()
+        for engagement_id, seconds in totals.items():
+            table.insert(Document({"seconds": seconds}, doc_id=engagement_id))
+        tx.set_state(usage_ready=True)
+        if before is not None:
+            done.append("recomputed the logged totals per engagement from the entries")
+    return done
 
 
 def _ensure_usage(tx: _Tx) -> None:

@@ -8,10 +8,11 @@ import os
 import stat
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
-from planner.backups import list_backups, prune, snapshot
+from planner.backups import before_change, list_backups, prune, state_at
 from planner.errors import ValidationError
 from planner.model import OUTBOUND, Engagement, LogEntry
 from planner.schedule import parse_moment
@@ -36,8 +37,9 @@ def test_one_backup_an_hour_holding_the_state_before_the_change(store, monkeypat
     at(monkeypatch, "2026-11-25T09:45:00+01:00")
     log(store, "2026-11-25 08:30", "2026-11-25 09:00")
     backups = store.backups()
-    assert [backup.label for backup in backups] == ["2026-11-25T08:05:00+00:00"]
+    assert [backup.label for backup in backups] == ["2026-11-25T08:00:00+00:00"]
     assert [str(file) for file in backups[0].files()] == ["planner.json"]  # before the first log was written
+    assert backups[0].absent == ["logs/2026-11.json"]
     at(monkeypatch, "2026-11-25T10:01:00+01:00")
     log(store, "2026-11-25 09:00", "2026-11-25 09:30")
     assert len(store.backups()) == 2
@@ -45,20 +47,37 @@ def test_one_backup_an_hour_holding_the_state_before_the_change(store, monkeypat
     assert len(held["logs"]) == 2  # the two entries of 9:05 and 9:45, not the one of 10:01
 
 
-def test_pruned_to_hourly_for_two_days_and_daily_for_thirty(tmp_path):
+def test_pruned_to_hourly_for_two_days_and_daily_for_thirty_and_every_kept_moment_stays_whole(tmp_path):
     root = tmp_path / "data"
-    root.mkdir()
-    (root / "planner.json").write_text("{}")
+    (root / "logs").mkdir(parents=True)
+    (root / "planner.json").write_text("main 0")
     start = datetime(2026, 10, 1, 0, 30, tzinfo=UTC)
-    for hour in range(0, 24 * 50, 5):  # a change every 5 hours for 50 days
-        snapshot(root, start + timedelta(hours=hour))
+    truth: dict[datetime, tuple[str, str | None]] = {}  # the folder at the start of each hour with a change
+    for step, hour in enumerate(range(0, 24 * 50, 5)):  # a change every 5 hours for 50 days
+        moment = start + timedelta(hours=hour)
+        shard = root / "logs" / f"{moment:%Y-%m}.json"
+        changed = [Path("planner.json"), shard.relative_to(root)]
+        truth[moment.replace(minute=0)] = ((root / "planner.json").read_text(),
+                                           shard.read_text() if shard.exists() else None)  # fmt: skip
+        before_change(root, changed, moment)
+        (root / "planner.json").write_text(f"main {step + 1}")
+        shard.write_text(f"shard {step + 1}")
     now = start + timedelta(hours=24 * 50 - 5)
-    kept = [backup.when for backup in list_backups(root)]
-    recent = [when for when in kept if now - when <= timedelta(days=2)]
-    older = [when for when in kept if now - when > timedelta(days=2)]
+    kept = list_backups(root)
+    recent = [backup.when for backup in kept if now - backup.when <= timedelta(days=2)]
+    older = [backup.when for backup in kept if now - backup.when > timedelta(days=2)]
     assert len(recent) == 10 and all(b - a == timedelta(hours=5) for a, b in pairwise(recent))
-    assert len({when.date() for when in older}) == len(older)  # one a day
-    assert min(kept) >= now - timedelta(days=30) and len(older) >= 27
+    assert len({when.date() for when in older}) == len(older) >= 27  # one a day
+    assert min(backup.when for backup in kept) >= now - timedelta(days=30)
+    for backup in kept:
+        state = state_at(root, backup)
+        main, shard = truth[backup.when]
+        assert state[Path("planner.json")].read_text() == main
+        copy = state.get(Path("logs") / f"{backup.when:%Y-%m}.json", "current")
+        if shard is None:
+            assert copy is None
+        elif copy != "current":
+            assert copy.read_text() == shard
     assert prune(root, now) == []  # pruning again drops nothing more
 
 
@@ -120,9 +139,10 @@ def test_cli_backup_list_and_restore(cli):
     assert [item["when"] for item in listed] == ["2026-11-20T08:00:00+00:00", "2026-11-20T10:00:00+00:00"]
     assert listed[1] == {
         "when": "2026-11-20T10:00:00+00:00",
-        "files": 2,
+        "files": ["planner.json", "logs/2026-11.json"],
+        "absent": [],
+        "complete": False,
         "bytes": listed[1]["bytes"],
-        "log_months": ["2026-11", "2026-11"],
         "note": "",
     }
     done = cli("backup", "restore", listed[1]["when"], now="2026-11-20T12:00:00+01:00")

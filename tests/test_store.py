@@ -224,6 +224,8 @@ def test_an_interrupted_commit_is_rolled_forward(store, data_dir, monkeypatch):
     calls = []
 
     def crash_after_journal(src, dst):
+        if "backups" in str(dst):  # the hour's backup is made before the commit; let it be
+            return real_replace(src, dst)
         calls.append(dst)
         if len(calls) == 2:  # the journal is in place; the first data file is not
             raise KeyboardInterrupt("power cut")
