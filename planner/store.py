@@ -52,6 +52,9 @@ MAIN_FILE = "planner.json"
 LOCK_FILE = ".lock"
 JOURNAL_FILE = ".journal.json"
 TMP_SUFFIX = ".tmp"
+#: Tables a change may not empty by accident: more than half of a month file's entries, or any engagement, going at
+#: once is refused unless the change is a deliberate delete (engagements are never deleted).
+GUARDED_TABLES = ("logs", "blocks", "engagements")
 SHARD_KINDS = ("logs", "blocks")
 LOCK_TIMEOUT = 15.0
 
@@ -158,11 +161,21 @@ class _TxStorage(Storage):
         self.period = period
         self.data: dict | None = None
         self.dirty = False
+        self.counts: dict[str, int] = {}  # documents per guarded table as read
 
     def read(self) -> dict:
         if self.data is None:
             self.data = _load(self.path, self.kind, self.period)
+            self.counts = {name: len(table) for name, table in self.data.items() if name in GUARDED_TABLES}
         return self.data
+
+    def dropped(self) -> tuple[str, int, int] | None:
+        """(table, before, after) when this change would drop more than half of a guarded table's documents."""
+        for name, before in self.counts.items():
+            after = len((self.data or {}).get(name, {}))
+            if (name == "engagements" and after < before) or (before >= 2 and after * 2 < before):
+                return name, before, after
+        return None
 
     def write(self, data: dict) -> None:
         self.data = data
@@ -175,9 +188,10 @@ class _TxStorage(Storage):
 class _Tx:
     """One read or read-modify-write of the data directory."""
 
-    def __init__(self, root: Path, write: bool) -> None:
+    def __init__(self, root: Path, write: bool, deliberate: bool = False) -> None:
         self.root = root
         self.write = write
+        self.deliberate = deliberate  # a delete the person asked for: it may empty a month file
         self._dbs: dict[Path, tuple[TinyDB, _TxStorage]] = {}
         self._months: dict[str, list[str]] = {}
 
@@ -226,6 +240,14 @@ class _Tx:
         dirty = [storage for _, storage in self._dbs.values() if storage.dirty]
         if not dirty:
             return
+        for storage in dirty:
+            dropped = storage.dropped()
+            if dropped and not (self.deliberate and dropped[0] != "engagements"):
+                table, before, after = dropped
+                raise StoreError(
+                    f"refusing to write {storage.path}: this change would leave {after} of its {before} {table} "
+                    "(a fault, not something you asked for); nothing was written"
+                )
         renames: list[tuple[Path, Path]] = []
         try:
             before_change(self.root, [storage.path.relative_to(self.root) for storage in dirty], now())
@@ -362,7 +384,7 @@ class Store:
     # ------------------------------------------------------------ transactions
 
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[_Tx]:
+    def _transaction(self, write: bool, deliberate: bool = False) -> Iterator[_Tx]:
         if not write:
             if (self.root / JOURNAL_FILE).exists():
                 with self._transaction(write=True):  # takes the lock and rolls the interrupted commit forward
@@ -382,7 +404,7 @@ class Store:
             ) from None
         try:
             _recover(self.root)
-            tx = _Tx(self.root, write=True)
+            tx = _Tx(self.root, write=True, deliberate=deliberate)
             yield tx
             tx.commit()
         finally:
@@ -398,7 +420,7 @@ class Store:
         """Fix, in one transaction, what `doctor` can fix without a person's judgement: engagements that entries
         refer to but that are missing (recreated, archived, as `missing-<id>`), id counters below ids in use,
         duplicate ids, entries in the wrong month file, logged totals. Returns a sentence for each change."""
-        with self._transaction(write=True) as tx:
+        with self._transaction(write=True, deliberate=True) as tx:
             return _repair(tx)
 
     def _ensure_root(self) -> None:
@@ -535,7 +557,7 @@ class Store:
         """Put the data folder back as it was at the backup `when` (its label, or the start of it). The current
         state is backed up first, so a restore can itself be undone. Returns (restored, the backup of before)."""
         target = find(self.root, when)
-        with self._transaction(write=True):
+        with self._transaction(write=True, deliberate=True):
             state = state_at(self.root, target)
             for file, copy in state.items():  # a damaged backup stops here, before anything changes
                 if copy is not None:
@@ -614,7 +636,7 @@ class Store:
             return _find_block(tx, block_id)[0]
 
     def update_block(self, block_id: int, **changes: Any) -> Block:
-        with self._transaction(write=True) as tx:
+        with self._transaction(write=True, deliberate=True) as tx:
             current, table = _find_block(tx, block_id)
             updated = replace(current, **changes).validate()
             if updated.engagement_id != current.engagement_id:
@@ -625,7 +647,7 @@ class Store:
 
     def remove_block(self, block_id: int) -> Block:
         """Delete a one-off block or a whole series."""
-        with self._transaction(write=True) as tx:
+        with self._transaction(write=True, deliberate=True) as tx:
             current, table = _find_block(tx, block_id)
             table.remove(doc_ids=[block_id])
             return current
@@ -727,7 +749,7 @@ class Store:
             return engagements, batch
 
     def update_log(self, log_id: int, **changes: Any) -> LogEntry:
-        with self._transaction(write=True) as tx:
+        with self._transaction(write=True, deliberate=True) as tx:
             running = _running(tx)
             if running is not None and running.id == log_id:
                 updated = replace(running, **changes).validate()
@@ -755,7 +777,7 @@ class Store:
             return updated
 
     def remove_log(self, log_id: int) -> LogEntry:
-        with self._transaction(write=True) as tx:
+        with self._transaction(write=True, deliberate=True) as tx:
             running = _running(tx)
             if running is not None and running.id == log_id:
                 _refuse_locked(tx, [running])
