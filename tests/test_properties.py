@@ -9,14 +9,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner import importers
 from planner.errors import PlannerError
-from planner.model import OUTBOUND, Engagement, LogEntry, WorkWindow, check_hours, check_rate, check_round
+from planner.exports import safe_cell
+from planner.importers import parse_mapping
+from planner.model import (
+    OUTBOUND,
+    Boundaries,
+    Engagement,
+    LogEntry,
+    WorkWindow,
+    check_currency,
+    check_hours,
+    check_rate,
+    check_round,
+    check_round_mode,
+    check_tags,
+)
 from planner.schedule import (
     check_rrule,
     parse_clock,
     parse_date,
     parse_moment,
     parse_month,
+    parse_range,
     parse_week,
     span_of_days,
     split_by_day,
@@ -43,6 +59,20 @@ PARSERS = [
     check_round,
     lambda text: check_hours(text, "hours"),
     lambda text: check_rrule(text, datetime(2026, 11, 2).date()),
+    lambda text: parse_range(text, datetime(2026, 11, 23).date()),
+    check_round_mode,
+    check_currency,
+    lambda text: check_tags([text, "x"]),
+    lambda text: Boundaries().updated({"max_week": text}),
+    lambda text: Boundaries().updated({"outbound_share": text}),
+    lambda text: Boundaries().updated({"days_off": text}),
+    lambda text: Boundaries().updated({"latest": text}),
+    lambda text: parse_mapping([text]),
+    lambda text: importers._clock(text),
+    lambda text: importers._date(text, us=True),
+    lambda text: importers._moment(text[:10], text[10:]),
+    lambda text: importers._timew_tags(text),
+    safe_cell,
 ]
 
 
