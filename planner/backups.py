@@ -240,6 +240,18 @@ def _hand_over(root: Path, gone: Backup, previous: Backup) -> None:
     previous.save_meta()
 
 
+def clean_leftovers(root: Path) -> None:
+    """Remove the temporary files of a backup copy a crash interrupted (only the newest backup is ever written)."""
+    backups = list_backups(root)
+    if not backups:
+        return
+    for folder in (backups[-1].path, backups[-1].path / "logs", backups[-1].path / "blocks"):
+        if folder.is_dir():
+            for name in os.listdir(folder):
+                if name.startswith(".") and name.endswith(".tmp"):
+                    (folder / name).unlink(missing_ok=True)
+
+
 def find(root: Path, when: str) -> Backup:
     """The backup whose `when` is `when`, or starts with it (one only)."""
     from planner.errors import ValidationError

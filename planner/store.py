@@ -32,7 +32,16 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from planner.backups import BACKUP_DIR, Backup, before_change, find, keep_everything, list_backups, state_at
+from planner.backups import (
+    BACKUP_DIR,
+    Backup,
+    before_change,
+    clean_leftovers,
+    find,
+    keep_everything,
+    list_backups,
+    state_at,
+)
 from planner.errors import StoreError, ValidationError
 from planner.model import MAX_LOG_SPAN, OUTBOUND, PALETTE, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import (
@@ -333,6 +342,7 @@ def _recover(root: Path) -> None:
         for name in names:
             if name.startswith(".") and name.endswith(TMP_SUFFIX):
                 (folder / name).unlink(missing_ok=True)
+    clean_leftovers(root)
 
 
 # ---------------------------------------------------------------- the store

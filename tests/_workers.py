@@ -1,8 +1,11 @@
 """Writers run as separate processes by the concurrency and crash tests.
 
 python -m tests._workers add ROOT WORKER COUNT     add COUNT entries in WORKER's own time slots
+python -m tests._workers tui ROOT WORKER COUNT     the same through the board: L, the log form, enter (Pilot)
 python -m tests._workers churn ROOT ROUND          add entries (and run timers) until killed, printing each
                                                    acknowledged log id after its commit returned
+python -m tests._workers cli ROOT ROUND            the same through the command line (planner.cli.main: log add,
+                                                   start and stop), printing each id the command reported
 """
 
 from __future__ import annotations
@@ -55,9 +58,77 @@ def churn(root: str, round_number: int) -> None:
         number += 1
 
 
+def tui(root: str, worker: int, count: int) -> None:
+    """Log COUNT entries through the board's log form, as a person at the keyboard would."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from planner.app import make_app
+    from planner.schedule import to_local
+
+    store = Store(root, lock_timeout=120)
+    app = make_app(store)
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for number in range(count):
+                start, end = slot(worker * 100_000 + number)
+                await pilot.press("L")
+                form = app.screen
+                values = {
+                    "engagement": "globex",
+                    "start": f"{to_local(start):%Y-%m-%d %H:%M}",
+                    "end": f"{to_local(end):%Y-%m-%d %H:%M}",
+                    "note": f"w{worker}",
+                }
+                for key, value in values.items():
+                    form.query_one(f"#field-{key}", Input).value = value
+                await pilot.press("enter")
+                await pilot.pause()
+                assert app.screen is not form, "the log form refused the entry"
+                print(app.history.undo_stack[-1].changes[0].after.id, flush=True)
+
+    asyncio.run(run())
+
+
+def cli(root: str, round_number: int) -> None:
+    """Write through the command line's own entry point until killed; print each id a command acknowledged."""
+    import contextlib
+    import io
+    import re
+
+    from planner.cli import main
+
+    def run(*args: str) -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["--db", root, *args])
+        assert code == 0, args
+        return out.getvalue()
+
+    stop_leftover_timer(Store(root, lock_timeout=120))
+    number = 0
+    while True:
+        start, end = slot(round_number * 1_000 + number)  # ten days of slots a round: never in the future
+        moments = [f"{moment:%Y-%m-%dT%H:%M}Z".replace("Z", "+00:00") for moment in (start, end)]
+        if number % 5 == 4:
+            run("start", "globex", "--at", moments[0])
+            said = run("stop", "--at", moments[1])
+        else:
+            said = run("log", "add", "globex", "--start", moments[0], "--end", moments[1])
+        print(re.search(r"\(id (\d+)\)", said)[1], flush=True)  # type: ignore[index]
+        number += 1
+
+
 if __name__ == "__main__":
     command, root, *rest = sys.argv[1:]
     if command == "add":
         add(root, int(rest[0]), int(rest[1]))
+    elif command == "tui":
+        tui(root, int(rest[0]), int(rest[1]))
+    elif command == "cli":
+        cli(root, int(rest[0]))
     else:
         churn(root, int(rest[0]))

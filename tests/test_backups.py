@@ -150,3 +150,27 @@ def test_cli_backup_list_and_restore(cli):
     assert json.loads(cli("log", "list", "--from", "2026-11-20", "--json").out)[0]["id"] == 1
     bad = cli("backup", "restore", "1999")
     assert bad.code == 2 and bad.err.startswith("error: no backup from '1999'")
+
+
+def test_a_full_disk_during_the_backup_stops_the_change_cleanly(store, data_dir, monkeypatch, capsys):
+    from planner.cli import main
+
+    at(monkeypatch, "2026-11-20T09:00:00+01:00")
+    store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    at(monkeypatch, "2026-11-20T10:00:00+01:00")  # a new hour: the next change backs up first
+    before = snapshot_files(data_dir)
+    real_write = os.write
+
+    def disk_full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_full)
+    code = main(["--db", str(data_dir), "log", "add", "globex", "--start", "09:00", "--end", "09:30"])
+    monkeypatch.setattr(os, "write", real_write)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("error: could not back up") and "No space left on device; nothing was changed" in err[0]
+    assert snapshot_files(data_dir) == before
+    log(store, "2026-11-20 09:00", "2026-11-20 09:30")  # space again: the next change goes through and cleans up
+    assert not list(data_dir.rglob("*.tmp"))

@@ -36,18 +36,23 @@ def all_entries(root: Path) -> dict[int, dict]:
     return entries
 
 
-def test_four_processes_adding_at_once_lose_nothing(store, data_dir):
+def test_four_processes_and_the_board_adding_at_once_lose_nothing(store, data_dir):
+    """Four writers of 250 entries each, and the board logging through its form under Pilot at the same time.
+    (The board takes about half a second an entry under Pilot, most of it painting, so it logs 25, not 250: the
+    point is that its writes interleave with the others' under the same lock.)"""
     store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND))
-    workers = [spawn("add", str(data_dir), str(worker), "50") for worker in range(4)]
+    workers = [spawn("add", str(data_dir), str(worker), "250") for worker in range(4)]
+    workers.append(spawn("tui", str(data_dir), "4", "25"))
     acknowledged = set()
     for process in workers:
-        out, _ = process.communicate(timeout=300)
+        out, _ = process.communicate(timeout=400)
         assert process.returncode == 0
         acknowledged.update(int(line) for line in out.split())
     stored = all_entries(data_dir)
-    assert len(acknowledged) == 200
+    assert len(acknowledged) == 1025
     assert set(stored) == acknowledged
-    assert sorted(doc["note"] for doc in stored.values()).count("w3") == 50
+    notes = sorted(doc["note"] for doc in stored.values())
+    assert notes.count("w3") == 250 and notes.count("w4") == 25
 
 
 def test_cli_processes_racing_store_every_entry(cli, data_dir):
@@ -76,6 +81,40 @@ def test_cli_processes_racing_store_every_entry(cli, data_dir):
     ]
     assert all(process.wait(timeout=120) == 0 for process in processes)
     assert len(all_entries(data_dir)) == 12
+
+
+def test_the_command_line_killed_at_random_moments_over_300_writes_loses_nothing(store, data_dir):
+    """SIGKILL at random points while the CLI writes (log add, start, stop; a backup at each new hour)."""
+    store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND))
+    rng = random.Random(7)
+    acknowledged: set[int] = set()
+    rounds = 0
+    while len(acknowledged) < 300 and rounds < 40:
+        env = {**os.environ, "PLANNER_NOW": f"2026-11-25T{rounds % 24:02d}:30:00+00:00"}  # a new hour each round
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests._workers", "cli", str(data_dir), str(rounds)],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        time.sleep(0.4 + rng.random() * 0.6)
+        process.send_signal(signal.SIGKILL)
+        out, _ = process.communicate(timeout=60)
+        acknowledged.update(int(line) for line in out.split())
+        rounds += 1
+        listed = subprocess.run(
+            [sys.executable, "-m", "planner", "log", "list", "--from", "2025-01-01", "--to", "2031-12-31", "--json"],
+            cwd=ROOT, capture_output=True, text=True, env={**env, "PLANNER_DB": str(data_dir)}, timeout=60,
+        )  # fmt: skip
+        assert listed.returncode == 0, listed.stderr
+        missing = acknowledged - {item["id"] for item in json.loads(listed.stdout)}
+        assert not missing, f"round {rounds}: acknowledged entries lost: {sorted(missing)}"
+        assert set(all_entries(data_dir)) >= acknowledged
+        for copy in (data_dir / "backups").rglob("*.json"):
+            json.loads(copy.read_text())  # every backup parses too
+    assert len(acknowledged) >= 300, f"only {len(acknowledged)} writes in {rounds} rounds"
+    stop_leftover_timer(store)
+    store.add_engagement(Engagement(id=0, name="initech", kind=OUTBOUND))  # the next command cleans up
+    assert not list(data_dir.rglob("*.tmp")) and not (data_dir / ".journal.json").exists()
+    assert len(store.backups()) >= 2
 
 
 def test_writers_killed_at_random_moments_lose_no_acknowledged_entry(store, data_dir):
