@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from planner.files import fsync_dir, write_private
+
 BACKUP_DIR = "backups"
 META = ".backup.json"
 KEEP_HOURLY = timedelta(days=2)
@@ -72,7 +74,7 @@ class Backup:
 
     def save_meta(self) -> None:
         meta = {"when": self.label, "note": self.note, "complete": self.complete, "absent": self.absent}
-        _write_private(self.path / META, json.dumps(meta).encode())
+        write_private(self.path / META, json.dumps(meta).encode())
 
 
 def list_backups(root: Path) -> list[Backup]:
@@ -99,31 +101,6 @@ def list_backups(root: Path) -> list[Backup]:
     return found
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_private(path: Path, payload: bytes) -> None:
-    """Write a file whole (temporary file, fsync, rename), readable by its owner alone."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(3).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-
-
 def _folder(root: Path) -> Path:
     folder = root / BACKUP_DIR
     folder.mkdir(mode=0o700, exist_ok=True)
@@ -136,14 +113,14 @@ def _new_backup(root: Path, when: datetime, note: str = "", complete: bool = Fal
     for kind in ("logs", "blocks"):
         (backup.path / kind).mkdir(mode=0o700)
     backup.save_meta()
-    _fsync_dir(backup.path.parent)
+    fsync_dir(backup.path.parent)
     return backup
 
 
 def _keep_copy(root: Path, backup: Backup, file: Path) -> None:
     if (root / file).is_file():
-        _write_private(backup.path / file, (root / file).read_bytes())
-        _fsync_dir((backup.path / file).parent)
+        write_private(backup.path / file, (root / file).read_bytes())
+        fsync_dir((backup.path / file).parent)
     else:
         backup.absent.append(str(file))
         backup.save_meta()

@@ -43,6 +43,7 @@ from planner.backups import (
     state_at,
 )
 from planner.errors import StoreError, ValidationError
+from planner.files import TMP_SUFFIX, fsync_dir, write_temp
 from planner.model import MAX_LOG_SPAN, OUTBOUND, PALETTE, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import (
     expand_rrule,
@@ -60,7 +61,6 @@ APP = "planner"
 MAIN_FILE = "planner.json"
 LOCK_FILE = ".lock"
 JOURNAL_FILE = ".journal.json"
-TMP_SUFFIX = ".tmp"
 #: Tables a change may not empty by accident: more than half of a month file's entries, or any engagement, going at
 #: once is refused unless the change is a deliberate delete (engagements are never deleted).
 GUARDED_TABLES = ("logs", "blocks", "engagements")
@@ -126,32 +126,6 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
         schema += 1
         data["_meta"]["1"]["schema"] = schema
     return data
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_temp(path: Path, payload: bytes) -> Path:
-    """Write `payload` durably to a fresh temporary file beside `path` (mode 0600); return its path."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    return tmp
 
 
 def _encode(data: dict, path: Path) -> bytes:
@@ -268,7 +242,7 @@ class _Tx:
         try:
             for storage in dirty:
                 storage.path.parent.mkdir(mode=0o700, exist_ok=True)
-                renames.append((_write_temp(storage.path, _encode(storage.read(), storage.path)), storage.path))
+                renames.append((write_temp(storage.path, _encode(storage.read(), storage.path)), storage.path))
         except OSError as exc:
             for tmp, _ in renames:
                 tmp.unlink(missing_ok=True)
@@ -280,16 +254,16 @@ class _Tx:
                     [str(tmp.relative_to(self.root)), str(final.relative_to(self.root))] for tmp, final in renames
                 ]
             }
-            journal_tmp = _write_temp(journal, json.dumps(record).encode())
+            journal_tmp = write_temp(journal, json.dumps(record).encode())
             os.replace(journal_tmp, journal)
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
         for tmp, final in renames:
             os.replace(tmp, final)
         for folder in {final.parent for _, final in renames}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         if len(renames) > 1:
             journal.unlink()
-            _fsync_dir(self.root)
+            fsync_dir(self.root)
         for storage in dirty:
             storage.dirty = False
 
@@ -302,7 +276,7 @@ def _replace_data_files(root: Path, state: dict[Path, Path | None]) -> None:
         for file, copy in state.items():
             if copy is not None:
                 (root / file).parent.mkdir(mode=0o700, exist_ok=True)
-                renames.append((_write_temp(root / file, copy.read_bytes()), root / file))
+                renames.append((write_temp(root / file, copy.read_bytes()), root / file))
     except OSError as exc:
         for tmp, _ in renames:
             tmp.unlink(missing_ok=True)
@@ -313,8 +287,8 @@ def _replace_data_files(root: Path, state: dict[Path, Path | None]) -> None:
             renames.append((root / file, trash))
     journal = root / JOURNAL_FILE
     record = {"renames": [[str(a.relative_to(root)), str(b.relative_to(root))] for a, b in renames]}
-    os.replace(_write_temp(journal, json.dumps(record).encode()), journal)
-    _fsync_dir(root)
+    os.replace(write_temp(journal, json.dumps(record).encode()), journal)
+    fsync_dir(root)
     _recover(root)
 
 
@@ -331,9 +305,9 @@ def _recover(root: Path) -> None:
             if tmp.exists():
                 os.replace(tmp, final)
         for folder in {final.parent for _, final in renames}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         journal.unlink()
-        _fsync_dir(root)
+        fsync_dir(root)
     for folder in (root, *(root / kind for kind in SHARD_KINDS)):
         try:
             names = os.listdir(folder)

@@ -1,0 +1,39 @@
+"""Durable file writes: a temporary file beside the target, flushed to disk, renamed over it; folders synced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temp(path: Path, payload: bytes) -> Path:
+    """Write `payload` durably to a fresh temporary file beside `path` (mode 0600); return its path."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def write_private(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload` whole (readable by its owner alone)."""
+    os.replace(write_temp(path, payload), path)
