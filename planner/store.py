@@ -129,9 +129,13 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
 
 
 def _encode(data: dict, path: Path) -> bytes:
+    """The bytes of a data file, only when the document is one planner can read back."""
     meta = data.get("_meta", {}).get("1")
-    if not isinstance(meta, dict) or meta.get("app") != APP:
+    if not isinstance(meta, dict) or meta.get("app") != APP or meta.get("schema") != SCHEMA:
         raise StoreError(f"refusing to write {path}: the document lost its planner header (a bug; nothing written)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            raise StoreError(f"refusing to write {path}: its table '{name}' is damaged (a bug; nothing written)")
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
