@@ -50,6 +50,7 @@ from planner.schedule import (
     format_local,
     month_key,
     now,
+    parse_stored_moment,
     shift_month_key,
     span_of_days,
     week_label,
@@ -1109,33 +1110,23 @@ def _repair(tx: _Tx) -> list[str]:
         if int(tx.state().get(counter, 1)) <= highest:
             tx.set_state(**{counter: highest + 1})
             done.append(f"raised the {counter.replace('_', ' ')} id to {highest + 1}")
-    seen: set[int] = {int(timer["id"])} if timer else set()
-    for month, doc in logs:
-        entry = LogEntry.from_doc(doc.doc_id, doc)
-        right = month_key(entry.start)
-        new_id = doc.doc_id
-        if doc.doc_id in seen:
-            new_id = tx.allocate("next_log")
-            done.append(f"gave log {doc.doc_id} in logs/{month}.json the new id {new_id} (the id was used twice)")
-        if new_id != doc.doc_id or right != month:
-            tx.shard("logs", month).table("logs").remove(doc_ids=[doc.doc_id])
-            tx.shard("logs", right).table("logs").insert(Document(dict(doc), doc_id=new_id))
-            if right != month:
-                done.append(f"moved log {new_id} from logs/{month}.json to logs/{right}.json, where it starts")
-        seen.add(new_id)
-    block_ids: set[int] = {doc.doc_id for doc in series}
-    for month, doc in blocks:
-        right = doc["date"][:7]
-        new_id = doc.doc_id
-        if doc.doc_id in block_ids:
-            new_id = tx.allocate("next_block")
-            done.append(f"gave block {doc.doc_id} in blocks/{month}.json the new id {new_id} (the id was used twice)")
-        if new_id != doc.doc_id or right != month:
-            tx.shard("blocks", month).table("blocks").remove(doc_ids=[doc.doc_id])
-            tx.shard("blocks", right).table("blocks").insert(Document(dict(doc), doc_id=new_id))
-            if right != month:
-                done.append(f"moved block {new_id} from blocks/{month}.json to blocks/{right}.json")
-        block_ids.add(new_id)
+    kinds = [
+        ("logs", "log", "next_log", logs, {int(timer["id"])} if timer else set()),
+        ("blocks", "block", "next_block", blocks, {doc.doc_id for doc in series}),
+    ]
+    for kind, noun, counter, found, seen in kinds:
+        for month, doc in found:
+            right = month_key(parse_stored_moment(doc["start"])) if kind == "logs" else doc["date"][:7]
+            new_id = doc.doc_id
+            if doc.doc_id in seen:
+                new_id = tx.allocate(counter)
+                done.append(f"gave {noun} {doc.doc_id} in {kind}/{month}.json the new id {new_id} (it was used twice)")
+            if new_id != doc.doc_id or right != month:
+                tx.shard(kind, month).table(kind).remove(doc_ids=[doc.doc_id])
+                tx.shard(kind, right).table(kind).insert(Document(dict(doc), doc_id=new_id))
+                if right != month:
+                    done.append(f"moved {noun} {new_id} from {kind}/{month}.json to {kind}/{right}.json, its month")
+            seen.add(new_id)
     before = _usage(tx) if tx.state().get("usage_ready") else None
     totals = _usage_from_shards(tx)
     if before is None or {k: v for k, v in before.items() if v} != {k: v for k, v in totals.items() if v}:

@@ -70,7 +70,7 @@ def test_doctor_finds_and_repairs_what_is_safe(store, data_dir, cli):
     fixed = cli("doctor", "--repair")
     assert fixed.code == 0, fixed.out
     assert "fixed: recreated engagement 9 as 'missing-9' (archived)" in fixed.out
-    assert "fixed: moved log 1 from logs/2026-11.json to logs/2026-10.json" in fixed.out
+    assert "fixed: moved log 1 from logs/2026-11.json to logs/2026-10.json, its month" in fixed.out
     assert examine(data_dir) == []
     assert stat.S_IMODE((logs / "2026-11.json").stat().st_mode) == 0o600
     entries = store.logs(parse_moment("2026-10-01 00:00"), parse_moment("2026-12-01 00:00"))
