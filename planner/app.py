@@ -926,6 +926,19 @@ class PlannerApp(App[None]):
             yield SystemCommand(
                 f"export: {what}", f"r then x; format {fmt}", lambda fmt=fmt: self._export_form(self.monday, fmt)
             )
+        locked = self.week_data is not None and self.week_data.locked
+        yield SystemCommand(
+            "week: unlock this week" if locked else "week: lock this week (sent: its entries can no longer change)",
+            "planner lock / unlock --week",
+            self._toggle_lock,
+        )
+
+    def _toggle_lock(self) -> None:
+        monday = self.monday
+        if self.week_data is not None and self.week_data.locked:
+            self._attempt(lambda: (self.store.unlock_week(monday), f"Unlocked {week_label(monday)}.")[1])
+        else:
+            self._attempt(lambda: (self.store.lock_week(monday), f"Locked {week_label(monday)}.")[1])
 
 
 def _flags(findings: list[Finding]) -> dict[int, str]:

@@ -164,3 +164,20 @@ def test_a_locked_week_shows_in_the_header_and_refuses_logging(logged):
 
     drive(app, steps)
     assert len(logged.logs(*span_of_days(MONDAY, MONDAY + timedelta(days=6)))) == 2
+
+
+def test_palette_locks_and_unlocks_the_week_on_the_board(logged):
+    app = make_app(logged)
+
+    async def steps(pilot: Pilot) -> None:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["week: lock this week (sent: its entries can no longer change)"].callback()
+        await pilot.pause()
+        assert app.week_data.locked and "🔒 locked" in str(app.query_one("#header").render())
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["week: unlock this week"].callback()
+        await pilot.pause()
+        assert not app.week_data.locked
+
+    drive(app, steps)
+    assert logged.locks() == []
