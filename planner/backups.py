@@ -77,6 +77,18 @@ class Backup:
         write_private(self.path / META, json.dumps(meta).encode())
 
 
+def _read(path: Path, when: datetime) -> Backup:
+    backup = Backup(path, when)
+    try:
+        meta = json.loads((path / META).read_text())
+        backup.note = str(meta.get("note", ""))
+        backup.complete = bool(meta.get("complete", False))
+        backup.absent = [str(item) for item in meta.get("absent", [])]
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass  # a backup whose note a crash cut short: its files are what it holds
+    return backup
+
+
 def list_backups(root: Path) -> list[Backup]:
     """Every backup, oldest first."""
     folder = root / BACKUP_DIR
@@ -87,16 +99,8 @@ def list_backups(root: Path) -> list[Backup]:
         try:
             when = datetime.strptime(name, _NAME_FORMAT).replace(tzinfo=UTC)
         except ValueError:
-            continue  # a hidden folder of one being built, or something else
-        backup = Backup(folder / name, when)
-        try:
-            meta = json.loads((folder / name / META).read_text())
-            backup.note = str(meta.get("note", ""))
-            backup.complete = bool(meta.get("complete", False))
-            backup.absent = [str(item) for item in meta.get("absent", [])]
-        except (OSError, ValueError, AttributeError, TypeError):
-            pass
-        found.append(backup)
+            continue  # not a backup
+        found.append(_read(folder / name, when))
     found.sort(key=lambda backup: backup.when)
     return found
 
@@ -128,12 +132,13 @@ def _keep_copy(root: Path, backup: Backup, file: Path) -> None:
 
 def before_change(root: Path, files: list[Path], now: datetime) -> None:
     """Keep, in this hour's backup, each of `files` (relative) as it is before its first change of the hour."""
-    if not data_files(root):
+    if not (root / "planner.json").exists():
         return  # a new, empty data folder: nothing to keep yet
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    backups = list_backups(root)
-    current = next((backup for backup in reversed(backups) if backup.when == hour and not backup.complete), None)
-    if current is None:
+    path = root / BACKUP_DIR / hour.strftime(_NAME_FORMAT)
+    if path.is_dir():  # the common case, read alone: a change costs the same with 30 days of backups
+        current = _read(path, hour)
+    else:
         current = _new_backup(root, hour)
         prune(root, hour)
     for file in files:
@@ -148,7 +153,7 @@ def keep_everything(root: Path, now: datetime, note: str) -> Backup | None:
         return None
     when = now.astimezone(UTC).replace(microsecond=0)
     taken = {backup.when for backup in list_backups(root)}
-    while when in taken:  # its `when` must name it alone
+    while when in taken or (when.minute, when.second) == (0, 0):  # its `when` must name it alone, not an hour
         when += timedelta(seconds=1)
     backup = _new_backup(root, when, note, complete=True)
     for file in files:
