@@ -1,0 +1,67 @@
+"""What every command of the command line shares: its argument parser, exit codes, tables, JSON and ranges."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from planner.errors import ValidationError
+from planner.schedule import hours, next_month, parse_date, parse_month, parse_week, today, week_label
+
+EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one `error:` line and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ValidationError(f"{message} (see '{self.prog} --help')")
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(str(headers[i])), *(len(row[i]) for row in cells)) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        parts = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line([str(h) for h in headers]), *(line(row) for row in cells)])
+
+
+def _hours_number(seconds: float) -> float:
+    return round(hours(seconds), 4)
+
+
+def _range(args: argparse.Namespace) -> tuple[date, date, str]:
+    """The days a listing covers: --week (default this week), --month, or --from/--to (inclusive)."""
+    if getattr(args, "month", None):
+        first = parse_month(args.month)
+        return first, next_month(first) - timedelta(days=1), first.strftime("%Y-%m")
+    if args.from_ or args.to:
+        if not args.from_:
+            raise ValidationError("--to needs --from; give both dates as YYYY-MM-DD")
+        first = parse_date(args.from_)
+        last = parse_date(args.to) if args.to else today()
+        if last < first:
+            raise ValidationError(f"--to {last.isoformat()} is before --from {first.isoformat()}; swap them")
+        return first, last, f"{first.isoformat()} to {last.isoformat()}"
+    monday = parse_week(args.week)
+    return monday, monday + timedelta(days=6), week_label(monday)
+
+
+def _add_range_options(parser: argparse.ArgumentParser, month: bool) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--week", metavar="W", help="ISO week (2026-W48) or a date in it; default this week")
+    if month:
+        group.add_argument("--month", metavar="YYYY-MM")
+    group.add_argument("--from", dest="from_", metavar="D", help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", metavar="D", help="last day, inclusive (default today)")

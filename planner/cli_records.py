@@ -1,0 +1,262 @@
+"""The commands that move records in and out and keep them safe: export, import, lock, backup, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from planner.cli_common import (
+    EXIT_OK,
+    EXIT_WARN,
+    _add_range_options,
+    _Parser,
+    _print_json,
+    _range,
+    _table,
+)
+from planner.errors import ValidationError
+from planner.model import INBOUND, OUTBOUND
+from planner.schedule import format_local, hours, now, parse_week, week_label
+from planner.store import Store
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from planner.exports import FORMATS, build_export, write_export
+
+    fmt = args.format.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    first, last, _ = _range(args)
+    result = build_export(store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now())
+    if args.output in (None, "-"):
+        sys.stdout.write(result.text)
+    else:
+        write_export(args.output, result.text)
+        what = "events" if fmt == "ics" else "entries"
+        print(f"Wrote {result.items} {what} to {args.output}.", file=sys.stderr)
+    if result.skipped_running:
+        print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner.importers import FORMATS, parse_mapping, plan_import, read_records
+
+    fmt = args.format.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    mapping = parse_mapping(args.map or [])
+    show = _progress_bar("checking")
+    records = read_records(fmt, Path(args.path).expanduser())
+    plan = plan_import(
+        store,
+        fmt,
+        records,
+        inbound=args.inbound or [],
+        clients=args.client or [],
+        mapping=mapping,
+        default=args.default,
+        progress=show,
+    )
+    show(0, 0)
+    print(f"{args.path}: {len(records)} {'interval' if len(records) == 1 else 'intervals'} read as {fmt}")
+    new_names = {engagement.name for engagement in plan.new_engagements}
+    kinds = {engagement.name: engagement.kind for engagement in store.engagements()}
+    kinds.update({engagement.name: engagement.kind for engagement in plan.new_engagements})
+    rows = [
+        [name, kinds.get(name, ""), "new" if name in new_names else "", count, f"{hours(seconds):.2f}"]
+        for name, (count, seconds) in plan.per_engagement().items()
+    ]
+    if rows:
+        print(_table(["engagement", "side", "", "entries", "hours"], rows, right=(3, 4)))
+    span = plan.span()
+    if span is not None:
+        print(f"from {format_local(span[0])} to {format_local(span[1])}")
+    notes = []
+    if plan.duplicates:
+        notes.append(f"{plan.duplicates} already stored (left out)")
+    if plan.skipped:
+        reasons: dict[str, int] = {}
+        for _, why in plan.skipped:
+            reasons[why] = reasons.get(why, 0) + 1
+        notes += [f"{count} left out: {why}" for why, count in reasons.items()]
+    for note in notes:
+        print(note)
+    for where, why in plan.bad:
+        print(f"bad: {where}: {why}", file=sys.stderr)
+    if plan.bad and not args.skip_bad:
+        first_where, first_why = plan.bad[0]
+        more = f" ({len(plan.bad) - 1} more bad rows listed above)" if len(plan.bad) > 1 else ""
+        raise ValidationError(
+            f"{first_where}: {first_why}{more} -- nothing was imported; fix the file, or --skip-bad imports the rest"
+        )
+    if args.dry_run:
+        print(f"Dry run: would import {len(plan.entries)} entries; nothing was written.")
+        return EXIT_OK
+    if not plan.entries and not plan.new_engagements:
+        print("Nothing new to import.")
+        return EXIT_OK
+    if sys.stderr.isatty():
+        print(f"writing {len(plan.entries)} entries…", file=sys.stderr, end="\r", flush=True)
+    store.import_entries(plan.new_engagements, [(item.engagement, item.entry) for item in plan.entries])
+    skipped = f"; {len(plan.bad)} bad rows skipped" if plan.bad else ""
+    print(f"Imported {len(plan.entries)} entries{skipped}.")
+    for engagement in plan.new_engagements:
+        if engagement.inbound:
+            print(
+                f"note: job {engagement.name} starts with {engagement.hours:g} contracted hours a week; "
+                f"set them with 'planner edit {engagement.name} --hours H'"
+            )
+    return EXIT_OK
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr when it is a terminal; nothing otherwise. (0, 0) clears it."""
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        if total == 0:
+            sys.stderr.write("\r\033[K")
+        else:
+            filled = round(30 * done / total)
+            sys.stderr.write(f"\r{label} [{'█' * filled}{' ' * (30 - filled)}] {done}/{total}")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_doctor(store: Store, args: argparse.Namespace) -> int:
+    from planner.doctor import examine, repair
+
+    if args.repair:
+        for change in repair(store):
+            print(f"fixed: {change}")
+    problems = examine(store.root)
+    if args.json:
+        _print_json([{"file": p.where, "problem": p.message, "repairable": p.repairable} for p in problems])
+    elif not problems:
+        print(f"{store.root}: every file is sound.")
+    else:
+        for problem in problems:
+            print(f"{problem.where}: {problem.message}")
+        repairable = sum(problem.repairable for problem in problems)
+        if repairable and not args.repair:
+            print(
+                f"{repairable} of {len(problems)} can be fixed with 'planner doctor --repair' (a backup is kept first)."
+            )
+    return EXIT_WARN if problems else EXIT_OK
+
+
+def cmd_backup(store: Store, args: argparse.Namespace) -> int:
+    if args.action == "restore":
+        restored, before = store.restore_backup(args.when)
+        print(f"Restored the data as it was at {format_local(restored.when)} ({restored.label}).")
+        if before is not None:
+            print(f"The state before is kept as backup {before.label}; restoring that undoes this.")
+        return EXIT_OK
+    backups = [backup.describe() for backup in store.backups()]
+    if args.json:
+        _print_json(backups)
+        return EXIT_OK
+    if not backups:
+        print(f"No backups yet in {store.root / 'backups'}; one is made before the first change of each hour.")
+        return EXIT_OK
+    rows = []
+    for backup, item in zip(store.backups(), backups, strict=True):
+        if backup.complete:
+            holds = f"all {len(item['files'])} files"  # type: ignore[arg-type]
+        else:
+            holds = ", ".join([*item["files"], *(f"{name} (not yet)" for name in backup.absent)])  # type: ignore[misc]
+        rows.append([item["when"], format_local(backup.when), holds, item["note"]])
+    print(_table(["when", "local time", "holds the state of", "note"], rows))
+    return EXIT_OK
+
+
+def cmd_lock(store: Store, args: argparse.Namespace) -> int:
+    if args.list:
+        if args.week or args.engagement:
+            raise ValidationError("--list shows every lock; give it without --week or --engagement")
+        names = {engagement.id: engagement.name for engagement in store.engagements()}
+        locks = sorted(store.locks(), key=lambda lock: (lock.monday, names.get(lock.engagement_id or 0, "")))
+        shown = [
+            {
+                "week": week_label(lock.monday),
+                "monday": lock.monday.isoformat(),
+                "engagement": names.get(lock.engagement_id or 0),
+            }
+            for lock in locks
+        ]
+        if args.json:
+            _print_json(shown)
+        elif not shown:
+            print("No week is locked.")
+        else:
+            for item in shown:
+                print(f"{item['week']}  {item['engagement'] or 'all engagements'}")
+        return EXIT_OK
+    if not args.week:
+        raise ValidationError(f"say which week to {args.command}, e.g. --week {week_label(parse_week(None))}")
+    monday = parse_week(args.week)
+    whose = f" for {args.engagement.strip()}" if args.engagement else ""
+    if args.command == "lock":
+        store.lock_week(monday, args.engagement)
+        print(f"Locked {week_label(monday)}{whose}: its entries cannot be added, changed or deleted.")
+    else:
+        store.unlock_week(monday, args.engagement)
+        print(f"Unlocked {week_label(monday)}{whose}.")
+    return EXIT_OK
+
+
+def add_record_commands(commands) -> None:
+    """Add export, import, lock, unlock, doctor and backup to the command line's subcommands."""
+    for word, text in (("lock", "lock a sent week against changes to its entries"), ("unlock", "unlock a week")):
+        lock = commands.add_parser(word, help=text)
+        lock.add_argument("--week", metavar="W", help="ISO week (2026-W48) or a date in it")
+        lock.add_argument("--engagement", metavar="NAME", help="only this job's or client's entries")
+        if word == "lock":
+            lock.add_argument("--list", action="store_true", help="show the locked weeks")
+            lock.add_argument("--json", action="store_true")
+        else:
+            lock.set_defaults(list=False, json=False)
+        lock.set_defaults(handler=cmd_lock)
+
+    doctor = commands.add_parser("doctor", help="check every data file; exit 1 when something is wrong")
+    doctor.add_argument("--repair", action="store_true", help="fix what can be fixed safely, and say what changed")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(handler=cmd_doctor)
+
+    backup = commands.add_parser("backup", help="list the dated backups, or restore one")
+    backup_sub = backup.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    backup_list = backup_sub.add_parser("list", help="the backups, oldest first")
+    backup_list.add_argument("--json", action="store_true")
+    backup_list.set_defaults(handler=cmd_backup)
+    backup_restore = backup_sub.add_parser("restore", help="put the data back as it was (the current state is kept)")
+    backup_restore.add_argument("when", metavar="WHEN", help="a `when` from 'planner backup list' (or its start)")
+    backup_restore.set_defaults(handler=cmd_backup)
+
+    imports = commands.add_parser("import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, CSV")
+    imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify or csv")
+    imports.add_argument("path", metavar="PATH", help="the file (or Timewarrior folder) to read")
+    imports.add_argument("--inbound", action="append", metavar="NAME", help="this source name is an inbound job")
+    imports.add_argument("--client", action="append", metavar="NAME", help="this source name is a client")
+    imports.add_argument("--map", action="append", metavar="SOURCE=ENGAGEMENT", help="import SOURCE as ENGAGEMENT")
+    imports.add_argument("--default", metavar="NAME", help="Timewarrior: the engagement when no tag names one")
+    imports.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    imports.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    imports.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser(
+        "export", help="timesheets (csv, toggl, clockify, harvest, json, md, html), plan (ics)"
+    )
+    _add_range_options(export, month=True)
+    export.add_argument(
+        "--engagement", action="append", metavar="NAME", help="only this job or client (repeat for several)"
+    )
+    export.add_argument("--side", choices=(INBOUND, OUTBOUND), help="only inbound jobs or only clients")
+    export.add_argument("--format", required=True, metavar="FMT", help="csv toggl clockify harvest json md html ics")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    export.set_defaults(handler=cmd_export)
