@@ -161,14 +161,20 @@ def keep_everything(root: Path, now: datetime, note: str) -> Backup | None:
     return backup
 
 
+def _files_named(root: Path, backups: list[Backup]) -> set[Path]:
+    """Every data file that exists now or that one of `backups` holds or notes as absent."""
+    names = set(data_files(root))
+    for backup in backups:
+        names.update(backup.files())
+        names.update(Path(name) for name in backup.absent)
+    return names
+
+
 def state_at(root: Path, backup: Backup) -> dict[Path, Path | None]:
     """The data folder as it was at `backup.when`: for each file, the path of the copy to restore, or None for a
     file that did not exist then. Files left out are as they are now."""
     later = [item for item in list_backups(root) if item.when >= backup.when]
-    names = set(data_files(root))
-    for item in later:
-        names.update(item.files())
-        names.update(Path(name) for name in item.absent)
+    names = _files_named(root, later)
     state: dict[Path, Path | None] = {}
     for name in sorted(names):
         for item in later:
@@ -212,10 +218,7 @@ def _hand_over(root: Path, gone: Backup, previous: Backup) -> None:
             os.replace(gone.path / file, previous.path / file)
     absent = list(gone.absent)
     if gone.complete:  # a full copy: every file it lacks did not exist then
-        everywhere = set(data_files(root))
-        for backup in list_backups(root):
-            everywhere.update(backup.files())
-        absent += [str(name) for name in everywhere if not (gone.path / name).is_file()]
+        absent += [str(name) for name in _files_named(root, list_backups(root)) if not (gone.path / name).is_file()]
     for name in absent:
         if not previous.holds(Path(name)):
             previous.absent.append(name)

@@ -28,7 +28,7 @@ from planner.backups import BACKUP_DIR, data_files, list_backups
 from planner.errors import PlannerError
 from planner.model import MAX_LOG_SPAN
 from planner.schedule import format_local, month_key, parse_stored_moment
-from planner.store import JOURNAL_FILE, TMP_SUFFIX, Store, _load, _recover
+from planner.store import JOURNAL_FILE, TMP_SUFFIX, Store, load_data_file
 
 
 @dataclass
@@ -36,13 +36,6 @@ class Problem:
     where: str  # a file, relative to the data folder, or "data folder"
     message: str  # what is wrong and what to do
     repairable: bool = False
-
-
-@dataclass
-class _Entry:
-    id: int
-    where: str
-    doc: dict
 
 
 def examine(root: Path) -> list[Problem]:
@@ -54,9 +47,8 @@ def examine(root: Path) -> list[Problem]:
     _check_leftovers(root, problems)
     documents: dict[Path, dict] = {}
     for file in data_files(root):
-        kind = file.parent.name if file.parent.name in ("logs", "blocks") else "main"
         try:
-            documents[file] = _load(root / file, kind, file.stem if kind != "main" else None)
+            documents[file] = load_data_file(root / file, file)
         except PlannerError as error:
             problems.append(Problem(str(file), f"{_short(error, root)} {_restore_hint(root, file)}"))
     main = documents.get(Path("planner.json"))
@@ -90,15 +82,20 @@ def _restore_hint(root: Path, file: Path) -> str:
     return "Move it away (planner then starts that file empty) or repair it by hand; no backup holds a good copy."
 
 
-def _check_modes(root: Path, problems: list[Problem]) -> None:
+def _open_to_others(root: Path) -> tuple[list[Path], list[Path]]:
+    """The folders that are not 0700 and the data and backup files that are not 0600."""
     folders = [root, *(root / kind for kind in ("logs", "blocks", BACKUP_DIR))]
-    for folder in folders:
-        if folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) != 0o700:
-            problems.append(Problem(_rel(root, folder), "folder is readable by others; --repair makes it 0700", True))
+    open_folders = [folder for folder in folders if folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) != 0o700]
     files = [root / file for file in data_files(root)]
     if (root / BACKUP_DIR).is_dir():
         files += [path for path in (root / BACKUP_DIR).rglob("*") if path.is_file()]
-    loose = [path for path in files if stat.S_IMODE(path.stat().st_mode) != 0o600]
+    return open_folders, [path for path in files if stat.S_IMODE(path.stat().st_mode) != 0o600]
+
+
+def _check_modes(root: Path, problems: list[Problem]) -> None:
+    open_folders, loose = _open_to_others(root)
+    for folder in open_folders:
+        problems.append(Problem(_rel(root, folder), "folder is readable by others; --repair makes it 0700", True))
     if loose:
         problems.append(
             Problem(_rel(root, loose[0]), f"{len(loose)} file(s) readable by others; --repair makes them 0600", True)
@@ -128,7 +125,7 @@ def _check_leftovers(root: Path, problems: list[Problem]) -> None:
 def _check_logs(
     documents: dict[Path, dict], engagements: set[int], state: dict, main: dict, problems: list[Problem]
 ) -> None:
-    entries: dict[int, _Entry] = {}
+    entries: dict[int, str] = {}  # id → the file it is in
     intervals: list[tuple[datetime, datetime, int]] = []
     totals: dict[int, int] = {}
     for file, data in sorted(documents.items()):
@@ -141,11 +138,11 @@ def _check_logs(
                 problems.append(
                     Problem(
                         where,
-                        f"log id {entry_id} is also in {entries[entry_id].where}; --repair gives this one a new id",
+                        f"log id {entry_id} is also in {entries[entry_id]}; --repair gives this one a new id",
                         True,
                     )
                 )
-            entries[entry_id] = _Entry(entry_id, where, doc)
+            entries[entry_id] = where
             try:
                 start = parse_stored_moment(doc["start"])
                 end = None if doc.get("end") is None else parse_stored_moment(doc["end"])
@@ -306,22 +303,18 @@ def repair(store: Store) -> list[str]:
     done: list[str] = []
     if not root.exists():
         return done
-    for folder in (root, root / "logs", root / "blocks", root / BACKUP_DIR):
-        if folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) != 0o700:
-            os.chmod(folder, 0o700)
-            done.append(f"made {_rel(root, folder)} private (0700)")
-    files = [root / file for file in data_files(root)]
-    if (root / BACKUP_DIR).is_dir():
-        files += [path for path in (root / BACKUP_DIR).rglob("*") if path.is_file()]
-    loose = [path for path in files if stat.S_IMODE(path.stat().st_mode) != 0o600]
+    open_folders, loose = _open_to_others(root)
+    for folder in open_folders:
+        os.chmod(folder, 0o700)
+        done.append(f"made {_rel(root, folder)} private (0700)")
     for path in loose:
         os.chmod(path, 0o600)
     if loose:
         done.append(f"made {len(loose)} file(s) private (0600)")
-    leftovers = examine(root)
-    if any(problem.where == JOURNAL_FILE or "temporary" in problem.message for problem in leftovers):
-        with store.lock():
-            _recover(root)
+    leftovers: list[Problem] = []
+    _check_leftovers(root, leftovers)
+    if leftovers:
+        store.recover()
         done.append("finished an interrupted change and removed leftover temporary files")
     # a damaged file stops the content repairs: examine() names it and what to do; the rest waits until then
     with contextlib.suppress(PlannerError):

@@ -118,9 +118,9 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
         raise StoreError(
             f"{path} was written by a newer planner (schema {schema}, this one reads {SCHEMA}); upgrade planner"
         )
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
-            raise StoreError(f"{path} has a damaged table '{name}'; {_what_to_do(path)}")
+    damaged = _damaged_table(data)
+    if damaged is not None:
+        raise StoreError(f"{path} has a damaged table '{damaged}'; {_what_to_do(path)}")
     while schema < SCHEMA:
         migrate = MIGRATIONS[schema]
         data = migrate(data)  # type: ignore[operator]
@@ -129,14 +129,29 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
     return data
 
 
+def _damaged_table(data: dict) -> str | None:
+    """The name of the first table that is not a mapping of documents, or None when all are sound."""
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+            return name
+    return None
+
+
+def load_data_file(path: Path, file: Path) -> dict:
+    """Read and check the data file at `path` whose place in a data folder is `file` (planner.json, logs/…, or
+    blocks/…), which says what kind of file it must be."""
+    kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
+    return _load(path, kind, file.stem if kind != "main" else None)
+
+
 def _encode(data: dict, path: Path) -> bytes:
     """The bytes of a data file, only when the document is one planner can read back."""
     meta = data.get("_meta", {}).get("1")
     if not isinstance(meta, dict) or meta.get("app") != APP or meta.get("schema") != SCHEMA:
         raise StoreError(f"refusing to write {path}: the document lost its planner header (a bug; nothing written)")
-    for name, table in data.items():
-        if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
-            raise StoreError(f"refusing to write {path}: its table '{name}' is damaged (a bug; nothing written)")
+    damaged = _damaged_table(data)
+    if damaged is not None:
+        raise StoreError(f"refusing to write {path}: its table '{damaged}' is damaged (a bug; nothing written)")
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -334,9 +349,12 @@ class Lock:
     monday: date
     engagement_id: int | None = None
 
-    def covers(self, entry: LogEntry, end: datetime) -> bool:
+    def covers(self, entry: LogEntry) -> bool:
+        """Whether the lock holds `entry`: one of its engagement's (or any, for a whole week) reaching into the week.
+        A running timer counts from its start, as if it ended a second later."""
         if self.engagement_id is not None and entry.engagement_id != self.engagement_id:
             return False
+        end = entry.end if entry.end is not None else entry.start + timedelta(seconds=1)
         lo, hi = span_of_days(self.monday, self.monday + timedelta(days=6))
         return entry.start < hi and end > lo
 
@@ -399,11 +417,10 @@ class Store:
         finally:
             lock.release()
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store's lock without reading anything (for `doctor` to finish an interrupted change)."""
+    def recover(self) -> None:
+        """Finish a change a crash interrupted and remove leftover temporary files, as every change does first."""
         with self._transaction(write=True):
-            yield
+            pass
 
     def repair_contents(self) -> list[str]:
         """Fix, in one transaction, what `doctor` can fix without a person's judgement: engagements that entries
@@ -488,12 +505,7 @@ class Store:
     def add_engagement(self, engagement: Engagement) -> Engagement:
         engagement.validate()
         with self._transaction(write=True) as tx:
-            _check_unique_name(tx, engagement.name, None)
-            table = tx.main().table("engagements")
-            if engagement.colour is None:
-                engagement.colour = PALETTE[len(table) % len(PALETTE)]
-            engagement.id = table.insert(engagement.to_doc())
-            return engagement
+            return _insert_engagement(tx, engagement)
 
     def update_engagement(self, which: str, /, **changes: Any) -> Engagement:
         """Change the engagement called `which`; `name=` in `changes` renames it."""
@@ -550,8 +562,7 @@ class Store:
             state = state_at(self.root, target)
             for file, copy in state.items():  # a damaged backup stops here, before anything changes
                 if copy is not None:
-                    kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
-                    _load(copy, kind, file.stem if kind != "main" else None)
+                    load_data_file(copy, file)
             before = keep_everything(self.root, now(), note=f"before restoring {target.label}")
             _replace_data_files(self.root, state)
         return target, before
@@ -571,7 +582,7 @@ class Store:
             if lock in _locks(tx):
                 raise ValidationError(f"{lock.describe(tx)} is locked already; see 'planner lock --list'")
             running = _running(tx)
-            if running is not None and lock.covers(running, running.start + timedelta(seconds=1)):
+            if running is not None and lock.covers(running):
                 raise ValidationError(f"the running timer is in {week_label(monday)}; stop it before you lock the week")
             tx.main().table("locks").insert(lock.to_doc())
             return lock
@@ -717,12 +728,8 @@ class Store:
         for engagement in engagements:
             engagement.validate()
         with self._transaction(write=True) as tx:
-            table = tx.main().table("engagements")
             for engagement in engagements:
-                _check_unique_name(tx, engagement.name, None)
-                if engagement.colour is None:
-                    engagement.colour = PALETTE[len(table) % len(PALETTE)]
-                engagement.id = table.insert(engagement.to_doc())
+                _insert_engagement(tx, engagement)
             ids = {_key(engagement.name): engagement.id for engagement in _engagements(tx, include_archived=True)}
             for name, entry in entries:
                 if _key(name) not in ids:
@@ -848,6 +855,16 @@ def _engagement_by_id(tx: _Tx, engagement_id: int, *, for_new_work: bool = False
         raise ValidationError(
             f"{engagement.name} is archived; bring it back with 'planner unarchive {engagement.name}' first"
         )
+    return engagement
+
+
+def _insert_engagement(tx: _Tx, engagement: Engagement) -> Engagement:
+    """Store a validated new engagement under a fresh id, with the next colour of the palette unless it has one."""
+    _check_unique_name(tx, engagement.name, None)
+    table = tx.main().table("engagements")
+    if engagement.colour is None:
+        engagement.colour = PALETTE[len(table) % len(PALETTE)]
+    engagement.id = table.insert(engagement.to_doc())
     return engagement
 
 
@@ -1016,14 +1033,11 @@ def _locks(tx: _Tx) -> list[Lock]:
 
 
 def _refuse_locked(tx: _Tx, entries: list[LogEntry]) -> None:
-    """Refuse a change to entries of a locked week (a running timer counts from its start, as if it ended now)."""
+    """Refuse a change to entries of a locked week."""
     locks = _locks(tx)
-    if not locks:
-        return
     for entry in entries:
-        end = entry.end if entry.end is not None else entry.start + timedelta(seconds=1)
         for lock in locks:
-            if lock.covers(entry, end):
+            if lock.covers(entry):
                 raise ValidationError(
                     f"{lock.describe(tx)} is locked (sent); unlock it with 'planner unlock {lock.args(tx)}' "
                     "to change its entries"
@@ -1130,11 +1144,7 @@ def _repair(tx: _Tx) -> list[str]:
     before = _usage(tx) if tx.state().get("usage_ready") else None
     totals = _usage_from_shards(tx)
     if before is None or {k: v for k, v in before.items() if v} != {k: v for k, v in totals.items() if v}:
-        table = main.table("usage")
-        table.truncate()
-        for engagement_id, seconds in totals.items():
-            table.insert(Document({"seconds": seconds}, doc_id=engagement_id))
-        tx.set_state(usage_ready=True)
+        _write_usage(tx, totals)
         if before is not None:
             done.append("recomputed the logged totals per engagement from the entries")
     return done
@@ -1143,11 +1153,15 @@ def _repair(tx: _Tx) -> list[str]:
 def _ensure_usage(tx: _Tx) -> None:
     """Make sure the main file holds every engagement's logged total before a change adjusts it. Data written
     before totals existed gets them computed once, from every shard, before this change touches anything."""
-    if tx.state().get("usage_ready"):
-        return
+    if not tx.state().get("usage_ready"):
+        _write_usage(tx, _usage_from_shards(tx))
+
+
+def _write_usage(tx: _Tx, totals: dict[int, int]) -> None:
+    """Replace the logged totals per engagement in the main file."""
     table = tx.main().table("usage")
     table.truncate()
-    for engagement_id, seconds in _usage_from_shards(tx).items():
+    for engagement_id, seconds in totals.items():
         table.insert(Document({"seconds": seconds}, doc_id=engagement_id))
     tx.set_state(usage_ready=True)
 
