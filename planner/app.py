@@ -848,12 +848,10 @@ class PlannerApp(App[None]):
     def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], Path]:
         """The export a form asks for, checked before anything runs (a clear reason when it cannot)."""
         from planner.errors import ValidationError
-        from planner.exports import FORMATS
+        from planner.exports import export_format
         from planner.schedule import parse_range
 
-        fmt = str(values["format"]).strip().lower()
-        if fmt not in FORMATS:
-            raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+        fmt = export_format(str(values["format"]))
         first, last = parse_range(str(values["range"]), monday)
         name = str(values["engagement"]).strip()
         names = [self.store.engagement(name).name] if name else []

@@ -22,11 +22,9 @@ from planner.store import Store
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from planner.exports import FORMATS, build_export, write_export
+    from planner.exports import build_export, export_format, write_export
 
-    fmt = args.format.strip().lower()
-    if fmt not in FORMATS:
-        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    fmt = export_format(args.format)
     first, last, _ = _range(args)
     result = build_export(store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now())
     if args.output in (None, "-"):
@@ -43,11 +41,9 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner.importers import FORMATS, parse_mapping, plan_import, read_records
+    from planner.importers import import_format, parse_mapping, plan_import, read_records
 
-    fmt = args.format.strip().lower()
-    if fmt not in FORMATS:
-        raise ValidationError(f"format '{args.format}' is unknown; use one of {', '.join(FORMATS)}")
+    fmt = import_format(args.format)
     mapping = parse_mapping(args.map or [])
     show = _progress_bar("checking")
     records = read_records(fmt, Path(args.path).expanduser())
@@ -158,20 +154,21 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
         if before is not None:
             print(f"The state before is kept as backup {before.label}; restoring that undoes this.")
         return EXIT_OK
-    backups = [backup.describe() for backup in store.backups()]
+    backups = store.backups()
     if args.json:
-        _print_json(backups)
+        _print_json([backup.describe() for backup in backups])
         return EXIT_OK
     if not backups:
         print(f"No backups yet in {store.root / 'backups'}; one is made before the first change of each hour.")
         return EXIT_OK
     rows = []
-    for backup, item in zip(store.backups(), backups, strict=True):
+    for backup in backups:
+        files = [str(file) for file in backup.files()]
         if backup.complete:
-            holds = f"all {len(item['files'])} files"  # type: ignore[arg-type]
+            holds = f"all {len(files)} files"
         else:
-            holds = ", ".join([*item["files"], *(f"{name} (not yet)" for name in backup.absent)])  # type: ignore[misc]
-        rows.append([item["when"], format_local(backup.when), holds, item["note"]])
+            holds = ", ".join([*files, *(f"{name} (not yet)" for name in backup.absent)])
+        rows.append([backup.label, format_local(backup.when), holds, backup.note])
     print(_table(["when", "local time", "holds the state of", "note"], rows))
     return EXIT_OK
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from planner.errors import ValidationError
+from planner.files import write_temp
 from planner.model import INBOUND, Block, Engagement
 from planner.schedule import local_zone, span_of_days
 from planner.store import Store
@@ -56,6 +57,14 @@ TOGGL_COLUMNS = [
 HARVEST_COLUMNS = ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection); such a cell gets a leading '.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_format(text: str) -> str:
+    """A format name as typed (any case), checked."""
+    fmt = text.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{text.strip()}' is unknown; use one of {', '.join(FORMATS)}")
+    return fmt
 
 
 def safe_cell(value: object) -> str:
@@ -462,10 +471,7 @@ def render_timesheet(sheet: Timesheet, fmt: str) -> str:
         "md": to_markdown,
         "html": to_html,
     }
-    writer = writers.get(fmt)
-    if writer is None:
-        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
-    return writer(sheet)
+    return writers[export_format(fmt)](sheet)
 
 
 # ---------------------------------------------------------------- the plan as iCalendar
@@ -544,24 +550,19 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
 def write_export(name: str | Path, text: str) -> Path:
     """Write an export whole or not at all: a temporary file beside it, flushed, then renamed over it."""
     import os
-    import tempfile
 
     path = Path(name).expanduser()
     if path.is_dir():
         raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
     try:
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = write_temp(path, text.encode("utf-8"))
     except OSError as exc:
         raise ValidationError(f"cannot write to {path.parent}: {exc.strerror}; choose another folder") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o644)  # a timesheet is meant to be sent, unlike the data files
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
     return path
 
@@ -587,8 +588,7 @@ def build_export(
     """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
     other engagement goes in. Used alike by `planner export` and the board's export form, which passes `progress`
     to hear (month files read, month files to read) as a long range is read."""
-    if fmt not in FORMATS:
-        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+    fmt = export_format(fmt)
     chosen, party = select_engagements(store.engagements(), list(names), side)
     if fmt == "ics":
         ids = {engagement.id for engagement in chosen}

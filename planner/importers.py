@@ -14,14 +14,14 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from planner.errors import ValidationError
 from planner.exports import CSV_COLUMNS
 from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
-from planner.schedule import format_local, localize, span_of_days, week_label
+from planner.schedule import format_local, localize, week_label
 from planner.store import Store
 
 FORMATS = ("watson", "timewarrior", "toggl", "clockify", "csv")
@@ -51,6 +51,14 @@ class Record:
 # ---------------------------------------------------------------- reading the formats
 
 
+def import_format(text: str) -> str:
+    """A format name as typed (any case), checked."""
+    fmt = text.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"format '{text.strip()}' is unknown; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
 def read_records(fmt: str, path: Path) -> list[Record]:
     readers = {
         "watson": read_watson,
@@ -59,9 +67,7 @@ def read_records(fmt: str, path: Path) -> list[Record]:
         "clockify": read_clockify,
         "csv": read_planner_csv,
     }
-    reader = readers.get(fmt)
-    if reader is None:
-        raise ValidationError(f"format '{fmt}' is unknown; use one of {', '.join(FORMATS)}")
+    reader = readers[import_format(fmt)]
     if not path.exists():
         raise ValidationError(f"{path} does not exist; give the path of the {fmt} file or folder")
     return reader(path)
@@ -540,6 +546,7 @@ def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned],
     hi = max(item.entry.end or item.entry.start for item in planned)
     stored = sorted(store.logs(lo, hi, include_running=True), key=lambda entry: entry.start)
     names = {engagement.id: engagement.name.casefold() for engagement in store.engagements()}
+    ids = {name: engagement_id for engagement_id, name in names.items()}
     same = {(names.get(entry.engagement_id), entry.start, entry.end) for entry in stored}
     ends = [entry.end or datetime.max.replace(tzinfo=UTC) for entry in stored]
     locks = store.locks()
@@ -566,15 +573,8 @@ def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned],
         if last_end is not None and entry.start < last_end:
             clashes.append((item.record.where, f"it overlaps {last_where} of the same file"))
             continue
-        locked = next(
-            (
-                lock
-                for lock in locks
-                if (lock.engagement_id is None or names.get(lock.engagement_id) == key[0])
-                and _in_week(entry, lock.monday)
-            ),
-            None,
-        )
+        held = replace(entry, engagement_id=ids.get(key[0], 0))  # a new engagement has no lock of its own
+        locked = next((lock for lock in locks if lock.covers(held)), None)
         if locked is not None:
             clashes.append((item.record.where, f"{week_label(locked.monday)} is locked; unlock it to import into it"))
             continue
@@ -582,8 +582,3 @@ def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned],
         if last_end is None or entry.end > last_end:
             last_end, last_where = entry.end, item.record.where
     return kept, duplicates, clashes
-
-
-def _in_week(entry: LogEntry, monday: date) -> bool:
-    lo, hi = span_of_days(monday, monday + timedelta(days=6))
-    return entry.start < hi and (entry.end or entry.start) > lo

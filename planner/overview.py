@@ -4,13 +4,12 @@ amounts of the week, month and year the shown week belongs to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from planner.schedule import period_of, span_of_days
 from planner.store import Store
-from planner.timesheet import build_timesheet, group_hours
+from planner.timesheet import Total, build_timesheet, group_hours
 
 PERIODS = ("week", "month", "year")
 TREND_WEEKS = 12
@@ -29,20 +28,13 @@ class ShareWeek:
 
 
 @dataclass
-class Money:
-    raw_hours: Decimal = Decimal("0.00")
-    billed_hours: Decimal = Decimal("0.00")
-    amounts: dict[str, Decimal] = field(default_factory=dict)
-
-
-@dataclass
 class Overview:
     monday: date
     days: list[tuple[date, float, float]]  # day, inbound seconds, outbound seconds (every day of the week)
     trend: list[ShareWeek]  # the 12 weeks ending with the shown one, oldest first
     band: tuple[float, float] | None  # target outbound share, percent low..high; None when no target is set
     periods: dict[str, tuple[date, date]]
-    money: dict[str, dict[str, Money]]  # engagement name → period → figures
+    money: dict[str, dict[str, Total]]  # engagement name → period → hours, billed hours, amounts
     kinds: dict[str, str]  # engagement name → inbound/outbound, in report order
 
 
@@ -73,12 +65,12 @@ def build_overview(store: Store, monday: date, now: datetime) -> Overview:
     if rules.outbound_share is not None:
         band = (max(0.0, rules.outbound_share - rules.tolerance), min(100.0, rules.outbound_share + rules.tolerance))
 
-    money: dict[str, dict[str, Money]] = {}
+    money: dict[str, dict[str, Total]] = {}
     kinds: dict[str, str] = {}
     for kind in PERIODS:
         sheet = build_timesheet(engagements, logs, *periods[kind])
         for name, total in sheet.by_engagement().items():
-            money.setdefault(name, {})[kind] = Money(total.raw_hours, total.billed_hours, dict(total.amounts))
+            money.setdefault(name, {})[kind] = total
     for engagement in sorted(engagements, key=lambda item: (item.kind != "inbound", item.name.casefold())):
         if engagement.name in money:
             kinds[engagement.name] = engagement.kind

@@ -149,13 +149,19 @@ def group_hours(
     return rows
 
 
-def bar(inbound: float, outbound: float, scale: float, width: int) -> str:
-    """A horizontal bar: inbound as █, outbound as ░ (told apart without colour), `scale` the value of a full bar."""
+def bar_cells(inbound: float, outbound: float, scale: float, width: int) -> tuple[int, int]:
+    """How many cells of a `width`-cell bar, whose full length is worth `scale`, go to inbound and to outbound."""
     if scale <= 0:
-        return ""
+        return 0, 0
     cells_in = round(inbound / scale * width)
     cells_all = round((inbound + outbound) / scale * width)
-    return "█" * cells_in + "░" * max(0, cells_all - cells_in)
+    return cells_in, max(0, cells_all - cells_in)
+
+
+def bar(inbound: float, outbound: float, scale: float, width: int) -> str:
+    """A horizontal bar: inbound as █, outbound as ░ (told apart without colour), `scale` the value of a full bar."""
+    cells_in, cells_out = bar_cells(inbound, outbound, scale, width)
+    return "█" * cells_in + "░" * cells_out
 
 
 # ---------------------------------------------------------------- timesheets: what a client or employer is sent

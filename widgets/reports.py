@@ -21,6 +21,7 @@ from textual.widgets import Label, ProgressBar, Static
 from planner.errors import PlannerError
 from planner.overview import PERIODS, Overview
 from planner.schedule import week_label
+from planner.timesheet import bar_cells
 
 IN_MARK, OUT_MARK = "█", "░"
 
@@ -36,12 +37,11 @@ def day_bars(overview: Overview, width: int) -> Text:
     text.append("Hours per day", style="bold")
     text.append(f"   {IN_MARK} inbound  {OUT_MARK} outbound\n", style="dim")
     for day, inbound, outbound in overview.days:
-        cells_in = round(inbound / longest * width) if longest else 0
-        cells_all = round((inbound + outbound) / longest * width) if longest else 0
+        cells_in, cells_out = bar_cells(inbound, outbound, longest, width)
         text.append(f"{day:%a %d}  ")
         text.append(IN_MARK * cells_in, style="bold blue")
-        text.append(OUT_MARK * max(0, cells_all - cells_in), style="bold yellow")
-        text.append(" " * (width - cells_all + 1))
+        text.append(OUT_MARK * cells_out, style="bold yellow")
+        text.append(" " * (width - cells_in - cells_out + 1))
         text.append(f"{_hours(inbound):>5} in {_hours(outbound):>5} out\n")
     text.rstrip()
     return text
