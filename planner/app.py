@@ -20,6 +20,7 @@ from textual.widgets import Footer
 
 import widgets
 from planner.balance import Finding, check_week, gather
+from planner.crash import BoardCrashed
 from planner.errors import PlannerError
 from planner.history import Change, History
 from planner.model import (
@@ -163,6 +164,20 @@ class PlannerApp(App[None]):
         self._known: set[tuple[str, str, str]] = set()
         self.findings: list[Finding] = []
         self._last_engagement: dict[str, str] = {}
+        self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug stops the board: keep the traceback for the crash report (planner.crash) instead of printing it
+        over the terminal, and exit with a non-zero return code. Tests still see the exception raised."""
+        import traceback
+
+        if self.crash is None:
+            self.crash = BoardCrashed(error, "".join(traceback.format_exception(error)))
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     # ------------------------------------------------------------ set-up and data
 

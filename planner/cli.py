@@ -730,7 +730,10 @@ def _run_board(store: Store) -> int:
     from planner.app import make_app  # Textual loads only for the board
 
     store.engagements()  # a damaged data file stops here with its one-line error, before the screen opens
-    make_app(store).run()
+    app = make_app(store)
+    app.run()
+    if app.crash is not None:
+        raise app.crash
     return EXIT_OK
 
 
@@ -965,10 +968,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    report_folder = None
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(words)
         store = Store(args.db)
         handler = getattr(args, "handler", cmd_board)
+        if handler is not cmd_demo:  # a crash of the demo is reported outside the person's data folder
+            report_folder = store.root
         return handler(store, args)
     except PlannerError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -977,3 +984,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug in planner: one line and a report file, never a traceback, never exit 0
+        from planner import crash
+
+        return crash.report(exc, report_folder, words)

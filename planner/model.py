@@ -151,8 +151,10 @@ def _parse_days_off(text: str) -> list[int]:
     return sorted(days)
 
 
-def check_name(name: str) -> str:
-    cleaned = name.strip()
+def check_name(name: str | None) -> str:
+    if name is None or not str(name).strip():
+        raise ValidationError("a name is needed; give 1 to 60 printable characters")
+    cleaned = str(name).strip()
     if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
         raise ValidationError(f"'{name}' is not a usable name; use 1 to 60 printable characters")
     if cleaned.startswith("-"):

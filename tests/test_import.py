@@ -22,7 +22,7 @@ from planner.timesheet import summarize
 from tests.conftest import snapshot_files
 from tests.test_timesheet import STAMP, WEEK, seed
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"  # copies of shared/data: the suite runs in a clone on its own
 HISTORY = DATA / "history-1y"
 SAMPLES = DATA / "samples"
 TOTALS = json.loads((HISTORY / "TOTALS.json").read_text())

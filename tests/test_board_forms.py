@@ -1,0 +1,106 @@
+"""Every field of every board form, left empty or blank: the form shows its own error line or saves; the board never
+crashes. (A blank name in the job form once ended the board with an AttributeError.)"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from planner.app import make_app
+from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
+from planner.schedule import parse_moment
+from planner.store import Store
+from widgets.forms import FormScreen
+
+WEDNESDAY = date(2026, 11, 25)  # the pinned clock's day; the board's cursor starts there at 10:00, inbound lane
+
+#: How to open each form from the board, as keys.
+FORMS = {
+    "new block": ["n"],
+    "edit block": ["e"],
+    "log time": ["L"],
+    "edit log": ["g", "e"],
+    "add log from the list": ["g", "a"],
+    "new job": ["E", "j"],
+    "new client": ["E", "a"],
+    "edit job": ["E", "e"],
+    "boundaries": ["b"],
+    "export": ["r", "x"],
+}
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    job = store.add_engagement(
+        Engagement(id=0, name="acme-corp", kind=INBOUND, hours=32, window="mon-fri 09:00-17:00", colour="blue")
+    )
+    store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND, rate=95, colour="magenta"))
+    store.add_block(Block(id=0, engagement_id=job.id, day=WEDNESDAY, start=10 * 60, end=11 * 60, title="standup"))
+    store.add_log(
+        LogEntry(
+            id=0, engagement_id=job.id, start=parse_moment("2026-11-24 09:00"), end=parse_moment("2026-11-24 10:00")
+        )
+    )
+    return store
+
+
+async def _open(pilot: Pilot, keys: list[str]) -> FormScreen:
+    while not isinstance(pilot.app.screen, type(pilot.app.get_default_screen())):
+        await pilot.press("escape")
+        await pilot.pause()
+    await pilot.press(*keys)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FormScreen), f"{keys} opened {type(screen).__name__}"
+    return screen
+
+
+@pytest.mark.parametrize("form", list(FORMS), ids=lambda name: name.replace(" ", "-"))
+def test_every_field_empty_or_blank_gets_the_forms_error_line(seeded, form, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an export with an empty file name writes here
+    app = make_app(seeded)
+    outcomes: list[tuple[str, str, str]] = []
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = await _open(pilot, FORMS[form])
+            keys = [field.key for field in screen.fields if not field.is_check]
+            for key in keys:
+                for blank in ("", "   "):
+                    screen = await _open(pilot, FORMS[form])
+                    screen.query_one(f"#field-{key}", Input).value = blank
+                    await pilot.pause()
+                    await pilot.press("ctrl+s")
+                    await pilot.pause()
+                    if pilot.app.screen is screen:
+                        error = str(screen.query_one("#form-error").render())
+                        assert error.startswith("✗ "), f"{form}: {key}={blank!r} neither saved nor said why"
+                        outcomes.append((key, repr(blank), error))
+                    else:
+                        outcomes.append((key, repr(blank), "saved"))
+
+    asyncio.run(run())  # an exception in the app is raised here by Textual's test harness
+    assert app.crash is None
+    assert outcomes
+
+
+def test_a_blank_name_in_the_job_form_is_refused_with_a_reason(seeded):
+    app = make_app(seeded)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = await _open(pilot, ["E", "j"])
+            screen.query_one("#field-hours", Input).value = "32"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert pilot.app.screen is screen
+            assert "a name is needed" in str(screen.query_one("#form-error").render())
+
+    asyncio.run(run())
+    assert [engagement.name for engagement in seeded.engagements()] == ["acme-corp", "globex"]
