@@ -17,18 +17,17 @@ says how, naming a backup to restore from.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from planner.backups import BACKUP_DIR, data_files, list_backups
+from planner.backups import BACKUP_DIR, list_backups
 from planner.errors import PlannerError
 from planner.model import MAX_LOG_SPAN
 from planner.schedule import format_local, month_key, parse_stored_moment
-from planner.store import JOURNAL_FILE, TMP_SUFFIX, Store, load_data_file
+from planner.store import JOURNAL_FILE, LOCK_FILE, TMP_SUFFIX, Store, layout_problems, load_data_file
 
 
 @dataclass
@@ -39,28 +38,110 @@ class Problem:
 
 
 def examine(root: Path) -> list[Problem]:
-    """Everything wrong with the data folder at `root`; an empty list when all is well."""
+    """Everything wrong with the data folder at `root`; an empty list when all is well. Never follows a symbolic
+    link: a link, or a folder where a file belongs (or the other way round), is named as a problem of its own."""
     problems: list[Problem] = []
-    if not root.exists():
+    if not os.path.lexists(root):
         return problems
+    try:
+        _examine(root, problems)
+    except OSError as error:  # a path that vanished or cannot be read midway: name it, never a traceback
+        where = Path(error.filename) if error.filename else root
+        problems.append(Problem(_rel(root, where), f"cannot read it: {error.strerror}; check its permissions"))
+    return problems
+
+
+def _examine(root: Path, problems: list[Problem]) -> None:
+    layout = layout_problems(root)
+    for path, message in layout:
+        problems.append(Problem(_rel(root, path), _short_message(message, root)))
+    if not os.path.isdir(root):
+        return  # not a folder at all
+    _check_links_in_backups(root, problems)
     _check_modes(root, problems)
     _check_leftovers(root, problems)
     documents: dict[Path, dict] = {}
-    for file in data_files(root):
+    for file in _data_files(root):
         try:
             documents[file] = load_data_file(root / file, file)
         except PlannerError as error:
-            problems.append(Problem(str(file), f"{_short(error, root)} {_restore_hint(root, file)}"))
-    main = documents.get(Path("planner.json"))
-    if main is None:
-        if (root / "planner.json").exists():
-            return problems  # named above; nothing else can be checked without it
-        main = {}
+            hint = "" if "check its permissions" in str(error) else f" {_restore_hint(root, file)}"
+            problems.append(Problem(str(file), f"{_short(error, root)}{hint}"))
+    if os.path.lexists(root / "planner.json") and Path("planner.json") not in documents:
+        return  # named above; nothing else can be checked without it
+    main = documents.get(Path("planner.json"), {})
+    complete = not problems or all(problem.repairable for problem in problems)
     engagements = {int(key) for key in main.get("engagements", {})}
     state = main.get("state", {}).get("1", {})
-    _check_logs(documents, engagements, state, main, problems)
-    _check_blocks(documents, main, engagements, state, problems)
-    return problems
+    _check_logs(documents, engagements, state, main, problems, complete=complete)
+    _check_blocks(documents, main, engagements, state, problems, complete=complete)
+
+
+def _data_files(root: Path) -> list[Path]:
+    """The data files of the folder that are files (no link, no folder: those are named as problems), relative."""
+    found = [Path("planner.json")] if _is(root / "planner.json", stat.S_ISREG) else []
+    for kind in ("logs", "blocks"):
+        if not _is(root / kind, stat.S_ISDIR):
+            continue
+        with contextlib.suppress(OSError), os.scandir(root / kind) as entries:  # an unreadable folder is named
+            found += sorted(
+                Path(kind) / entry.name
+                for entry in entries
+                if entry.name.endswith(".json")
+                and not entry.name.startswith(".")
+                and entry.is_file(follow_symlinks=False)
+            )
+    return found
+
+
+def _is(path: Path, kind) -> bool:
+    """Whether `path` itself (never what a link points to) is of `kind` (stat.S_ISREG, stat.S_ISDIR)."""
+    try:
+        return bool(kind(os.lstat(path).st_mode))
+    except OSError:
+        return False
+
+
+def _short_message(message: str, root: Path) -> str:
+    return message.replace(f"{root}/", "")
+
+
+def _check_links_in_backups(root: Path, problems: list[Problem]) -> None:
+    """Name every symbolic link inside backups/: a restore never reads through one, --repair never touches one."""
+    for path in _walk(root / BACKUP_DIR)[2]:
+        problems.append(
+            Problem(
+                _rel(root, path),
+                "is a symbolic link; planner never follows a link out of its data folder: move it away",
+            )
+        )
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """(folders, regular files, symbolic links) under `folder`, never following a link; unreadable folders are
+    skipped (their own mode is reported)."""
+    folders: list[Path] = []
+    files: list[Path] = []
+    links: list[Path] = []
+    if not _is(folder, stat.S_ISDIR):
+        return folders, files, links
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    path = Path(entry.path)
+                    if entry.is_symlink():
+                        links.append(path)
+                    elif entry.is_dir(follow_symlinks=False):
+                        folders.append(path)
+                        pending.append(path)
+                    elif entry.is_file(follow_symlinks=False):
+                        files.append(path)
+        except OSError:
+            continue
+    return sorted(folders), sorted(files), sorted(links)
 
 
 def _short(error: PlannerError, root: Path) -> str:
@@ -68,12 +149,16 @@ def _short(error: PlannerError, root: Path) -> str:
 
 
 def _restore_hint(root: Path, file: Path) -> str:
-    for backup in reversed(list_backups(root)):
+    try:
+        backups = list_backups(root)
+    except OSError:
+        backups = []
+    for backup in reversed(backups):
         copy = backup.path / file
-        if copy.exists():
+        if _is(copy, stat.S_ISREG):
             try:
-                json.loads(copy.read_bytes())
-            except ValueError:
+                load_data_file(copy, file)  # a copy holding the same bad record is no help
+            except PlannerError:
                 continue
             return (
                 f"Move it away and restore the backup: 'planner backup restore {backup.label}' (the current state is "
@@ -83,35 +168,86 @@ def _restore_hint(root: Path, file: Path) -> str:
 
 
 def _open_to_others(root: Path) -> tuple[list[Path], list[Path]]:
-    """The folders that are not 0700 and the data and backup files that are not 0600."""
-    folders = [root, *(root / kind for kind in ("logs", "blocks", BACKUP_DIR))]
-    open_folders = [folder for folder in folders if folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) != 0o700]
-    files = [root / file for file in data_files(root)]
-    if (root / BACKUP_DIR).is_dir():
-        files += [path for path in (root / BACKUP_DIR).rglob("*") if path.is_file()]
-    return open_folders, [path for path in files if stat.S_IMODE(path.stat().st_mode) != 0o600]
+    """The folders that are not 0700 and the data, lock and backup files that are not 0600: only real folders and
+    regular files, never a link nor what it points to (the data folder itself may be a link to a folder)."""
+    backup_folders, backup_files, _ = _walk(root / BACKUP_DIR)
+    folders = [folder for folder in (root / "logs", root / "blocks", root / BACKUP_DIR) if _is(folder, stat.S_ISDIR)]
+    folders += backup_folders
+    open_folders = [folder for folder in folders if _mode(folder, follow=False) != 0o700]
+    if _mode(root, follow=True) not in (None, 0o700):
+        open_folders.insert(0, root)
+    files = [root / file for file in _data_files(root)]
+    files += [root / name for name in (LOCK_FILE, JOURNAL_FILE) if _is(root / name, stat.S_ISREG)]
+    files += backup_files
+    return open_folders, [path for path in files if _mode(path, follow=False) not in (None, 0o600)]
+
+
+def _mode(path: Path, *, follow: bool) -> int | None:
+    try:
+        return stat.S_IMODE((os.stat if follow else os.lstat)(path).st_mode)
+    except OSError:
+        return None
 
 
 def _check_modes(root: Path, problems: list[Problem]) -> None:
     open_folders, loose = _open_to_others(root)
     for folder in open_folders:
-        problems.append(Problem(_rel(root, folder), "folder is readable by others; --repair makes it 0700", True))
-    if loose:
+        mode = _mode(folder, follow=folder == root) or 0
+        what = "is readable by others" if mode & 0o077 else "cannot be used by you"
+        problems.append(Problem(_rel(root, folder), f"folder {what} (mode {mode:03o}); --repair makes it 0700", True))
+    closed = [path for path in loose if not (_mode(path, follow=False) or 0) & 0o077]
+    shared = [path for path in loose if path not in closed]
+    if shared:
         problems.append(
-            Problem(_rel(root, loose[0]), f"{len(loose)} file(s) readable by others; --repair makes them 0600", True)
+            Problem(_rel(root, shared[0]), f"{len(shared)} file(s) readable by others; --repair makes them 0600", True)
+        )
+    if closed:
+        problems.append(
+            Problem(
+                _rel(root, closed[0]),
+                f"{len(closed)} file(s) you cannot read or write (mode {_mode(closed[0], follow=False) or 0:03o});"
+                " --repair makes them 0600",
+                True,
+            )
         )
 
 
+def _make_private(path: Path, mode: int) -> None:
+    """chmod `path` to `mode` only if it is still a regular file or folder, never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except PermissionError:  # mode 000 and not root: it cannot be opened, but its owner may chmod it
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+            os.chmod(path, mode)
+        return
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISREG(kind) or stat.S_ISDIR(kind):
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
 def _rel(root: Path, path: Path) -> str:
-    return "data folder" if path == root else str(path.relative_to(root))
+    if path == root:
+        return "data folder"
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _check_leftovers(root: Path, problems: list[Problem]) -> None:
-    if (root / JOURNAL_FILE).exists():
+    if _is(root / JOURNAL_FILE, stat.S_ISREG):
         problems.append(Problem(JOURNAL_FILE, "a change was interrupted; --repair (or any command) finishes it", True))
     for folder in (root, root / "logs", root / "blocks"):
-        if folder.is_dir():
-            stray = [name for name in os.listdir(folder) if name.startswith(".") and name.endswith(TMP_SUFFIX)]
+        if folder == root or _is(folder, stat.S_ISDIR):
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue  # named with the folder's mode or as unreadable
+            stray = [name for name in names if name.startswith(".") and name.endswith(TMP_SUFFIX)]
             if stray:
                 problems.append(
                     Problem(
@@ -123,8 +259,16 @@ def _check_leftovers(root: Path, problems: list[Problem]) -> None:
 
 
 def _check_logs(
-    documents: dict[Path, dict], engagements: set[int], state: dict, main: dict, problems: list[Problem]
+    documents: dict[Path, dict],
+    engagements: set[int],
+    state: dict,
+    main: dict,
+    problems: list[Problem],
+    *,
+    complete: bool = True,
 ) -> None:
+    """Entries, the timer, the log id counter and the logged totals; the last two only when every file could be
+    read (`complete`), since a damaged file's entries are unknown."""
     entries: dict[int, str] = {}  # id → the file it is in
     intervals: list[tuple[datetime, datetime, int]] = []
     totals: dict[int, int] = {}
@@ -232,6 +376,8 @@ def _check_logs(
             )
         if latest_end is None or end > latest_end:
             latest_end, latest_id = end, entry_id
+    if not complete:
+        return
     highest = max([*entries, int(timer.get("id", 0)) if timer else 0], default=0)
     if int(state.get("next_log", 1)) <= highest:
         problems.append(
@@ -257,7 +403,13 @@ def _check_logs(
 
 
 def _check_blocks(
-    documents: dict[Path, dict], main: dict, engagements: set[int], state: dict, problems: list[Problem]
+    documents: dict[Path, dict],
+    main: dict,
+    engagements: set[int],
+    state: dict,
+    problems: list[Problem],
+    *,
+    complete: bool = True,
 ) -> None:
     seen: dict[int, str] = {}
     sources = [("planner.json", main.get("series", {}))]
@@ -286,7 +438,7 @@ def _check_blocks(
                     )
                 )
     highest = max(seen, default=0)
-    if int(state.get("next_block", 1)) <= highest:
+    if complete and int(state.get("next_block", 1)) <= highest:
         problems.append(
             Problem(
                 "planner.json",
@@ -305,17 +457,23 @@ def repair(store: Store) -> list[str]:
         return done
     open_folders, loose = _open_to_others(root)
     for folder in open_folders:
-        os.chmod(folder, 0o700)
+        if folder == root:
+            os.chmod(folder, 0o700)  # the data folder itself, even through a link to it
+        else:
+            _make_private(folder, 0o700)
         done.append(f"made {_rel(root, folder)} private (0700)")
     for path in loose:
-        os.chmod(path, 0o600)
+        _make_private(path, 0o600)
     if loose:
         done.append(f"made {len(loose)} file(s) private (0600)")
     leftovers: list[Problem] = []
     _check_leftovers(root, leftovers)
     if leftovers:
-        store.recover()
-        done.append("finished an interrupted change and removed leftover temporary files")
+        try:
+            store.recover()
+            done.append("finished an interrupted change and removed leftover temporary files")
+        except PlannerError:
+            pass  # a damaged or linked path stops it; examine() names it and what to do
     # a damaged file stops the content repairs: examine() names it and what to do; the rest waits until then
     with contextlib.suppress(PlannerError):
         done += store.repair_contents()

@@ -17,8 +17,11 @@ or is not planner's stops the command and is never overwritten.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
+import stat
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -42,11 +45,24 @@ from planner.backups import (
     list_backups,
     state_at,
 )
-from planner.errors import StoreError, ValidationError
+from planner.errors import PlannerError, StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_temp
-from planner.model import MAX_LOG_SPAN, OUTBOUND, PALETTE, Block, Boundaries, Engagement, LogEntry
+from planner.model import (
+    DATED_TERMS,
+    DAY_NAMES,
+    MAX_LOG_SPAN,
+    OUTBOUND,
+    PALETTE,
+    Block,
+    BoardSettings,
+    Boundaries,
+    Engagement,
+    LogEntry,
+)
 from planner.schedule import (
+    check_rrule,
     expand_rrule,
+    format_clock,
     format_local,
     month_key,
     now,
@@ -89,23 +105,67 @@ def _what_to_do(path: Path) -> str:
     return f"planner will not touch it: restore {path.name} from a backup or move it away, then try again"
 
 
-def _load(path: Path, kind: str, period: str | None) -> dict:
-    """Read and check one data file; a missing file is an empty document of the right kind."""
+#: Files whose every record was found sound, by path: the identity of the file as it was then. A board that reads
+#: the same month files again and again checks them once; any write gives a file a new identity.
+_SOUND: dict[Path, tuple[int, ...]] = {}
+
+
+def _read_file(path: Path) -> tuple[bytes, tuple[int, ...]] | None:
+    """The bytes of the data file at `path` and the identity of what was read, None when there is no file. Never
+    follows a symbolic link, never waits on a pipe, and reads only a regular file."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(_os_problem(exc, path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise StoreError(f"{path} is {what} where planner keeps a data file; move it away, then try again")
+        try:
+            raw = handle.read()
+        except OSError as exc:
+            raise StoreError(_os_problem(exc, path)) from None
+    return raw, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _os_problem(exc: OSError, path: Path | str | None = None) -> str:
+    """One line for a file system error on a path of the data folder: which path, and what to do."""
+    where = exc.filename if exc.filename is not None else path
+    if exc.errno == errno.ELOOP:
+        return (
+            f"{where} is a symbolic link; planner never follows a link out of its data folder: "
+            "put the file or folder itself there, or move the link away"
+        )
+    if exc.errno == errno.ENOTDIR:
+        return f"a part of {where} is a file where planner keeps a folder; move it away, then try again"
+    if exc.errno == errno.EISDIR:
+        return f"{where} is a folder where planner keeps a file; move it away, then try again"
+    if isinstance(exc, PermissionError):
+        return f"cannot use {where}: {exc.strerror}; check its permissions (and those of the folders it is in)"
+    return f"cannot use {where}: {exc.strerror or exc}"
+
+
+def _load(path: Path, kind: str, period: str | None) -> dict:
+    """Read and check one data file, and every record in it; a missing file is an empty document of the right
+    kind."""
+    read = _read_file(path)
+    if read is None:
         fresh: dict[str, object] = {"app": APP, "schema": SCHEMA, "kind": kind}
         if period:
             fresh["period"] = period
         return {"_meta": {"1": fresh}}
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
+    raw, identity = read
     if not raw.strip():
         raise StoreError(f"{path} is empty; {_what_to_do(path)}")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        if isinstance(exc, RecursionError):
+            where = " (nested too deeply)"
         raise StoreError(f"{path} is not valid JSON{where}; {_what_to_do(path)}") from None
     header = data.get("_meta") if isinstance(data, dict) else None
     meta = header.get("1") if isinstance(header, dict) else None
@@ -126,6 +186,11 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
         data = migrate(data)  # type: ignore[operator]
         schema += 1
         data["_meta"]["1"]["schema"] = schema
+    if _SOUND.get(path) != identity:
+        _check_records(path, kind, data)
+        if len(_SOUND) > 4096:
+            _SOUND.clear()
+        _SOUND[path] = identity
     return data
 
 
@@ -135,6 +200,312 @@ def _damaged_table(data: dict) -> str | None:
         if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
             return name
     return None
+
+
+# ---------------------------------------------------------------- records
+
+#: The years a stored date or moment may fall in; anything outside is damage (input outside them is refused too).
+RECORD_YEARS = (1970, 2200)
+_RECORD_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+
+
+def _check_records(path: Path, kind: str, data: dict) -> None:
+    """Check every record of a data file with the model's own validation, so that no command ever meets a bad one
+    (and none is silently left out): one bad record makes the whole file damaged, and the error names it."""
+    for table, noun, check in _RECORD_CHECKS[kind]:
+        for key, doc in data.get(table, {}).items():
+            try:
+                _need(_RECORD_ID.match(key), "its id is not a whole number")
+                check(key, doc)
+            except (
+                PlannerError,
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                ArithmeticError,
+                RecursionError,
+            ) as exc:
+                shown = key if _RECORD_ID.match(key) else repr(key)
+                raise StoreError(
+                    f"{path} holds a damaged {noun} {shown}: {_reason(exc)}; {_what_to_do(path)}"
+                ) from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"it has no '{exc.args[0]}'"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _need(condition: object, problem: str) -> None:
+    if not condition:
+        raise ValueError(problem)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    )
+
+
+def _in_years(*days: date | None) -> None:
+    for day in days:
+        if day is not None and not RECORD_YEARS[0] <= day.year <= RECORD_YEARS[1]:
+            raise ValueError(f"{day.isoformat()[:10]} is outside the years {RECORD_YEARS[0]} to {RECORD_YEARS[1]}")
+
+
+def _check_log(key: str, doc: dict, *, running: bool = False) -> LogEntry:
+    # The common case in one expression (month files hold thousands of entries); the slow path says what is wrong.
+    get = doc.get
+    tags = get("tags", [])
+    block_id = get("block_id")
+    if not (
+        type(get("engagement_id")) is int
+        and type(get("start")) is str
+        and (get("end") is None if running else type(get("end")) is str)
+        and type(get("note", "")) is str
+        and type(tags) is list
+        and all(type(tag) is str for tag in tags)
+        and type(get("billable", True)) is bool
+        and (block_id is None or type(block_id) is int)
+    ):
+        _explain_log(doc, running)
+    try:
+        entry = LogEntry.from_doc(int(key), doc)
+    except ValueError:
+        for name in ("start", "end"):
+            if doc.get(name) is not None:
+                _moment(doc[name], name)
+        raise
+    entry.validate()
+    low, high = RECORD_YEARS
+    if not low <= entry.start.year <= high or (entry.end is not None and not low <= entry.end.year <= high):
+        _in_years(entry.start, entry.end)
+    return entry
+
+
+def _moment(text: str, name: str) -> None:
+    try:
+        parse_stored_moment(text)
+    except ValueError:
+        raise ValueError(f"its {name} {text!r} is not a moment with its UTC offset") from None
+
+
+def _explain_log(doc: dict, running: bool) -> None:
+    _need(_is_int(doc.get("engagement_id")), "its engagement_id is not a whole number")
+    _need(isinstance(doc.get("start"), str), "its start is not a moment")
+    if running:
+        _need(doc.get("end") is None, "the running timer has an end")
+    else:
+        _need(doc.get("end") is not None, "it has no end (only the running timer, in planner.json, may lack one)")
+        _need(isinstance(doc["end"], str), "its end is not a moment")
+    _need(isinstance(doc.get("note", ""), str), "its note is not text")
+    tags = doc.get("tags", [])
+    _need(isinstance(tags, list) and all(isinstance(tag, str) for tag in tags), "its tags are not a list of words")
+    _need(isinstance(doc.get("billable", True), bool), "its billable is not true or false")
+    _need(doc.get("block_id") is None or _is_int(doc["block_id"]), "its block_id is not a whole number")
+
+
+def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
+    _need(_is_int(doc.get("engagement_id")), "its engagement_id is not a whole number")
+    for field_name in ("date", "start", "end"):
+        _need(isinstance(doc.get(field_name), str), f"its {field_name} is not text")
+    for field_name in ("title", "notes"):
+        _need(isinstance(doc.get(field_name, ""), str), f"its {field_name} is not text")
+    exdates = doc.get("exdates", [])
+    _need(isinstance(exdates, list) and all(isinstance(day, str) for day in exdates), "its exdates are not dates")
+    block = Block.from_doc(int(key), doc).validate()
+    _in_years(block.day, *block.exdates)
+    if series:
+        _need(isinstance(block.repeat, str) and block.repeat, "it has no repeat rule")
+        check_rrule(block.repeat, block.day)  # type: ignore[arg-type]
+    return block
+
+
+def _check_engagement(key: str, doc: dict) -> None:
+    for field_name in ("name", "kind"):
+        _need(isinstance(doc.get(field_name), str), f"its {field_name} is not text")
+    for field_name in ("currency", "round_mode", "window", "deadline", "colour"):
+        _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
+    for field_name in ("rate", "hours", "cap", "budget"):
+        value = doc.get(field_name)
+        _need(value is None or isinstance(value, str) or _is_number(value), f"its {field_name} is not a number")
+    _need(_is_int(doc.get("round_minutes", 1)), "its round_minutes is not a whole number")
+    for field_name in ("one_off", "archived"):
+        _need(isinstance(doc.get(field_name, False), bool), f"its {field_name} is not true or false")
+    changes = doc.get("changes", [])
+    _need(isinstance(changes, list) and all(isinstance(change, dict) for change in changes), "its changes are damaged")
+    for change in changes:
+        _need(isinstance(change.get("from"), str), "a change of its terms has no date")
+        unknown = set(change) - {"from", *DATED_TERMS}
+        _need(not unknown, f"a change of its terms holds {', '.join(sorted(map(str, unknown)))}")
+        for term in ("rate", "hours", "cap"):
+            value = change.get(term)
+            _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
+        _need(change.get("window") is None or isinstance(change["window"], str), "its window is not text")
+    engagement = Engagement.from_doc(int(key), doc).validate()
+    _in_years(engagement.deadline)
+    for change in engagement.changes:
+        day = date.fromisoformat(change["from"])
+        _in_years(day)
+        engagement.terms_on(day).validate()
+
+
+def _check_series(key: str, doc: dict) -> None:
+    _check_block(key, doc, series=True)
+
+
+def _check_state(key: str, doc: dict) -> None:
+    for counter in ("next_log", "next_block"):
+        value = doc.get(counter, 1)
+        _need(_is_int(value) and value >= 1, f"its {counter.replace('_', ' ')} id is not a whole number")
+    _need(isinstance(doc.get("usage_ready", False), bool), "its usage_ready is not true or false")
+    timer = doc.get("timer")
+    if timer is None or timer == {}:
+        return
+    _need(isinstance(timer, dict), "the running timer is not a record")
+    _need(_is_int(timer.get("id")) and timer["id"] >= 1, "the running timer's id is not a whole number")
+    try:
+        _check_log(str(timer["id"]), timer, running=True)
+    except (PlannerError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+        raise ValueError(f"the running timer: {_reason(exc)}") from None
+
+
+def _check_boundaries(key: str, doc: dict) -> None:
+    numbers = ("max_week", "max_day", "outbound_share", "tolerance", "outbound_cap", "min_rest", "max_stretch")
+    for field_name in (*numbers, "concentration"):
+        value = doc.get(field_name)
+        _need(value is None or _is_number(value), f"its {field_name} is not a number")
+    _need(isinstance(doc.get("protect_windows", True), bool), "its protect_windows is not true or false")
+    days_off = doc.get("days_off", [])
+    _need(isinstance(days_off, list) and all(day in DAY_NAMES for day in days_off), "its days_off are not days")
+    _need(doc.get("latest") is None or isinstance(doc["latest"], str), "its latest is not a time of day")
+    boundaries = Boundaries.from_doc(doc)
+    text: dict[str, str | bool] = {
+        field_name: "none" if getattr(boundaries, field_name) is None else repr(float(getattr(boundaries, field_name)))
+        for field_name in (*numbers, "concentration")
+    }
+    text["days_off"] = ",".join(DAY_NAMES[day] for day in boundaries.days_off) or "none"
+    text["latest"] = "none" if boundaries.latest is None else format_clock(boundaries.latest)
+    text["protect_windows"] = boundaries.protect_windows
+    Boundaries().updated(text)  # the checks input gets
+
+
+def _check_settings(key: str, doc: dict) -> None:
+    for field_name in ("day_start", "day_end", "name", "email"):
+        _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
+    _need(_is_int(doc.get("slot", 30)), "its slot is not a whole number of minutes")
+    BoardSettings.from_settings(doc).validate()
+
+
+def _check_lock(key: str, doc: dict) -> None:
+    _need(isinstance(doc.get("week"), str), "its week is not a date")
+    _need(doc.get("engagement_id") is None or _is_int(doc["engagement_id"]), "its engagement_id is not a whole number")
+    try:
+        lock = Lock.from_doc(doc)
+    except ValueError:
+        raise ValueError(f"its week {doc['week']!r} is not a date") from None
+    _need(lock.monday.weekday() == 0, f"its week {lock.monday.isoformat()} does not start on a Monday")
+    _in_years(lock.monday)
+
+
+def _check_usage(key: str, doc: dict) -> None:
+    _need(_is_number(doc.get("seconds")), "its seconds are not a number")
+
+
+#: For each kind of data file: (table, what a record of it is called, its check).
+_RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
+    "main": [
+        ("engagements", "engagement", _check_engagement),
+        ("series", "series", _check_series),
+        ("state", "state record", _check_state),
+        ("boundaries", "boundaries record", _check_boundaries),
+        ("settings", "settings record", _check_settings),
+        ("locks", "lock", _check_lock),
+        ("usage", "logged total of engagement", _check_usage),
+    ],
+    "logs": [("logs", "log", _check_log)],
+    "blocks": [("blocks", "block", _check_block)],
+}
+
+
+#: The data folder's own paths: (name, whether it is a folder). None of them may be a symbolic link.
+_LAYOUT = ((MAIN_FILE, False), (LOCK_FILE, False), (JOURNAL_FILE, False), ("logs", True), ("blocks", True))
+
+
+def layout_problems(root: Path) -> list[tuple[Path, str]]:
+    """What is wrong with the paths of the data folder at `root`, found without following any link: a symbolic link
+    (to anywhere: planner never follows one out of its data folder), a folder where a file belongs or a file where a
+    folder belongs, a folder that cannot be read. Each as (path, one line naming it). The folder itself may be a
+    link (people keep their data elsewhere that way); what is in it may not."""
+    try:
+        if not stat.S_ISDIR(os.stat(root).st_mode):
+            return [(root, f"{root} is a file, not a folder; point --db or PLANNER_DB at a folder")]
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [(root, _os_problem(exc, root))]
+    problems: list[tuple[Path, str]] = []
+    for name, folder in (*_LAYOUT, (BACKUP_DIR, True)):
+        path = root / name
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        except PermissionError as exc:  # the folder itself cannot be searched: name it, once
+            exc.filename = str(root)
+            return [(root, _os_problem(exc, root))]
+        except OSError as exc:
+            problems.append((path, _os_problem(exc, path)))
+            continue
+        if stat.S_ISLNK(mode):
+            problems.append((path, _link_problem(path)))
+        elif folder and not stat.S_ISDIR(mode):
+            problems.append((path, f"{path} is a file where planner keeps a folder; move it away, then try again"))
+        elif not folder and not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            problems.append((path, f"{path} is {what} where planner keeps a file; move it away, then try again"))
+        elif folder:
+            try:
+                with os.scandir(path) as entries:  # the kind of each entry comes with the listing: no stat calls
+                    for entry in entries:
+                        if name != BACKUP_DIR and (entry.name.startswith(".") or not entry.name.endswith(".json")):
+                            continue
+                        if entry.is_symlink():
+                            problems.append((Path(entry.path), _link_problem(Path(entry.path))))
+                        elif name != BACKUP_DIR and not entry.is_file(follow_symlinks=False):
+                            problems.append(
+                                (
+                                    Path(entry.path),
+                                    f"{entry.path} is not a file, where planner keeps a month file; "
+                                    "move it away, then try again",
+                                )
+                            )
+            except OSError as exc:
+                problems.append((path, _os_problem(exc, path)))
+    return problems
+
+
+def _link_problem(path: Path) -> str:
+    return (
+        f"{path} is a symbolic link; planner never follows a link out of its data folder: "
+        "put the file or folder itself there, or move the link away"
+    )
+
+
+def check_layout(root: Path) -> None:
+    """Refuse, naming it, the first of `layout_problems`."""
+    problems = layout_problems(root)
+    if problems:
+        raise StoreError(problems[0][1])
 
 
 def load_data_file(path: Path, file: Path) -> dict:
@@ -266,7 +637,9 @@ class _Tx:
         except OSError as exc:
             for tmp, _ in renames:
                 tmp.unlink(missing_ok=True)
-            raise StoreError(f"could not write to {self.root}: {exc.strerror}; nothing was changed") from None
+            raise StoreError(
+                f"could not write {exc.filename or self.root}: {exc.strerror}; nothing was changed"
+            ) from None
         journal = self.root / JOURNAL_FILE
         if len(renames) > 1:
             record = {
@@ -392,6 +765,19 @@ class Store:
 
     @contextmanager
     def _transaction(self, write: bool, deliberate: bool = False) -> Iterator[_Tx]:
+        """One read (`write` False) or change of the data folder. A folder holding a symbolic link or a path of
+        the wrong kind is refused first; a file system error on the way is one line naming the path."""
+        try:
+            check_layout(self.root)
+            with self._open_transaction(write, deliberate) as tx:
+                yield tx
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise StoreError(_os_problem(exc, self.root)) from None
+
+    @contextmanager
+    def _open_transaction(self, write: bool, deliberate: bool) -> Iterator[_Tx]:
         if not write:
             if (self.root / JOURNAL_FILE).exists():
                 with self._transaction(write=True):  # takes the lock and rolls the interrupted commit forward
@@ -471,9 +857,9 @@ class Store:
         token: list[tuple[int, int, int] | None] = []
         for path in paths:
             try:
-                info = path.stat()
+                info = os.lstat(path)
                 token.append((info.st_mtime_ns, info.st_size, info.st_ino))
-            except FileNotFoundError:
+            except OSError:  # missing, or unreadable: the read that follows says which
                 token.append(None)
         return tuple(token)
 
@@ -552,7 +938,11 @@ class Store:
 
     def backups(self) -> list[Backup]:
         """The dated backups kept in the data folder, oldest first."""
-        return list_backups(self.root)
+        check_layout(self.root)
+        try:
+            return list_backups(self.root)
+        except OSError as exc:
+            raise StoreError(_os_problem(exc, self.root / BACKUP_DIR)) from None
 
     def restore_backup(self, when: str) -> tuple[Backup, Backup | None]:
         """Put the data folder back as it was at the backup `when` (its label, or the start of it). The current

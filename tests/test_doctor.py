@@ -82,14 +82,19 @@ def test_doctor_leaves_overlaps_and_second_timers_to_the_person(store, data_dir)
     seeded(store)
     path = data_dir / "logs" / "2026-11.json"
     edit(path, lambda data: data["logs"]["5"].update(start="2026-11-23T11:00:00+01:00"))
-    edit(path, lambda data: data["logs"]["4"].update(end=None))
     problems = examine(data_dir)
     messages = " ".join(problem.message for problem in problems)
     assert "log 5 (2026-11-23 11:00) overlaps log 3" in messages
-    assert "log 4 has no end: a second running timer" in messages
     assert not any(problem.repairable for problem in problems if "overlaps" in problem.message)
     repair(store)
     assert any("overlaps" in problem.message for problem in examine(data_dir))
+    # an entry without an end (a second timer) is a damaged record: the file is named with it, and left alone
+    edit(path, lambda data: data["logs"]["4"].update(end=None))
+    before = path.read_bytes()
+    problems = examine(data_dir)
+    assert [problem.where for problem in problems] == ["logs/2026-11.json"]
+    assert "holds a damaged log 4: it has no end" in problems[0].message
+    assert repair(store) == [] and path.read_bytes() == before
 
 
 @pytest.mark.parametrize(
