@@ -164,7 +164,10 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     rows = []
     for backup in backups:
         files = [str(file) for file in backup.files()]
-        if backup.complete:
+        problem = backup.check()
+        if problem is not None:
+            holds = f"DAMAGED ({problem}): see 'planner doctor'"
+        elif backup.complete:
             holds = f"all {len(files)} files"
         else:
             holds = ", ".join([*files, *(f"{name} (not yet)" for name in backup.absent)])

@@ -5,29 +5,31 @@ Checks: each file parses, is planner's, has a schema this planner reads and the 
 each entry lives in the month file of its start, ends after it starts and lasts at most 28 days; no two entries
 overlap; at most one timer runs; every entry, block and the timer belong to an engagement that exists; the logged
 totals and id counters agree with the entries; no half-finished change or stray temporary file is left; files are
-yours alone (0600, folders 0700).
+yours alone (0600, folders 0700); every backup holds what its manifest lists (size and SHA-256 of each file).
 
 Repairs (always in one transaction of the store, so a backup of the state before is kept): permissions, leftover
 temporary files and an interrupted change, entries moved to the right month file, a duplicate id given a fresh one,
 a missing engagement recreated (archived, named `missing-<id>`) so its history is kept, totals and counters
 recomputed. Overlaps, entries that end before they start, a second timer and damaged files are left to you: doctor
-says how, naming a backup to restore from.
+says how, naming a backup to restore from (one that is sound, and only for a file this planner can read: a file
+from a newer planner calls for upgrading planner, never for an older backup).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from planner.backups import BACKUP_DIR, list_backups
+from planner.backups import BACKUP_DIR, list_backups, read_regular
 from planner.errors import PlannerError
 from planner.model import MAX_LOG_SPAN
 from planner.schedule import format_local, month_key, parse_stored_moment
-from planner.store import JOURNAL_FILE, LOCK_FILE, TMP_SUFFIX, Store, layout_problems, load_data_file
+from planner.store import JOURNAL_FILE, LOCK_FILE, SCHEMA, TMP_SUFFIX, Store, layout_problems, load_data_file
 
 
 @dataclass
@@ -45,6 +47,7 @@ def examine(root: Path) -> list[Problem]:
         return problems
     try:
         _examine(root, problems)
+        _check_backups(root, problems)
     except OSError as error:  # a path that vanished or cannot be read midway: name it, never a traceback
         where = Path(error.filename) if error.filename else root
         problems.append(Problem(_rel(root, where), f"cannot read it: {error.strerror}; check its permissions"))
@@ -149,22 +152,57 @@ def _short(error: PlannerError, root: Path) -> str:
 
 
 def _restore_hint(root: Path, file: Path) -> str:
+    if _newer_schema(root / file):
+        return (
+            "Install the planner that wrote it (e.g. pip install --upgrade planner); restoring a backup or moving the "
+            "file away would lose what it wrote."
+        )
     try:
         backups = list_backups(root)
-    except OSError:
+    except (OSError, PlannerError):
         backups = []
     for backup in reversed(backups):
-        copy = backup.path / file
-        if _is(copy, stat.S_ISREG):
-            try:
-                load_data_file(copy, file)  # a copy holding the same bad record is no help
-            except PlannerError:
-                continue
-            return (
-                f"Move it away and restore the backup: 'planner backup restore {backup.label}' (the current state is "
-                "kept), or repair the file by hand."
-            )
+        if backup.check() is not None:
+            break  # neither it nor any backup before it can be restored
+        if str(file) not in backup.held:
+            continue
+        try:
+            backup.read(file)  # as its manifest vouches for it
+            load_data_file(backup.path / file, file)  # a copy holding the same bad record is no help
+        except PlannerError:
+            continue
+        return (
+            f"Move it away and restore the backup: 'planner backup restore {backup.label}' (the current state is "
+            "kept), or repair the file by hand."
+        )
     return "Move it away (planner then starts that file empty) or repair it by hand; no backup holds a good copy."
+
+
+def _newer_schema(path: Path) -> bool:
+    """Whether the file at `path` says a newer planner wrote it."""
+    try:
+        schema = json.loads(read_regular(path))["_meta"]["1"]["schema"]
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
+        return False
+    return isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA
+
+
+def _check_backups(root: Path, problems: list[Problem]) -> None:
+    """Each backup against its manifest: one that does not match cannot be restored, nor can a moment before it."""
+    try:
+        backups = list_backups(root)
+    except (OSError, PlannerError):
+        return  # a linked or unreadable backups/ is named with the layout and the modes
+    for backup in backups:
+        problem = backup.check(full=True)
+        if problem is not None:
+            problems.append(
+                Problem(
+                    _rel(root, backup.path),
+                    f"backup {backup.label} is damaged or incomplete: {problem}; restoring it, or any backup taken "
+                    "before it, is refused (those taken after it are unaffected); pruning drops it after 30 days",
+                )
+            )
 
 
 def _open_to_others(root: Path) -> tuple[list[Path], list[Path]]:
@@ -241,7 +279,7 @@ def _rel(root: Path, path: Path) -> str:
 def _check_leftovers(root: Path, problems: list[Problem]) -> None:
     if _is(root / JOURNAL_FILE, stat.S_ISREG):
         problems.append(Problem(JOURNAL_FILE, "a change was interrupted; --repair (or any command) finishes it", True))
-    for folder in (root, root / "logs", root / "blocks"):
+    for folder in (root, root / "logs", root / "blocks", root / BACKUP_DIR):  # backups/: one being built or dropped
         if folder == root or _is(folder, stat.S_ISDIR):
             try:
                 names = os.listdir(folder)

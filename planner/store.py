@@ -40,10 +40,12 @@ from planner.backups import (
     Backup,
     before_change,
     clean_leftovers,
+    data_files,
     find,
     keep_everything,
     list_backups,
-    state_at,
+    read_regular,
+    restore_plan,
 )
 from planner.errors import PlannerError, StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_temp
@@ -661,28 +663,49 @@ class _Tx:
             storage.dirty = False
 
 
-def _replace_data_files(root: Path, state: dict[Path, Path | None]) -> None:
-    """Give each data file of `state` the content of its copy, or remove it (None), as one journaled change: a crash
-    midway is finished by the next command, like any commit."""
-    renames: list[tuple[Path, Path]] = []
+def _replace_data_files(root: Path, contents: dict[Path, bytes | None]) -> None:
+    """Give each data file of `contents` those bytes, or remove it (None), as one journaled change, like a commit:
+    every new file is written and flushed beside its place first, then a journal naming the renames is made durable,
+    then they are done. Cut off before the journal is in place, nothing changed (the next command removes the
+    temporary files); after, the next command finishes the renames. Never writes through a symbolic link."""
+    for kind in SHARD_KINDS:
+        if os.path.islink(root / kind):
+            raise StoreError(
+                f"{root / kind} is a symbolic link; planner never follows one: move it away, then try again"
+            )
+    written: list[tuple[Path, Path]] = []
     try:
-        for file, copy in state.items():
-            if copy is not None:
-                (root / file).parent.mkdir(mode=0o700, exist_ok=True)
-                renames.append((write_temp(root / file, copy.read_bytes()), root / file))
+        for file, payload in contents.items():
+            if payload is not None:
+                if not os.path.lexists((root / file).parent):
+                    os.mkdir((root / file).parent, 0o700)
+                written.append((write_temp(root / file, payload), root / file))
+        for folder in {final.parent for _, final in written}:
+            fsync_dir(folder)  # the new files' names are durable before the journal counts on them
     except OSError as exc:
-        for tmp, _ in renames:
+        for tmp, _ in written:
             tmp.unlink(missing_ok=True)
         raise StoreError(f"could not write to {root}: {exc.strerror}; nothing was changed") from None
-    for file, copy in state.items():
-        if copy is None and (root / file).exists():  # a file that did not exist then: set aside, then removed
+    renames = list(written)
+    for file, payload in contents.items():
+        if payload is None and os.path.lexists(root / file):  # a file that did not exist then: set aside, removed
             trash = (root / file).with_name(f".{file.name}.{os.urandom(4).hex()}.restored{TMP_SUFFIX}")
             renames.append((root / file, trash))
     journal = root / JOURNAL_FILE
     record = {"renames": [[str(a.relative_to(root)), str(b.relative_to(root))] for a, b in renames]}
-    os.replace(write_temp(journal, json.dumps(record).encode()), journal)
-    fsync_dir(root)
-    _recover(root)
+    try:
+        os.replace(write_temp(journal, json.dumps(record).encode()), journal)
+    except OSError as exc:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise StoreError(f"could not write to {root}: {exc.strerror}; nothing was changed") from None
+    try:
+        fsync_dir(root)
+        _recover(root)
+    except OSError as exc:
+        raise StoreError(
+            f"the restore in {root} was interrupted: {exc.strerror}; the next planner command finishes it"
+        ) from None
 
 
 def _recover(root: Path) -> None:
@@ -691,11 +714,11 @@ def _recover(root: Path) -> None:
     if journal.exists():
         try:
             record = json.loads(journal.read_bytes())
-            renames = [(root / tmp, root / final) for tmp, final in record["renames"]]
-        except (ValueError, KeyError, TypeError):
+            renames = [(_inside(root, tmp), _inside(root, final)) for tmp, final in record["renames"]]
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise StoreError(f"{journal} is damaged; {_what_to_do(journal)}") from None
         for tmp, final in renames:
-            if tmp.exists():
+            if os.path.lexists(tmp):  # not yet renamed (a link is renamed as itself, never followed)
                 os.replace(tmp, final)
         for folder in {final.parent for _, final in renames}:
             fsync_dir(folder)
@@ -710,6 +733,55 @@ def _recover(root: Path) -> None:
             if name.startswith(".") and name.endswith(TMP_SUFFIX):
                 (folder / name).unlink(missing_ok=True)
     clean_leftovers(root)
+
+
+def _inside(root: Path, name: object) -> Path:
+    """The path of the journal's `name` (relative) inside the data folder; ValueError for a name leading out."""
+    if not isinstance(name, str) or not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        raise ValueError(name)
+    return root / name
+
+
+def _refuse_newer_data(root: Path) -> None:
+    """Refuse to restore over a data file a newer planner wrote: the backup is older, and what it wrote would be
+    set aside for a file this planner cannot read. A damaged file is no reason to refuse: restoring mends it."""
+    for file in data_files(root):
+        try:
+            schema = json.loads(read_regular(root / file))["_meta"]["1"]["schema"]
+        except (OSError, ValueError, RecursionError, KeyError, TypeError):
+            continue
+        if isinstance(schema, int) and schema > SCHEMA:
+            raise StoreError(
+                f"{root / file} was written by a newer planner (schema {schema}, this one reads {SCHEMA}); upgrade "
+                "planner rather than restore a backup: an older state would lose what the newer planner wrote"
+            )
+
+
+_COUNTERS = ("next_log", "next_block")
+
+
+def _keep_counters(root: Path, contents: dict[Path, bytes | None], main: dict | None) -> None:
+    """Raise the restored id counters to the highest they have been (now or in any backup), so that an id is never
+    handed out twice: an entry restored away keeps its id to itself. `main` is the restored planner.json, checked."""
+    file = Path(MAIN_FILE)
+    if file not in contents:
+        return  # planner.json stays as it is, counters and all
+    highest = dict.fromkeys(_COUNTERS, 1)
+    for path in [root / MAIN_FILE, *(b.path / MAIN_FILE for b in list_backups(root) if MAIN_FILE in b.held)]:
+        try:
+            state = json.loads(read_regular(path))["state"]["1"]
+            values = [state.get(counter) for counter in _COUNTERS]
+        except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+            continue  # damaged or missing: the others still count
+        for counter, value in zip(_COUNTERS, values, strict=True):
+            if isinstance(value, int) and not isinstance(value, bool):
+                highest[counter] = max(highest[counter], value)
+    document = main if main is not None else {"_meta": {"1": {"app": APP, "schema": SCHEMA, "kind": "main"}}}
+    state = document.setdefault("state", {}).setdefault("1", {})
+    raised = {counter: value for counter, value in highest.items() if int(state.get(counter, 1)) < value}
+    if raised:
+        state.update(raised)
+        contents[file] = _encode(document, root / MAIN_FILE)
 
 
 # ---------------------------------------------------------------- the store
@@ -947,14 +1019,29 @@ class Store:
     def restore_backup(self, when: str) -> tuple[Backup, Backup | None]:
         """Put the data folder back as it was at the backup `when` (its label, or the start of it). The current
         state is backed up first, so a restore can itself be undone. Returns (restored, the backup of before)."""
-        target = find(self.root, when)
+        try:
+            label = find(self.root, when).label  # an empty or unknown `when` is refused before the folder is touched
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.root / BACKUP_DIR}: {exc.strerror}; check its permissions") from None
         with self._transaction(write=True, deliberate=True):
-            state = state_at(self.root, target)
-            for file, copy in state.items():  # a damaged backup stops here, before anything changes
+            target = find(self.root, label)  # again under the lock: a change may have pruned the list meanwhile
+            _refuse_newer_data(self.root)
+            plan = restore_plan(self.root, target)  # every backup it needs checked against its manifest
+            main = None
+            for file, copy in plan.items():  # a damaged copy stops here, before anything changes
                 if copy is not None:
-                    load_data_file(copy, file)
-            before = keep_everything(self.root, now(), note=f"before restoring {target.label}")
-            _replace_data_files(self.root, state)
+                    document = load_data_file(copy[0], file)
+                    main = document if file == Path(MAIN_FILE) else main
+            contents = {file: None if copy is None else copy[1] for file, copy in plan.items()}
+            _keep_counters(self.root, contents, main)
+            try:
+                before = keep_everything(self.root, now(), note=f"before restoring {target.label}")
+            except OSError as exc:
+                raise StoreError(
+                    f"could not back up {self.root} before restoring: {exc.strerror}; nothing was changed. "
+                    f"Free some space or fix the permissions of {self.root / BACKUP_DIR}"
+                ) from None
+            _replace_data_files(self.root, contents)
         return target, before
 
     # ------------------------------------------------------------ locked weeks
