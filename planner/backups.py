@@ -230,8 +230,10 @@ def _read(path: Path, when: datetime, seq: int) -> Backup:
         if isinstance(absent, list):
             backup.absent = [str(name) for name in absent if isinstance(name, str) and _DATA_FILE.fullmatch(name)]
     for name in ("planner.json", *(f"{kind}/{entry}" for kind in _KINDS for entry in _names_in(path / kind))):
-        if _DATA_FILE.fullmatch(name) and _kind(path / name) is not None:
-            backup.held[name] = {}
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path / name)
+            if _DATA_FILE.fullmatch(name):  # a link or a folder is held too, for check() to name it
+                backup.held[name] = {"size": info.st_size} if stat.S_ISREG(info.st_mode) else {}
     return backup
 
 

@@ -517,6 +517,8 @@ def test_a_before_restoring_copy_cut_short_by_an_older_planner_deletes_nothing(s
     )
     (legacy / "planner.json").write_bytes((data_dir / "planner.json").read_bytes())
     (legacy / "logs" / "2026-01.json").write_bytes((data_dir / "logs" / "2026-01.json").read_bytes())
+    [listed] = [backup.describe() for backup in store.backups() if backup.path == legacy]
+    assert listed["complete"] is False and listed["bytes"] > 0 and listed["damaged"] is None
     at(monkeypatch, "2026-11-22T10:00:00+01:00")
     store.restore_backup("2026-11-21T08")
     assert data_state(data_dir) == at_t
