@@ -47,12 +47,15 @@ from planner.schedule import (
     week_label,
 )
 from planner.store import Store
+from planner.text import printable
 from planner.week import Week, block_interval
 from widgets.balance import BalancePanel
 from widgets.board import WeekBoard
 from widgets.header import WeekHeader
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from widgets.forms import Field, TableScreen, Values
 
 OCCURRENCE_OR_SERIES = [("one", "This occurrence"), ("series", "Whole series")]
@@ -265,6 +268,19 @@ class PlannerApp(App[None]):
         self.set_class(narrow, "-narrow")
         if hasattr(self, "_panel"):  # resize events can come before compose
             self._panel.compact = narrow
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, the screens' included, shows its text literally: they quote names, notes and error
+        messages, so "[link=...]" must not become markup nor an ESC reach the terminal. `markup` is ignored."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     def _attempt(self, work: Callable[[], str | None]) -> str | None:
         """Run a change; show its result, or the store's one-line reason it refused. Returns that reason."""
@@ -614,7 +630,9 @@ class PlannerApp(App[None]):
             engagement = week.engagements.get(entry.engagement_id)
             start = to_local(entry.start)
             end = "running" if entry.end is None else f"{to_local(entry.end):%H:%M}"
-            name = Text(engagement.name if engagement else "?", style=(engagement.colour or "") if engagement else "")
+            name = Text(
+                printable(engagement.name) if engagement else "?", style=(engagement.colour or "") if engagement else ""
+            )
             rows.append(
                 (
                     str(entry.id),
@@ -694,7 +712,7 @@ class PlannerApp(App[None]):
                 )
             )
             rate = "" if e.rate is None else f"{e.rate} {e.currency}"
-            name = Text(("■ " if e.inbound else "◆ ") + e.name, style=e.colour or "")
+            name = Text(("■ " if e.inbound else "◆ ") + printable(e.name), style=e.colour or "")
             rows.append((e.name, [name, e.kind, rate, terms.strip(), "archived" if e.archived else ""]))
         return rows
 

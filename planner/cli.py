@@ -57,6 +57,7 @@ from planner.schedule import (
     week_label,
 )
 from planner.store import Store
+from planner.text import printable
 
 if TYPE_CHECKING:
     from planner.timesheet import Group, Summary
@@ -110,7 +111,7 @@ def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
     fields = _apply_cleared(_engagement_fields(args))
     engagement = store.add_engagement(Engagement(id=0, name=args.name, kind=kind, **fields))  # type: ignore[arg-type]
     label = "job" if kind == INBOUND else "client"
-    print(f"Added {label} {engagement.name} (id {engagement.id}).")
+    print(f"Added {label} {printable(engagement.name)} (id {engagement.id}).")
     return EXIT_OK
 
 
@@ -159,17 +160,17 @@ def cmd_edit(store: Store, args: argparse.Namespace) -> int:
             names = ", ".join("--" + name.replace("_minutes", "").replace("_", "-") for name in other)
             raise ValidationError(f"--from dates changes of --hours, --rate, --window and --cap only, not {names}")
         engagement = store.change_terms(args.name, start, **fields)
-        print(f"Updated {engagement.name} from {start.isoformat()} on; earlier weeks keep their terms.")
+        print(f"Updated {printable(engagement.name)} from {start.isoformat()} on; earlier weeks keep their terms.")
         return EXIT_OK
     engagement = store.update_engagement(args.name, **fields)
-    print(f"Updated {engagement.name}.")
+    print(f"Updated {printable(engagement.name)}.")
     return EXIT_OK
 
 
 def cmd_archive(store: Store, args: argparse.Namespace) -> int:
     archived = args.command == "archive"
     engagement = store.update_engagement(args.name, archived=archived)
-    print(f"{'Archived' if archived else 'Restored'} {engagement.name}.")
+    print(f"{'Archived' if archived else 'Restored'} {printable(engagement.name)}.")
     return EXIT_OK
 
 
@@ -207,9 +208,9 @@ def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
         repeat=check_rrule(args.repeat, day) if args.repeat else None,
     )
     block = store.add_block(block)
-    what = f"series repeating {block.repeat}" if block.repeat else "block"
+    what = f"series repeating {printable(block.repeat)}" if block.repeat else "block"
     print(
-        f"Planned {engagement.name} {day.isoformat()} {format_clock(block.start)}-{format_clock(block.end)} "
+        f"Planned {printable(engagement.name)} {day.isoformat()} {format_clock(block.start)}-{format_clock(block.end)} "
         f"({what}, id {block.id})."
     )
     return EXIT_OK
@@ -247,7 +248,7 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
 def cmd_plan_rm(store: Store, args: argparse.Namespace) -> int:
     if args.date:
         series = store.skip_occurrence(args.id, parse_date(args.date))
-        print(f"Removed the {args.date} occurrence of series {series.id}.")
+        print(f"Removed the {printable(args.date)} occurrence of series {series.id}.")
         return EXIT_OK
     block = store.remove_block(args.id)
     print(f"Removed {'series' if block.repeat else 'block'} {block.id}.")
@@ -296,8 +297,8 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
     started, stopped = store.start_timer(entry, switch=args.switch)
     if stopped is not None:
         previous = store.engagement_by_id(stopped.engagement_id)
-        print(f"Stopped {previous.name} after {format_duration(stopped.seconds())} (id {stopped.id}).")
-    print(f"Started {engagement.name} at {to_local(started.start):%H:%M} (id {started.id}).")
+        print(f"Stopped {printable(previous.name)} after {format_duration(stopped.seconds())} (id {stopped.id}).")
+    print(f"Started {printable(engagement.name)} at {to_local(started.start):%H:%M} (id {started.id}).")
     return EXIT_OK
 
 
@@ -310,10 +311,10 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
     engagement = store.engagement_by_id(entry.engagement_id)
     assert entry.end is not None
     if entry.seconds() == 0:
-        print(f"Discarded the {engagement.name} timer: it ran for less than a second.")
+        print(f"Discarded the {printable(engagement.name)} timer: it ran for less than a second.")
         return EXIT_OK
     print(
-        f"Stopped {engagement.name}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
+        f"Stopped {printable(engagement.name)}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
         f"{format_duration(entry.seconds())} (id {entry.id})."
     )
     return EXIT_OK
@@ -332,9 +333,9 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_log_json(running, {engagement.id: engagement}, moment))
         return EXIT_OK
-    note = f" — {running.note}" if running.note else ""
+    note = f" — {printable(running.note)}" if running.note else ""
     print(
-        f"{engagement.name} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
+        f"{printable(engagement.name)} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
         f"{format_duration(running.seconds(moment))}{note} (id {running.id})"
     )
     return EXIT_OK
@@ -354,7 +355,7 @@ def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
         block_id=args.block,
     )
     entry = store.add_log(entry)
-    print(f"Logged {format_duration(entry.seconds())} for {engagement.name} (id {entry.id}).")
+    print(f"Logged {format_duration(entry.seconds())} for {printable(engagement.name)} (id {entry.id}).")
     return EXIT_OK
 
 
@@ -472,7 +473,7 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     for job, weeks in accounts:
         balance = weeks[-1].balance if weeks else 0.0
-        print(f"{job.name}: {balance:+.2f} h overtime" + (f" since {since.isoformat()}" if since else ""))
+        print(f"{printable(job.name)}: {balance:+.2f} h overtime" + (f" since {since.isoformat()}" if since else ""))
         rows = [
             [
                 week_label(w.monday),
@@ -649,7 +650,7 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         _print_json(shown)
     else:
         for key, value in shown.items():
-            print(f"{key:<10} {value}")
+            print(f"{key:<10} {printable(value)}")
     return EXIT_OK
 
 
@@ -703,7 +704,7 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
             text = "off"
         else:
             text = ", ".join(value) if isinstance(value, list) else f"{value:g}" if isinstance(value, float) else value
-        print(f"{label:<26} {text}")
+        print(f"{label:<26} {printable(text)}")
     return EXIT_OK
 
 
@@ -720,7 +721,7 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
     else:
         print(f"{week_label(monday)}: {len(findings)} warning{'s' if len(findings) != 1 else ''}")
         for finding in findings:
-            print(f"{finding.severity:<6} {finding.code:<18} {finding.basis:<6} {finding.message}")
+            print(f"{finding.severity:<6} {finding.code:<18} {finding.basis:<6} {printable(finding.message)}")
     return EXIT_WARN if failing(findings) else EXIT_OK
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from planner.errors import ValidationError
 from planner.schedule import hours, next_month, parse_date, parse_month, parse_week, today, week_label
+from planner.text import printable, safe_json
 
 EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -22,12 +23,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # Data, not terminal text: exact, with C1 and bidirectional characters as \u escapes like JSON's own for C0.
+    sys.stdout.write(safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:
-    cells = [[str(cell) for cell in row] for row in rows]
+    cells = [[printable(str(cell)) for cell in row] for row in rows]  # a note's newline or ESC must not break the table
     widths = [max(len(str(headers[i])), *(len(row[i]) for row in cells)) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:

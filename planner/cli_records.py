@@ -19,6 +19,7 @@ from planner.errors import ValidationError
 from planner.model import INBOUND, OUTBOUND
 from planner.schedule import format_local, hours, now, parse_week, week_label
 from planner.store import Store
+from planner.text import printable
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     else:
         write_export(args.output, result.text)
         what = "events" if fmt == "ics" else "entries"
-        print(f"Wrote {result.items} {what} to {args.output}.", file=sys.stderr)
+        print(f"Wrote {result.items} {what} to {printable(args.output)}.", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
     return EXIT_OK
@@ -58,7 +59,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         progress=show,
     )
     show(0, 0)
-    print(f"{args.path}: {len(records)} {'interval' if len(records) == 1 else 'intervals'} read as {fmt}")
+    print(f"{printable(args.path)}: {len(records)} {'interval' if len(records) == 1 else 'intervals'} read as {fmt}")
     new_names = {engagement.name for engagement in plan.new_engagements}
     kinds = {engagement.name: engagement.kind for engagement in store.engagements()}
     kinds.update({engagement.name: engagement.kind for engagement in plan.new_engagements})
@@ -80,9 +81,9 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
             reasons[why] = reasons.get(why, 0) + 1
         notes += [f"{count} left out: {why}" for why, count in reasons.items()]
     for note in notes:
-        print(note)
+        print(printable(note))
     for where, why in plan.bad:
-        print(f"bad: {where}: {why}", file=sys.stderr)
+        print(f"bad: {printable(where)}: {printable(why)}", file=sys.stderr)
     if plan.bad and not args.skip_bad:
         first_where, first_why = plan.bad[0]
         more = f" ({len(plan.bad) - 1} more bad rows listed above)" if len(plan.bad) > 1 else ""
@@ -103,8 +104,8 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     for engagement in plan.new_engagements:
         if engagement.inbound:
             print(
-                f"note: job {engagement.name} starts with {engagement.hours:g} contracted hours a week; "
-                f"set them with 'planner edit {engagement.name} --hours H'"
+                f"note: job {printable(engagement.name)} starts with {engagement.hours:g} contracted hours a week; "
+                f"set them with 'planner edit {printable(engagement.name)} --hours H'"
             )
     return EXIT_OK
 
@@ -130,15 +131,15 @@ def cmd_doctor(store: Store, args: argparse.Namespace) -> int:
 
     if args.repair:
         for change in repair(store):
-            print(f"fixed: {change}")
+            print(f"fixed: {printable(change)}")
     problems = examine(store.root)
     if args.json:
         _print_json([{"file": p.where, "problem": p.message, "repairable": p.repairable} for p in problems])
     elif not problems:
-        print(f"{store.root}: every file is sound.")
+        print(f"{printable(store.root)}: every file is sound.")
     else:
         for problem in problems:
-            print(f"{problem.where}: {problem.message}")
+            print(f"{printable(problem.where)}: {printable(problem.message)}")
         repairable = sum(problem.repairable for problem in problems)
         if repairable and not args.repair:
             print(
@@ -150,16 +151,18 @@ def cmd_doctor(store: Store, args: argparse.Namespace) -> int:
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     if args.action == "restore":
         restored, before = store.restore_backup(args.when)
-        print(f"Restored the data as it was at {format_local(restored.when)} ({restored.label}).")
+        print(f"Restored the data as it was at {format_local(restored.when)} ({printable(restored.label)}).")
         if before is not None:
-            print(f"The state before is kept as backup {before.label}; restoring that undoes this.")
+            print(f"The state before is kept as backup {printable(before.label)}; restoring that undoes this.")
         return EXIT_OK
     backups = store.backups()
     if args.json:
         _print_json([backup.describe() for backup in backups])
         return EXIT_OK
     if not backups:
-        print(f"No backups yet in {store.root / 'backups'}; one is made before the first change of each hour.")
+        print(
+            f"No backups yet in {printable(store.root / 'backups')}; one is made before the first change of each hour."
+        )
         return EXIT_OK
     rows = []
     for backup in backups:
@@ -196,12 +199,12 @@ def cmd_lock(store: Store, args: argparse.Namespace) -> int:
             print("No week is locked.")
         else:
             for item in shown:
-                print(f"{item['week']}  {item['engagement'] or 'all engagements'}")
+                print(f"{item['week']}  {printable(item['engagement'] or 'all engagements')}")
         return EXIT_OK
     if not args.week:
         raise ValidationError(f"say which week to {args.command}, e.g. --week {week_label(parse_week(None))}")
     monday = parse_week(args.week)
-    whose = f" for {args.engagement.strip()}" if args.engagement else ""
+    whose = f" for {printable(args.engagement.strip())}" if args.engagement else ""
     if args.command == "lock":
         store.lock_week(monday, args.engagement)
         print(f"Locked {week_label(monday)}{whose}: its entries cannot be added, changed or deleted.")

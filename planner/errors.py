@@ -1,9 +1,12 @@
 """The errors planner reports to a person: one line that says what is wrong and what to do."""
 
+from planner.text import printable
+
 
 def _one_line(message: str) -> str:
-    # Messages quote what the person typed; a newline or control character in it must not break the one line.
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    # Messages quote what the person typed; a newline, control or bidirectional character in it must neither break
+    # the one line nor reach the terminal.
+    return printable(message)
 
 
 class PlannerError(Exception):

@@ -19,6 +19,7 @@ from planner.files import write_temp
 from planner.model import INBOUND, Block, Engagement
 from planner.schedule import local_zone, span_of_days
 from planner.store import Store
+from planner.text import clean, safe_json
 from planner.timesheet import Line, Timesheet, Total, build_timesheet, select_engagements
 
 TIMESHEET_FORMATS = ("csv", "toggl", "clockify", "harvest", "json", "md", "html")
@@ -55,8 +56,10 @@ TOGGL_COLUMNS = [
     "Tags",
 ]
 HARVEST_COLUMNS = ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection); such a cell gets a leading '.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these, after any leading whitespace, is a formula to a spreadsheet (CSV injection);
+#: such a cell gets a leading '. So does a cell starting with a tab, a carriage return or a line break.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_BLANK_STARTS = ("\t", "\r", "\n")
 
 
 def export_format(text: str) -> str:
@@ -68,16 +71,26 @@ def export_format(text: str) -> str:
 
 
 def safe_cell(value: object) -> str:
+    """A text cell a spreadsheet will not run: one that starts a formula, even after spaces, tabs, line breaks or
+    no-break spaces, gets a leading '."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    risky = text.startswith(_BLANK_STARTS) or text.lstrip().startswith(_FORMULA_STARTS)
+    return "'" + text if risky else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def unguard_cell(text: str) -> str:
+    """A cell as it was before `safe_cell` guarded it: what planner's importers read back from its own exports."""
+    return text[1:] if text.startswith("'") and safe_cell(text[1:]) == text else text
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], numbers: Sequence[int] = ()) -> str:
+    """RFC 4180 text. Every cell is text that may come from a person (a name, a note, a tag, the settings' name) and
+    is cleaned and neutralised, except the columns in `numbers`, which planner writes itself and stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, what spreadsheets and the services expect
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([cell if index in numbers else safe_cell(clean(cell)) for index, cell in enumerate(row)])
     return out.getvalue()
 
 
@@ -132,6 +145,7 @@ def to_csv(sheet: Timesheet) -> str:
             ]
             for line in sheet.lines
         ),
+        numbers=(3, 4, 10, 11),
     )
 
 
@@ -205,6 +219,7 @@ def to_clockify(sheet: Timesheet) -> str:
             ]
             for line in sheet.lines
         ),
+        numbers=(14, 15, 16),
     )
 
 
@@ -226,6 +241,7 @@ def to_harvest(sheet: Timesheet) -> str:
             ]
             for line in sheet.lines
         ),
+        numbers=(5,),
     )
 
 
@@ -275,7 +291,7 @@ def to_json(sheet: Timesheet) -> str:
         ],
         "by_side": [{"side": side, **_total_json(total)} for side, total in sorted(sheet.by_side().items())],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # ---------------------------------------------------------------- printable: Markdown and HTML
@@ -306,8 +322,17 @@ def _summary_rows(sheet: Timesheet) -> list[tuple[str, str, Total]]:
     return rows
 
 
+#: Markdown's inline syntax (emphasis, code, links, images, strikethrough, table cells), escaped with a backslash.
+_MD_INLINE = str.maketrans({char: "\\" + char for char in "\\`*_[]|~"})
+#: Block syntax a line may start with (heading, list, quote), escaped there.
+_MD_LEADING = ("#", "-", "+", ">")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text from a person as literal Markdown on one line: HTML (`<script>`, `<img onerror=...>`) as entities, inline
+    syntax and a leading block marker backslash-escaped, line breaks as spaces, control characters dropped."""
+    text = html.escape(" ".join(clean(text).split("\n")), quote=False).translate(_MD_INLINE)
+    return "\\" + text if text.startswith(_MD_LEADING) else text
 
 
 def to_markdown(sheet: Timesheet) -> str:
@@ -346,7 +371,7 @@ def to_markdown(sheet: Timesheet) -> str:
             f"| {_md_cell(label)} | {side} | {item.raw_hours:.2f} | {item.billed_hours:.2f} | "
             f"{_amounts_text(item.amounts)} |"
         )
-    out += ["", _rounding_note(sheet)]
+    out += ["", _md_cell(_rounding_note(sheet))]
     return "\n".join(out) + "\n"
 
 
@@ -410,7 +435,9 @@ p.note { font-size: 8.5pt; color: #444; }
 
 
 def to_html(sheet: Timesheet) -> str:
-    esc = html.escape
+    def esc(text: str) -> str:
+        return html.escape(clean(text))
+
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -529,9 +556,10 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
         event.add("dtstamp", stamp)
         event.add("dtstart", wall(block.day, block.start))
         event.add("dtend", wall(block.day, block.end))
-        event.add("summary", f"{block.title} · {who}" if block.title else who)
+        # icalendar escapes , ; \\ and line breaks; other control characters may not appear in a TEXT value at all.
+        event.add("summary", clean(f"{block.title} · {who}" if block.title else who))
         if block.notes:
-            event.add("description", block.notes)
+            event.add("description", clean(block.notes))
         if engagement is not None:
             event.add("categories", [engagement.kind])
         if block.repeat:

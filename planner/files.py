@@ -19,7 +19,8 @@ def fsync_dir(folder: Path) -> None:
 def write_temp(path: Path, payload: bytes) -> Path:
     """Write `payload` durably to a fresh temporary file beside `path` (mode 0600); return its path."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # O_EXCL never opens an existing path, a symbolic link included; O_NOFOLLOW says so for any other system
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         view = memoryview(payload)
         while view:

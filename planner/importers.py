@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from planner.errors import ValidationError
-from planner.exports import CSV_COLUMNS
+from planner.exports import CSV_COLUMNS, unguard_cell
 from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
 from planner.schedule import format_local, localize, week_label
 from planner.store import Store
@@ -356,10 +356,9 @@ def _service_record(number: int, row: dict[str, str], *, us: bool, start: tuple,
 
 
 def _unsafe(text: str) -> str:
-    """Undo the spreadsheet guard of planner's CSV exports: a leading ' before =, +, -, @, tab or CR."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
+    """Undo the spreadsheet guard of planner's CSV exports: a leading ' before =, +, -, @ (after any spaces), a tab,
+    a carriage return or a line break."""
+    return unguard_cell(text)
 
 
 def read_planner_csv(path: Path) -> list[Record]:

@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from planner.model import INBOUND, OUTBOUND
+from planner.text import printable
 from planner.week import Week
 
 
@@ -48,7 +49,7 @@ class BalancePanel(Widget):
             engagement = row.engagement
             marker = "■" if engagement.inbound else "◆"
             name = Text(f"{marker} ", style=engagement.colour or "")
-            name.append(engagement.name, style="dim" if engagement.archived else "")
+            name.append(printable(engagement.name), style="dim" if engagement.archived else "")
             target = "" if row.target is None else f"{row.target:g}"
             table.add_row(name, h(row.planned), h(row.logged), target)
         totals = self.week.side_totals()
@@ -71,7 +72,7 @@ class BalancePanel(Widget):
             parts.append(Text(""))
             for severity, sentence in self.warnings:
                 colour = {"breach": "bold red", "warn": "yellow"}.get(severity, "dim")
-                parts.append(Text(f"{severity}: {sentence}", style=colour))
+                parts.append(Text(f"{severity}: {printable(sentence)}", style=colour))
         return Group(*parts)
 
     def _share_line(self) -> Text:

@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from planner.model import INBOUND, OUTBOUND, Block
 from planner.schedule import day_start, to_local
+from planner.text import printable
 from planner.week import Week
 
 AXIS = 6  # "07:00 "
@@ -320,8 +321,8 @@ class WeekBoard(Widget, can_focus=True):
             # The block's text flows down its rows, so a tall block in a narrow lane still reads in full.
             first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
             first_row = row == first_visible
-            name = engagement.name if engagement else "?"
-            words = MARKERS[lane] + (f"{block.title} · {name}" if block.title else name)
+            name = printable(engagement.name) if engagement else "?"
+            words = MARKERS[lane] + (f"{printable(block.title)} · {name}" if block.title else name)
             if len(blocks) > 1:
                 words = MARKERS[lane] + f"+{len(blocks) - 1} " + words[1:]
             lines = wrap_text(words, area)

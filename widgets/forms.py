@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
+from planner.text import printable
+
 Values = dict[str, str | bool]
 
 
@@ -59,9 +61,11 @@ class FormScreen(ModalScreen[bool]):
                     continue
                 with Horizontal(classes="form-row"):
                     yield Label(spec.label, classes="form-label")
-                    suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
+                    shown = [printable(suggestion) for suggestion in spec.suggestions]
+                    suggester = SuggestFromList(shown, case_sensitive=False) if shown else None
+                    # A stored note may hold control characters: the field shows them escaped (see `values`).
                     yield Input(
-                        str(spec.value), placeholder=spec.placeholder, suggester=suggester, id=f"field-{spec.key}"
+                        printable(spec.value), placeholder=spec.placeholder, suggester=suggester, id=f"field-{spec.key}"
                     )
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
@@ -69,16 +73,21 @@ class FormScreen(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel", compact=True)
 
     def values(self) -> Values:
+        """What the fields hold; a field left as it was shown gives back the value it was given, so a note whose
+        control characters the field showed escaped is kept as it is stored."""
         found: Values = {}
         for spec in self.fields:
             widget = self.query_one(f"#field-{spec.key}")
-            found[spec.key] = widget.value if isinstance(widget, Checkbox | Input) else ""
+            value = widget.value if isinstance(widget, Checkbox | Input) else ""
+            if isinstance(widget, Input) and not spec.is_check and value == printable(spec.value):
+                value = str(spec.value)
+            found[spec.key] = value
         return found
 
     def action_save(self) -> None:
         error = self.submit(self.values())
         if error:
-            self.query_one("#form-error", Static).update(Text(f"✗ {error}", style="bold red"))
+            self.query_one("#form-error", Static).update(Text(f"✗ {printable(error)}", style="bold red"))
         else:
             self.dismiss(True)
 
@@ -165,7 +174,8 @@ class TableScreen(ModalScreen[None]):
         row = table.cursor_row
         table.clear()
         for key, cells in self.rows():
-            table.add_row(*[cell if isinstance(cell, Text) else str(cell) for cell in cells], key=key)
+            # Text, never a str: a DataTable reads a str as markup, and a note like "[red]x" must show as typed.
+            table.add_row(*[cell if isinstance(cell, Text) else Text(printable(str(cell))) for cell in cells], key=key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

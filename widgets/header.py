@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from planner.model import Engagement, LogEntry
 from planner.schedule import to_local, week_label
+from planner.text import printable
 from planner.week import Week
 
 
@@ -57,7 +58,7 @@ class WeekHeader(Widget):
             text.append("  🔒 locked", style="bold yellow")
         elif self.week.locked_ids:
             names = sorted(
-                self.week.engagements[engagement_id].name
+                printable(self.week.engagements[engagement_id].name)
                 for engagement_id in self.week.locked_ids
                 if engagement_id in self.week.engagements
             )
@@ -70,7 +71,7 @@ class WeekHeader(Widget):
             elapsed = max(0.0, (self._clock() - entry.start).total_seconds())
             right = Text()
             right.append(" ● ", style="bold red")
-            right.append(f"{engagement.name} ", style=f"bold {engagement.colour or ''}".strip())
+            right.append(f"{printable(engagement.name)} ", style=f"bold {engagement.colour or ''}".strip())
             right.append(format_elapsed(elapsed), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")
         gap = max(1, self.size.width - text.cell_len - right.cell_len)

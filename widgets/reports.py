@@ -21,6 +21,7 @@ from textual.widgets import Label, ProgressBar, Static
 from planner.errors import PlannerError
 from planner.overview import PERIODS, Overview
 from planner.schedule import week_label
+from planner.text import printable
 from planner.timesheet import bar_cells
 
 IN_MARK, OUT_MARK = "█", "░"
@@ -104,8 +105,9 @@ def money_table(overview: Overview, wide: bool = True) -> RenderableType:
         table.add_column("amount", justify="right", no_wrap=True)
     for name, kind in overview.kinds.items():
         marker = "■" if kind == "inbound" else "◆"
+        shown = Text(printable(name))  # a Text, not a str: a Rich table reads a str as markup
         if wide:
-            cells = [name, marker]
+            cells: list[RenderableType] = [shown, marker]
             for period in PERIODS:
                 figures = overview.money[name].get(period)
                 cells += ["–", "", ""] if figures is None else [
@@ -115,7 +117,7 @@ def money_table(overview: Overview, wide: bool = True) -> RenderableType:
             continue
         for index, period in enumerate(PERIODS):
             figures = overview.money[name].get(period)
-            first = (name, marker) if index == 0 else ("", "")
+            first = (shown, marker) if index == 0 else ("", "")
             if figures is None:
                 table.add_row(*first, period, "–", "", "")
             else:
