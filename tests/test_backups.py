@@ -302,6 +302,7 @@ def test_a_restore_cut_off_at_any_step_is_finished_or_undone_by_the_next_command
         shutil.rmtree(root)
         if finished:
             break
+    print(f"restore cut at each of {step} steps")
     assert step > 30 and outcomes == {"restored", "as before"}
 
 
@@ -386,6 +387,7 @@ def test_a_backup_or_its_pruning_cut_off_at_any_step_leaves_every_kept_moment_wh
         shutil.rmtree(root)
         if finished:
             break
+    print(f"backup and pruning cut at each of {step} steps")
     assert step > 40
 
 
