@@ -153,7 +153,7 @@ def _parse_days_off(text: str) -> list[int]:
 
 def check_name(name: str | None) -> str:
     if name is None or not str(name).strip():
-        raise ValidationError("a name is needed; give 1 to 60 printable characters")
+        raise ValidationError("a name is needed (an empty one is not a usable name); give 1 to 60 printable characters")
     cleaned = str(name).strip()
     if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
         raise ValidationError(f"'{name}' is not a usable name; use 1 to 60 printable characters")

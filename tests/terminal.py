@@ -60,7 +60,7 @@ def run_in_terminal(
     try:
         while process.poll() is None and time.monotonic() < deadline:
             drain(0.2)
-            if not sent and painted in screen:
+            if not sent and painted in _plain(screen):
                 time.sleep(0.5)
                 os.write(primary, keys)
                 sent = True
@@ -74,5 +74,9 @@ def run_in_terminal(
             process.kill()
         os.close(primary)
     tail = screen.rsplit(b"\x1b[?1049l", 1)[-1]  # what follows the board leaving the alternate screen
-    after = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", tail).decode(errors="replace").replace("\r", "")
-    return Session(code, sent, screen, after)
+    return Session(code, sent, screen, _plain(tail).decode(errors="replace").replace("\r", ""))
+
+
+def _plain(output: bytes) -> bytes:
+    """Terminal output without its escape sequences (colours, cursor moves), so words painted in pieces join."""
+    return re.sub(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])", b"", output)

@@ -81,7 +81,7 @@ def test_a_crash_of_the_board_exits_non_zero_with_one_line_and_a_report(cli, dat
     before = snapshot_files(data_dir)
     env = {**os.environ, "PLANNER_DB": str(data_dir), "TERM": "xterm-256color"}
     session = run_in_terminal(
-        [sys.executable, "-c", BOARD_THAT_BREAKS], env=env, cwd=tmp_path, keys=b"?", painted=b"globex"
+        [sys.executable, "-c", BOARD_THAT_BREAKS], env=env, cwd=tmp_path, keys=b"?", painted=b"2026-W48"
     )
     assert session.painted, session.screen[-500:]
     code, printed = session.code, session.after

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from planner.app import PlannerApp, make_app
 from planner.demo import seed_demo
 from planner.model import OUTBOUND
 from planner.schedule import now
 from planner.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _steady_text_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text cursor of a form's input stays shown: left blinking, a busy machine (xdist, CI) catches it on or off
+    at random and the snapshot flips."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 @pytest.fixture
