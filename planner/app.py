@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
-import widgets
+import planner_widgets
 from planner.balance import Finding, check_week, gather
 from planner.crash import BoardCrashed
 from planner.errors import PlannerError
@@ -49,14 +49,14 @@ from planner.schedule import (
 from planner.store import Store
 from planner.text import printable
 from planner.week import Week, block_interval
-from widgets.balance import BalancePanel
-from widgets.board import WeekBoard
-from widgets.header import WeekHeader
+from planner_widgets.balance import BalancePanel
+from planner_widgets.board import WeekBoard
+from planner_widgets.header import WeekHeader
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from widgets.forms import Field, TableScreen, Values
+    from planner_widgets.forms import Field, TableScreen, Values
 
 OCCURRENCE_OR_SERIES = [("one", "This occurrence"), ("series", "Whole series")]
 NARROW = 100  # below this width the balance panel moves under the board
@@ -122,9 +122,9 @@ BOARD_KEYS = [
 
 def forms():
     """The forms module, imported on first use: the board opens without loading form widgets."""
-    import widgets.forms
+    import planner_widgets.forms
 
-    return widgets.forms
+    return planner_widgets.forms
 
 
 def _key_label(keys: str) -> str:
@@ -141,7 +141,7 @@ def _key_label(keys: str) -> str:
 
 
 class PlannerApp(App[None]):
-    CSS_PATH = str(Path(widgets.__file__).parent / "app.tcss")
+    CSS_PATH = str(Path(planner_widgets.__file__).parent / "app.tcss")
     TITLE = "planner"
     BINDINGS = [
         Binding(
@@ -251,7 +251,7 @@ class PlannerApp(App[None]):
         panel.warnings = [(finding.severity, finding.message) for finding in findings]
         header.refresh()
         panel.refresh()
-        if "widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
+        if "planner_widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
             for screen in self.screen_stack:
                 if isinstance(screen, forms().TableScreen):
                     screen.reload()
@@ -849,7 +849,7 @@ class PlannerApp(App[None]):
 
     def action_reports(self) -> None:
         from planner.overview import build_overview
-        from widgets.reports import ReportsScreen
+        from planner_widgets.reports import ReportsScreen
 
         self.push_screen(ReportsScreen(self.monday, lambda monday: build_overview(self.store, monday, self.clock())))
 
@@ -909,7 +909,7 @@ class PlannerApp(App[None]):
     def _run_export(self, fmt: str, first: date, last: date, names: list[str], path: Path) -> None:
         """Read, render and write an export off the UI thread, showing progress on the reports screen."""
         from planner.exports import build_export, write_export
-        from widgets.reports import ReportsScreen
+        from planner_widgets.reports import ReportsScreen
 
         def progress(done: int, total: int) -> None:
             for screen in self.screen_stack:

@@ -54,10 +54,11 @@ def check(work: Path) -> list[str]:
             raise CheckFailed(f"the installed planner was imported from the source tree: {path}")
         if not Path(path).is_file():
             raise CheckFailed(f"the installed package lacks {path}")
-    seen.append(f"imports from {Path(where[0]).parent.parent}")
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("PLANNER_DB", "PLANNER_NOW", "PYTHONPATH")
-    }
+    site = Path(where[0]).parent.parent
+    if (site / "widgets").exists():
+        raise CheckFailed(f"the wheel installs a top-level `widgets` package into {site}, where others' would clash")
+    seen.append(f"imports from {site}, the board's widgets as planner_widgets")
+    env = {key: value for key, value in os.environ.items() if key not in ("PLANNER_DB", "PLANNER_NOW", "PYTHONPATH")}
     env.update({"HOME": str(home), "TERM": "xterm-256color", "XDG_DATA_HOME": str(home / "data")})
     session = run_in_terminal(
         [str(venv / "bin" / "planner"), "demo"], env=env, cwd=work, keys=b"q", painted=b"acme-corp"

@@ -14,7 +14,7 @@ from planner.app import PlannerApp, make_app
 from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
-from widgets.forms import ChoiceScreen, EngagementsScreen, FormScreen, HelpScreen, LogsScreen
+from planner_widgets.forms import ChoiceScreen, EngagementsScreen, FormScreen, HelpScreen, LogsScreen
 
 MONDAY = date(2026, 11, 23)  # the pinned clock is Wednesday 2026-11-25 10:00 in Berlin
 

@@ -18,9 +18,9 @@ from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.overview import build_overview
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
+from planner_widgets.forms import FormScreen
+from planner_widgets.reports import ReportsScreen
 from tests.test_board import MONDAY, drive, fill
-from widgets.forms import FormScreen
-from widgets.reports import ReportsScreen
 
 
 @pytest.fixture

@@ -267,7 +267,7 @@ def test_the_board_without_a_terminal_says_so_in_one_line(cli):
 
 
 def test_cli_does_not_import_textual():
-    code = "import sys, planner.cli; sys.exit('textual' in sys.modules or 'widgets' in sys.modules)"
+    code = "import sys, planner.cli; sys.exit('textual' in sys.modules or 'planner_widgets' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 

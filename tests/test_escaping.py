@@ -381,7 +381,7 @@ def test_the_board_shows_hostile_text_escaped_and_markup_literally(store, hostil
     from textual.widgets import DataTable
 
     from planner.app import make_app
-    from widgets.forms import FormScreen
+    from planner_widgets.forms import FormScreen
 
     app = make_app(store)
     job_title = store.blocks(MONDAY, MONDAY + timedelta(days=6))[-1].title
