@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from planner.errors import ValidationError
+from planner.errors import StoreError, ValidationError
 from planner.schedule import hours, next_month, parse_date, parse_month, parse_week, today, week_label
 from planner.text import printable, safe_json
 
@@ -23,8 +23,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _print_json(data: object) -> None:
+    try:  # Infinity and NaN are not JSON: input refuses them, so one here is a bug or a damaged file, never output
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError:
+        raise StoreError(
+            "a number to print is infinite or not a number; nothing was printed (see 'planner doctor')"
+        ) from None
     # Data, not terminal text: exact, with C1 and bidirectional characters as \u escapes like JSON's own for C0.
-    sys.stdout.write(safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+    sys.stdout.write(safe_json(text) + "\n")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:

@@ -59,7 +59,7 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         progress=show,
     )
     show(0, 0)
-    print(f"{printable(args.path)}: {len(records)} {'interval' if len(records) == 1 else 'intervals'} read as {fmt}")
+    print(f"{printable(args.path)}: {plan.read} {'interval' if plan.read == 1 else 'intervals'} read as {fmt}")
     new_names = {engagement.name for engagement in plan.new_engagements}
     kinds = {engagement.name: engagement.kind for engagement in store.engagements()}
     kinds.update({engagement.name: engagement.kind for engagement in plan.new_engagements})
@@ -116,8 +116,10 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
         return lambda done, total: None
 
     def show(done: int, total: int) -> None:
-        if total == 0:
+        if done == 0:
             sys.stderr.write("\r\033[K")
+        elif total <= 0:  # a streamed file: its length is known only at its end
+            sys.stderr.write(f"\r{label} {done}")
         else:
             filled = round(30 * done / total)
             sys.stderr.write(f"\r{label} [{'█' * filled}{' ' * (30 - filled)}] {done}/{total}")
@@ -150,6 +152,8 @@ def cmd_doctor(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
     if args.action == "restore":
+        if not args.when.strip():  # '' would match every backup's start
+            raise ValidationError("backup restore '' names no backup; give a `when` from 'planner backup list'")
         restored, before = store.restore_backup(args.when)
         print(f"Restored the data as it was at {format_local(restored.when)} ({printable(restored.label)}).")
         if before is not None:

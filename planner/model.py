@@ -7,6 +7,7 @@ document (they are TinyDB document ids).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from planner.errors import ValidationError
 from planner.schedule import (
     MINUTES_PER_DAY,
+    check_day,
     format_clock,
     format_local,
     format_moment,
@@ -39,6 +41,14 @@ _DAY_ALIASES.update(
     }
 )
 _NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
+#: Characters a name or tag may not hold: controls (ESC, BEL, newlines, C1), format characters (zero-width U+200B to
+#: U+200D, U+2060, U+FEFF, and the bidirectional controls U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C),
+#: line and paragraph separators, and surrogates. They are invisible or rewrite the terminal, so two names that look
+#: alike could differ, or a name could disguise itself. Notes and titles may hold them (output escapes them).
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+#: The most an hourly rate may be, and its decimals.
+MAX_RATE = Decimal(1_000_000)
+RATE_DECIMALS = 4
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 DEFAULT_CURRENCY = "EUR"
 #: How a log entry's time is rounded to the billing increment (per entry, on timesheets).
@@ -151,12 +161,26 @@ def _parse_days_off(text: str) -> list[int]:
     return sorted(days)
 
 
+def _hidden_char(text: str) -> str | None:
+    """The first character of `text` a name or tag may not hold, as U+XXXX, or None."""
+    for char in text:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def check_name(name: str | None) -> str:
     if name is None or not str(name).strip():
         raise ValidationError("a name is needed (an empty one is not a usable name); give 1 to 60 printable characters")
     cleaned = str(name).strip()
     if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
         raise ValidationError(f"'{name}' is not a usable name; use 1 to 60 printable characters")
+    hidden = _hidden_char(cleaned)
+    if hidden is not None:
+        raise ValidationError(
+            f"'{name}' is not a usable name: it holds the invisible or control character {hidden}; "
+            "use 1 to 60 printable characters"
+        )
     if cleaned.startswith("-"):
         raise ValidationError(f"'{name}' cannot start with '-'; it would read as an option")
     return cleaned
@@ -169,7 +193,12 @@ def check_rate(text: str | Decimal) -> Decimal:
         raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50") from None
     if not rate.is_finite() or rate < 0:
         raise ValidationError(f"rate {text} is not allowed; a rate is zero or more")
-    return rate
+    if rate > MAX_RATE:
+        raise ValidationError(f"rate {text} is out of range; give at most {MAX_RATE:,} an hour")
+    exponent = int(rate.as_tuple().exponent)
+    if exponent < -RATE_DECIMALS:
+        raise ValidationError(f"rate {text} has more than {RATE_DECIMALS} decimals; give one such as 92.50")
+    return rate.quantize(Decimal(1)) if exponent > 0 else abs(rate)  # 1E+2 reads 100, -0 reads 0
 
 
 def check_currency(text: str) -> str:
@@ -210,7 +239,7 @@ def check_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
     seen: list[str] = []
     for tag in tags:
         cleaned = tag.strip()
-        if not cleaned or not _NAME_RE.match(cleaned):
+        if not cleaned or not _NAME_RE.match(cleaned) or _hidden_char(cleaned) is not None:
             raise ValidationError(f"tag '{tag}' is empty or unprintable; give a word such as 'meeting'")
         if cleaned not in seen:
             seen.append(cleaned)
@@ -309,6 +338,8 @@ class Engagement:
                 self.cap = check_hours(self.cap, "weekly cap")
             if self.budget is not None:
                 self.budget = check_hours(self.budget, "budget", most=1_000_000)
+            if self.deadline is not None:
+                check_day(self.deadline, f"the deadline {self.deadline.isoformat()}")
         return self
 
     def to_doc(self) -> dict:
@@ -380,6 +411,7 @@ class Block:
         return self.end - self.start
 
     def validate(self) -> Block:
+        check_day(self.day, f"the block's date {self.day.isoformat()}")
         if not 0 <= self.start < MINUTES_PER_DAY or not 0 < self.end <= MINUTES_PER_DAY:
             raise ValidationError("a block starts and ends between 00:00 and 24:00 of its day")
         if self.end <= self.start:
@@ -450,6 +482,9 @@ class LogEntry:
     def validate(self) -> LogEntry:
         if self.start.tzinfo is None or (self.end is not None and self.end.tzinfo is None):
             raise ValidationError("log times need a time zone")
+        for moment in (self.start, self.end):
+            if moment is not None:
+                check_day(moment.date(), f"the entry's time {moment.isoformat()}")
         if self.end is not None:
             if self.end <= self.start:
                 what = "ends when it starts" if self.end == self.start else "ends before it starts"
@@ -557,7 +592,8 @@ class Boundaries:
             off = raw.strip().lower() in ("", "none", "off")
             label = "--" + key.replace("_", "-")
             if key in ("max_week", "max_day", "outbound_cap", "min_rest", "max_stretch"):
-                changes[key] = None if off else check_hours(raw, label)
+                most = 24 if key in ("max_day", "max_stretch") else 168  # a day, or a week
+                changes[key] = None if off else check_hours(raw, label, most=most)
             elif key in ("outbound_share", "tolerance", "concentration"):
                 if off and key != "outbound_share":
                     raise ValidationError(f"{label} needs a number of percent (points), e.g. 10")

@@ -8,9 +8,11 @@ Rules kept everywhere in planner:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from dateutil import tz
@@ -18,6 +20,11 @@ from dateutil import tz
 from planner.errors import ValidationError
 
 MINUTES_PER_DAY = 24 * 60
+#: The days planner keeps. Anything typed, imported or read outside them is refused: a year-1 entry once broke
+#: `report --overtime` for good, and a week in the year 9999 overflowed the date arithmetic.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2200, 12, 31)
+_DAYS_KEPT = "planner keeps dates from 1970-01-01 to 2200-12-31"
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -48,7 +55,13 @@ def now() -> datetime:
     """The current instant in UTC. PLANNER_NOW (ISO 8601) pins it, for scripts, demos and tests."""
     pinned = os.environ.get("PLANNER_NOW")
     if pinned:
-        moment = datetime.fromisoformat(pinned)
+        try:
+            moment = datetime.fromisoformat(pinned.strip())
+        except ValueError:
+            raise ValidationError(
+                f"PLANNER_NOW '{pinned}' is not a moment; write it as ISO 8601, e.g. 2026-11-25T10:00:00+01:00"
+            ) from None
+        check_day(moment.date(), f"PLANNER_NOW {pinned}")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local_zone())
         return moment.astimezone(UTC)
@@ -66,13 +79,22 @@ def today() -> date:
 # ---------------------------------------------------------------- parsing
 
 
+def check_day(day: date, what: str) -> date:
+    """`day` when planner keeps it (FIRST_DAY..LAST_DAY); `what` names it in the error."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"{what} is out of range; {_DAYS_KEPT}")
+    return day
+
+
 def parse_date(text: str) -> date:
     text = text.strip()
     if _DATE_RE.match(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return check_day(day, f"the date {text}")
     raise ValidationError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25")
 
 
@@ -125,6 +147,7 @@ def parse_moment(text: str, *, reference: datetime | None = None) -> datetime:
         day = ref_day - timedelta(days=1)
     else:
         day = parse_date(day_text)
+    check_day(day, f"the time '{raw}'")
     minutes = parse_clock(match["clock"])
     seconds = int(match["sec"] or 0)
     if seconds >= 60:
@@ -173,9 +196,12 @@ def parse_week(text: str | None) -> date:
     match = _WEEK_RE.match(raw)
     if match:
         try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError(f"'{text}' is not an ISO week; {match[1]} has no week {int(match[2])}") from None
+        if not FIRST_DAY - timedelta(days=6) <= monday <= LAST_DAY:  # (adding to a Monday of 9999 overflows)
+            raise ValidationError(f"the week {raw} is out of range; {_DAYS_KEPT}")
+        return monday
     if _DATE_RE.match(raw):
         return monday_of(parse_date(raw))
     raise ValidationError(f"'{text}' is not a week; write an ISO week like 2026-W48 or a date in it")
@@ -189,6 +215,8 @@ def week_label(monday: date) -> str:
 def parse_month(text: str) -> date:
     match = _MONTH_RE.match(text.strip())
     if match and 1 <= int(match[2]) <= 12:
+        if not FIRST_DAY.year <= int(match[1]) <= LAST_DAY.year:
+            raise ValidationError(f"the month {text.strip()} is out of range; {_DAYS_KEPT}")
         return date(int(match[1]), int(match[2]), 1)
     raise ValidationError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-11")
 
@@ -225,7 +253,9 @@ def parse_range(text: str, monday: date) -> tuple[date, date]:
             if last < first:
                 raise ValidationError(f"the range {text.strip()} ends before it starts; swap the dates")
             return first, last
-    if re.fullmatch(r"\d{4}", raw):
+    if re.fullmatch(r"[0-9]{4}", raw):
+        if not FIRST_DAY.year <= int(raw) <= LAST_DAY.year:
+            raise ValidationError(f"the year {raw} is out of range; {_DAYS_KEPT}")
         return date(int(raw), 1, 1), date(int(raw), 12, 31)
     if _MONTH_RE.match(raw):
         first = parse_month(raw)
@@ -304,28 +334,157 @@ def shift_month_key(key: str, months: int) -> str:
 # ---------------------------------------------------------------- recurrence
 
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: The number lists of an RRULE planner takes: (smallest, largest, may count from the end with a minus).
+_RRULE_LISTS = {
+    "BYMONTH": (1, 12, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYSETPOS": (1, 366, True),
+}
+#: The parts of an RFC 5545 RRULE planner takes. BYHOUR, BYMINUTE and BYSECOND are not among them: a block takes its
+#: time of day from its start and end, so a series happens at most once a day.
+_RRULE_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", *_RRULE_LISTS, "WKST")
+MAX_RRULE_LENGTH = 300
+MAX_INTERVAL = 1000
+MAX_COUNT = 1000
+#: dateutil looks for a rule's next occurrence until the year 9999, which takes seconds for a rule that never happens.
+#: Moved by 19 Gregorian cycles of 400 years (the calendar repeats exactly: weekdays, leap days, week numbers), a series
+#: of 1970..2200 lies within 430 years of that end, so the search for its first occurrence ends quickly either way.
+_CYCLE_SHIFT = 19 * 400
+_NUMBER_RE = re.compile(r"^[+-]?[0-9]{1,3}$")
+_BYDAY_RE = re.compile(r"^([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+_RRULE_EXAMPLE = "e.g. FREQ=WEEKLY;BYDAY=MO,WE"
 
 
 def check_rrule(rule: str, first: date) -> str:
-    """Validate an RFC 5545 RRULE (the part after `RRULE:`) and return it normalised."""
-    text = rule.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    upper = text.upper()
-    if not text or "\n" in text or "DTSTART" in upper or "FREQ=" not in upper:
-        raise ValidationError(f"'{rule}' is not an RRULE; write one like FREQ=WEEKLY;BYDAY=MO,WE (the start is --date)")
-    freq = re.search(r"FREQ=([A-Z]+)", upper)
-    if freq is None or freq[1] not in _FREQS:
-        raise ValidationError(f"'{rule}' is not an RRULE planner can repeat; use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
+    """Validate an RFC 5545 RRULE (the part after `RRULE:`) for a series that starts on `first`, and return it
+    normalised (upper case, without `RRULE:`).
+
+    Refused: parts planner does not take (BYHOUR, BYMINUTE, BYSECOND among them) or gives twice, a frequency of less
+    than a day, INTERVAL or COUNT outside 1..1000, an UNTIL before `first` or after 2200, and a rule that never
+    happens from `first` to 2200-12-31. A rule that passes happens at most once a day, and expanding it ends.
+    """
+    if not isinstance(rule, str):
+        raise ValidationError(f"{rule!r} is not an RRULE; write one like FREQ=WEEKLY;BYDAY=MO,WE")
+    check_day(first, f"a series starting {first.isoformat()}")
+    return _checked_rrule(rule.strip(), first)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_rrule(rule: str, first: date) -> str:
+    shown = rule if len(rule) <= 80 else rule[:77] + "..."
+    text = rule[6:] if rule.upper().startswith("RRULE:") else rule
+    if not text or len(text) > MAX_RRULE_LENGTH or not text.isprintable() or " " in text or "FREQ=" not in text.upper():
+        raise ValidationError(
+            f"'{shown}' is not an RRULE; write one like FREQ=WEEKLY;BYDAY=MO,WE (the start is --date), "
+            f"at most {MAX_RRULE_LENGTH} characters"
+        )
+    parts: dict[str, str] = {}
+    for part in text.upper().split(";"):
+        key, sep, value = part.partition("=")
+        if not sep or not key or not value:
+            raise ValidationError(f"'{shown}' is not an RRULE: '{part}' is not NAME=VALUE; {_RRULE_EXAMPLE}")
+        if key in parts:
+            raise ValidationError(f"the RRULE '{shown}' gives {key} twice; give each part once")
+        if key in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            raise ValidationError(
+                f"the RRULE '{shown}' has {key}: a series repeats by the day and takes its time from the block's "
+                "start and end; leave it out"
+            )
+        if key == "DTSTART":
+            raise ValidationError(f"the RRULE '{shown}' has DTSTART; the series starts on the block's date (--date)")
+        if key not in _RRULE_PARTS:
+            raise ValidationError(f"the RRULE '{shown}' has {key}; planner takes {', '.join(_RRULE_PARTS)}")
+        parts[key] = value
+    freq = parts["FREQ"]
+    if freq not in _FREQS:
+        raise ValidationError(
+            f"'{shown}' is not an RRULE planner can repeat; use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"
+        )
+    for key, most in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        given = parts.get(key)
+        if given is not None and not (given.isascii() and given.isdigit() and 1 <= int(given) <= most):
+            raise ValidationError(f"{key}={given} in the RRULE '{shown}' is out of range; give 1 to {most}")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise ValidationError(f"the RRULE '{shown}' gives both COUNT and UNTIL; give one of them")
+    for key, (low, high, from_end) in _RRULE_LISTS.items():
+        for item in parts[key].split(",") if key in parts else ():
+            number = int(item) if _NUMBER_RE.match(item) else 0
+            if not low <= abs(number) <= high or (number < 0 and not from_end):
+                ends = f"-{high} to -{low} or " if from_end else ""
+                raise ValidationError(
+                    f"'{item}' in {key} of the RRULE '{shown}' is out of range; give {ends}{low} to {high}"
+                )
+    for item in parts["BYDAY"].split(",") if "BYDAY" in parts else ():
+        match = _BYDAY_RE.match(item)
+        if match is None:
+            raise ValidationError(
+                f"'{item}' in BYDAY of the RRULE '{shown}' is not a weekday; use MO TU WE TH FR SA SU, e.g. BYDAY=MO,WE"
+            )
+        most = {"MONTHLY": 5, "YEARLY": 53}.get(freq, 0)
+        if match[1] is not None and not 1 <= abs(int(match[1])) <= most:
+            raise ValidationError(
+                f"'{item}' in BYDAY of the RRULE '{shown}': a numbered weekday (1FR, -1SU) goes with FREQ=MONTHLY "
+                "(1 to 5) or FREQ=YEARLY (1 to 53)"
+            )
+    if "BYSETPOS" in parts and freq in ("DAILY", "WEEKLY"):
+        raise ValidationError(f"the RRULE '{shown}' has BYSETPOS; it goes with FREQ=MONTHLY or FREQ=YEARLY")
+    if parts.get("WKST", "MO") not in _WEEKDAYS:
+        raise ValidationError(f"WKST={parts['WKST']} in the RRULE '{shown}' is not a weekday; use MO TU WE TH FR SA SU")
+    normalised = ";".join(f"{key}={value}" for key, value in parts.items())
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error")  # dateutil only warns about rules RFC 5545 forbids (COUNT with UNTIL)
-            _rrule(text, first)
+            warnings.simplefilter("error")  # dateutil only warns about rules RFC 5545 forbids
+            parsed = _rrule(normalised, first)
     except Exception as exc:  # dateutil raises ValueError, TypeError, KeyError, IndexError… on bad rules
-        raise ValidationError(f"'{rule}' is not a valid RRULE ({exc}); e.g. FREQ=WEEKLY;BYDAY=MO,WE") from None
-    return text
+        raise ValidationError(f"'{shown}' is not a valid RRULE ({exc}); {_RRULE_EXAMPLE}") from None
+    until: datetime | None = getattr(parsed, "_until", None)
+    if until is not None:
+        if until.date() < first:
+            raise ValidationError(
+                f"the RRULE '{shown}' ends (UNTIL {until:%Y-%m-%d}) before the series starts on {first.isoformat()}"
+            )
+        check_day(until.date(), f"UNTIL {until:%Y-%m-%d} in the RRULE '{shown}'")
+    if _never_matches(parts) or _first_occurrence(parsed, first, until) is None:
+        raise ValidationError(
+            f"the RRULE '{shown}' never happens from {first.isoformat()} to {LAST_DAY.isoformat()}; "
+            "check its BYMONTH, BYMONTHDAY, BYDAY and INTERVAL"
+        )
+    return normalised
 
 
+def _never_matches(parts: dict[str, str]) -> bool:
+    """Whether a daily or weekly rule can never happen because its days of the year match nothing, found cheaply:
+    dateutil searches a daily rule a day at a time, but the same days looked for a year at a time take a fraction."""
+    if parts["FREQ"] not in ("DAILY", "WEEKLY"):
+        return False
+    days = {
+        key: value
+        for key, value in parts.items()
+        if key in ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYDAY", "WKST")
+    }
+    if not {"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYDAY"} & set(days):
+        return False  # only months: every day of them
+    yearly = ";".join(f"{key}={value}" for key, value in {"FREQ": "YEARLY", **days}.items())
+    return _first_occurrence(_rrule(yearly, FIRST_DAY), FIRST_DAY, None) is None
+
+
+def _first_occurrence(parsed, first: date, until: datetime | None) -> date | None:
+    """The first day of a series up to LAST_DAY, or None; searched _CYCLE_SHIFT years later, so that it ends fast."""
+    moved = parsed.replace(
+        dtstart=datetime(first.year + _CYCLE_SHIFT, first.month, first.day),
+        until=None if until is None else until.replace(year=until.year + _CYCLE_SHIFT),
+    )
+    for moment in moved:
+        day = moment.date()
+        day = day.replace(year=day.year - _CYCLE_SHIFT)
+        return day if day <= LAST_DAY else None
+    return None
+
+
+@functools.lru_cache(maxsize=256)
 def _rrule(text: str, first: date):
     from dateutil.rrule import rrulestr  # only planning needs it; keep it off the timer's start-up path
 
@@ -333,12 +492,65 @@ def _rrule(text: str, first: date):
 
 
 def expand_rrule(rule: str, first: date, lo: date, hi: date) -> list[date]:
-    """Dates of a series that fall within [lo, hi] (inclusive)."""
-    if hi < first:
+    """Dates of a series that fall within [lo, hi] (inclusive).
+
+    The rule is checked again first (once per rule and start, then remembered): a data file may hold a rule an older
+    planner took, and expanding one must end, however it was stored. At most one date a day."""
+    text = check_rrule(rule, first)
+    lo, hi = max(lo, first), min(hi, LAST_DAY)
+    if hi < lo:
         return []
-    start = datetime(max(lo, first).year, max(lo, first).month, max(lo, first).day)
-    stop = datetime(hi.year, hi.month, hi.day)
-    return [moment.date() for moment in _rrule(rule, first).between(start, stop, inc=True)]
+    text, restart = _restarted(text, first, lo)
+    start, stop = datetime(lo.year, lo.month, lo.day), datetime(hi.year, hi.month, hi.day)
+    return [moment.date() for moment in _rrule(text, restart).between(start, stop, inc=True)]
+
+
+def first_within(rule: str, first: date, lo: date, hi: date, skipped: Collection[date] = ()) -> date | None:
+    """The first date of a series within [lo, hi] that is not `skipped`, or None; without expanding the others."""
+    text = check_rrule(rule, first)
+    lo, hi = max(lo, first), min(hi, LAST_DAY)
+    if hi < lo:
+        return None
+    text, restart = _restarted(text, first, lo)
+    for moment in _rrule(text, restart).xafter(datetime(lo.year, lo.month, lo.day), inc=True):
+        if moment.date() > hi:
+            return None
+        if moment.date() not in skipped:
+            return moment.date()
+    return None
+
+
+def _restarted(text: str, first: date, lo: date) -> tuple[str, date]:
+    """The same series restarted at the beginning of its last period (of INTERVAL days, weeks, months or years) that
+    begins on or before `lo`, with what dateutil takes from the first day written out: dateutil walks a series from
+    its start, so expanding a week of a daily series from 1970 would cost 230 years. A series with COUNT counts from
+    its first day and stays as it is (it has at most MAX_COUNT occurrences)."""
+    parts = dict(part.split("=", 1) for part in text.split(";"))
+    if "COUNT" in parts:
+        return text, first
+    freq, step = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    days_given = bool({"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"} & set(parts))
+    if freq == "DAILY":
+        start = first + timedelta(days=(lo - first).days // step * step)
+    elif freq == "WEEKLY":
+        week = first - timedelta(days=(first.weekday() - _WEEKDAYS.index(parts.get("WKST", "MO"))) % 7)
+        start = week + timedelta(weeks=(lo - week).days // 7 // step * step)
+        if not days_given:
+            parts["BYDAY"] = _WEEKDAYS[first.weekday()]
+    elif freq == "MONTHLY":
+        months = (lo.year - first.year) * 12 + lo.month - first.month
+        index = first.year * 12 + first.month - 1 + months // step * step
+        start = date(index // 12, index % 12 + 1, 1)
+        if not days_given:
+            parts["BYMONTHDAY"] = str(first.day)
+    else:
+        start = date(first.year + (lo.year - first.year) // step * step, 1, 1)
+        if not days_given:
+            parts.setdefault("BYMONTH", str(first.month))
+            parts["BYMONTHDAY"] = str(first.day)
+    if start <= first:
+        return text, first
+    return ";".join(f"{key}={value}" for key, value in parts.items()), start
 
 
 # ---------------------------------------------------------------- display

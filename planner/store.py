@@ -64,6 +64,7 @@ from planner.model import (
 from planner.schedule import (
     check_rrule,
     expand_rrule,
+    first_within,
     format_clock,
     format_local,
     month_key,
@@ -71,6 +72,7 @@ from planner.schedule import (
     parse_stored_moment,
     shift_month_key,
     span_of_days,
+    to_local,
     week_label,
 )
 from planner.week import Week
@@ -91,9 +93,10 @@ MIGRATIONS: dict[int, object] = {}
 
 
 def default_root() -> Path:
-    """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner."""
+    """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner. An empty or blank
+    PLANNER_DB counts as not set (it would otherwise name the current folder)."""
     env = os.environ.get("PLANNER_DB")
-    if env:
+    if env and env.strip():
         return Path(env).expanduser()
     import platformdirs
 
@@ -830,6 +833,8 @@ class Store:
     """Everything planner keeps, behind one object. Widgets and the CLI call this; nothing else opens TinyDB."""
 
     def __init__(self, root: Path | str | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        if isinstance(root, str) and not root.strip():  # Path("") is the current folder
+            raise ValidationError("--db '' names no folder; give the data folder, or leave --db out for the default")
         self.root = Path(root).expanduser() if root is not None else default_root()
         self.lock_timeout = lock_timeout
 
@@ -1099,14 +1104,19 @@ class Store:
         """The plan of first..last as stored: one-off blocks dated in it, and whole series (not expanded) with at
         least one occurrence in it. For calendars, which repeat a series themselves."""
         with self._transaction(write=False) as tx:
-            one_offs: list[Block] = []
-            series: list[Block] = []
-            for block in _blocks(tx, first, last):
-                if block.series_id is None:
-                    one_offs.append(block)
-                elif all(item.id != block.series_id for item in series):
-                    series.append(_find_block(tx, block.series_id)[0])
-            return one_offs, series
+            one_offs = _blocks(tx, first, last, series=False)
+            found: list[tuple[date, Block]] = []
+            for doc in tx.main().table("series").all():
+                whole = Block.from_doc(doc.doc_id, doc)
+                try:
+                    day = first_within(whole.repeat, whole.day, first, last, whole.exdates)  # type: ignore[arg-type]
+                except ValidationError:
+                    _series_days(whole, first, last)  # the one line that names the series
+                    raise
+                if day is not None:
+                    found.append((day, whole))
+            found.sort(key=lambda pair: (pair[0], pair[1].start, pair[1].id))  # by first occurrence in the range
+            return one_offs, [whole for _, whole in found]
 
     def block(self, block_id: int) -> Block:
         with self._transaction(write=False) as tx:
@@ -1137,7 +1147,7 @@ class Store:
                 raise ValidationError(
                     f"block {series_id} does not repeat; remove it with 'planner plan rm {series_id}'"
                 )
-            if not expand_rrule(series.repeat, series.day, day, day) or day in series.exdates:
+            if not _series_days(series, day, day) or day in series.exdates:
                 raise ValidationError(f"series {series_id} has no occurrence on {day.isoformat()}")
             series.exdates = sorted([*series.exdates, day])
             table.update(series.to_doc(), doc_ids=[series_id])
@@ -1184,6 +1194,8 @@ class Store:
                 if entry.engagement_id not in checked:
                     _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
                     checked.add(entry.engagement_id)
+                if not keep_ids:  # an undone delete keeps the block it had, even one removed since
+                    _check_block_ref(tx, entry)
             _refuse_locked(tx, batch)
             _refuse_overlaps(tx, batch)
             if keep_ids:
@@ -1278,6 +1290,7 @@ class Store:
         entry.validate()
         with self._transaction(write=True) as tx:
             _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
+            _check_block_ref(tx, entry)
             stopped = None
             running = _running(tx)
             if running is not None:
@@ -1361,7 +1374,8 @@ def _put_block(tx: _Tx, block: Block) -> None:
         tx.shard("blocks", block.day.strftime("%Y-%m")).table("blocks").insert(doc)
 
 
-def _blocks(tx: _Tx, first: date, last: date) -> list[Block]:
+def _blocks(tx: _Tx, first: date, last: date, *, series: bool = True) -> list[Block]:
+    """The blocks dated first..last, and (`series`) the occurrences of every series in it."""
     found: list[Block] = []
     lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
     for month in tx.months("blocks"):
@@ -1370,14 +1384,36 @@ def _blocks(tx: _Tx, first: date, last: date) -> list[Block]:
                 block = Block.from_doc(doc.doc_id, doc)
                 if first <= block.day <= last:
                     found.append(block)
-    for doc in tx.main().table("series").all():
-        series = Block.from_doc(doc.doc_id, doc)
-        assert series.repeat is not None
-        for day in expand_rrule(series.repeat, series.day, first, last):
-            if day not in series.exdates:
-                found.append(series.occurrence(day))
+    for doc in tx.main().table("series").all() if series else ():
+        whole = Block.from_doc(doc.doc_id, doc)
+        found += [whole.occurrence(day) for day in _series_days(whole, first, last) if day not in whole.exdates]
     found.sort(key=lambda block: (block.day, block.start, block.id))
     return found
+
+
+def _series_days(series: Block, first: date, last: date) -> list[date]:
+    """The days of a stored series within first..last (exceptions included). A rule planner refuses (an older file may
+    hold one) stops the command with one line naming the series, never with a hang."""
+    try:
+        return expand_rrule(series.repeat, series.day, first, last)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise StoreError(
+            f"series {series.id} in {MAIN_FILE} has a repeat rule planner cannot use ({error}); "
+            f"remove it with 'planner plan rm {series.id}'"
+        ) from None
+
+
+def _check_block_ref(tx: _Tx, entry: LogEntry) -> None:
+    """An entry's --block must be a stored block, and for a series one that happens on the day the entry starts."""
+    if entry.block_id is None:
+        return
+    block, _ = _find_block(tx, entry.block_id)
+    day = to_local(entry.start).date()
+    if block.repeat and (day in block.exdates or not _series_days(block, day, day)):
+        raise ValidationError(
+            f"series {block.id} has no occurrence on {day.isoformat()}, the day the entry starts; "
+            "give the block of that day, or leave --block out"
+        )
 
 
 def _block_exists(tx: _Tx, block_id: int) -> bool:
