@@ -5,33 +5,46 @@ Reading a file gives `Record`s, one per source interval, each knowing where it c
 either its values or why it is bad. `plan_import` then decides, against what the store holds, which engagement each
 record belongs to, which are duplicates of entries already stored, which overlap, and which engagements to create.
 Nothing here writes; the CLI stores the plan with `Store.import_entries`, in one transaction.
+
+Only a regular file of at most MAX_IMPORT_BYTES is read (never a device such as /dev/zero, a pipe or a socket). CSV
+exports are streamed: records are made one row at a time as `plan_import` consumes them, and only what the plan keeps
+(one compact entry per importable row) stays in memory.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import re
+import stat
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from planner.errors import ValidationError
 from planner.exports import CSV_COLUMNS, unguard_cell
 from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
-from planner.schedule import format_local, localize, week_label
+from planner.schedule import FIRST_DAY, LAST_DAY, check_day, format_local, localize, week_label
 from planner.store import Store
 
 FORMATS = ("watson", "timewarrior", "toggl", "clockify", "csv")
 #: A new inbound job needs contracted hours; an import cannot know them, so it starts here (change with `edit`).
 IMPORTED_JOB_HOURS = 40.0
+#: The largest file (or Timewarrior folder, all its files together) an import reads: 512 MiB, about 4 million rows of
+#: a Toggl export.
+MAX_IMPORT_BYTES = 512 * 2**20
+#: The longest line of a CSV export or Timewarrior file: a file of one endless line is refused, not read whole.
+MAX_LINE_CHARS = 2**20
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One interval of the source file."""
 
@@ -59,7 +72,9 @@ def import_format(text: str) -> str:
     return fmt
 
 
-def read_records(fmt: str, path: Path) -> list[Record]:
+def read_records(fmt: str, path: Path) -> Iterable[Record]:
+    """The records of a file. The file and (for CSV) its header are checked here; a CSV export's rows are then read
+    one at a time as the records are consumed, so a bad row further in surfaces then (as a ValidationError)."""
     readers = {
         "watson": read_watson,
         "timewarrior": read_timewarrior,
@@ -73,15 +88,51 @@ def read_records(fmt: str, path: Path) -> list[Record]:
     return reader(path)
 
 
-def _read_text(path: Path) -> str:
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give the file itself")
+def _open_source(path: Path) -> BinaryIO:
+    """`path` opened for reading when it is a regular file of at most MAX_IMPORT_BYTES: never a folder, a device such
+    as /dev/zero, a pipe (opening one for reading would wait for a writer) or a socket. The opened file is checked
+    again, so nothing swapped in between is read."""
+    fd = None
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path} is not UTF-8 text; is it the right file?") from None
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode):  # anything else is not even opened
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            info = os.fstat(fd)  # what was opened, not what was there a moment before
+    except FileNotFoundError:
+        raise ValidationError(f"{path} does not exist; give the path of the file to import") from None
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        if stat.S_ISDIR(info.st_mode):
+            raise ValidationError(f"{path} is a folder; give the file itself")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError(f"{path} is not a regular file (a device, pipe or socket); give the exported file")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                f"{path} has {info.st_size / 2**20:,.0f} MiB; planner imports files of at most "
+                f"{MAX_IMPORT_BYTES // 2**20} MiB: split it and import the parts"
+            )
+        assert fd is not None
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+        raise
+
+
+def _read_text(path: Path) -> str:
+    with _open_source(path) as file:
+        try:
+            raw = file.read(MAX_IMPORT_BYTES + 1)
+        except OSError as exc:
+            raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    if len(raw) > MAX_IMPORT_BYTES:  # it grew while being read
+        raise ValidationError(f"{path} has more than {MAX_IMPORT_BYTES // 2**20} MiB; split it and import the parts")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path} is not UTF-8 text; is it the right file?") from None
 
 
 def _read_json(path: Path, what: str) -> object:
@@ -96,7 +147,9 @@ def _finish(record: Record) -> Record:
     """Check the interval a reader found: an end after the start, not too long."""
     if record.error or record.start is None:
         return record
-    if record.end is None:
+    if not FIRST_DAY <= record.start.date() <= LAST_DAY or (record.end and not record.end.date() <= LAST_DAY):
+        record.error = f"its date is out of range; planner keeps dates from {FIRST_DAY} to {LAST_DAY}"
+    elif record.end is None:
         record.skip = "still running in the source; stop it there and import again"
     elif record.end < record.start:
         record.error = f"it ends ({format_local(record.end)}) before it starts ({format_local(record.start)})"
@@ -112,12 +165,15 @@ def _finish(record: Record) -> Record:
     return record
 
 
-def read_watson(path: Path) -> list[Record]:
+def read_watson(path: Path) -> Iterator[Record]:
     """Watson's `frames` file: a JSON list of [start, stop, project, id, tags, updated_at], Unix seconds."""
     frames = _read_json(path, "a Watson frames file")
     if not isinstance(frames, list):
         raise ValidationError(f"{path} is not a Watson frames file (it holds no list of frames)")
-    records = []
+    return _watson_records(frames)
+
+
+def _watson_records(frames: list) -> Iterator[Record]:
     for index, frame in enumerate(frames):
         record = Record(where=f"frame {index + 1}")
         if not isinstance(frame, list) or len(frame) < 3:
@@ -140,8 +196,7 @@ def read_watson(path: Path) -> list[Record]:
                 record.tags = list(tags)
                 if record.start is None or record.end is None:
                     record.error = "its start or stop is out of range"
-        records.append(_finish(record))
-    return records
+        yield _finish(record)
 
 
 def _is_number(value: object) -> bool:
@@ -158,9 +213,9 @@ def _unix(value: float) -> datetime | None:
 _TIMEW_LINE = re.compile(r"^inc\s+(\d{8}T\d{6}Z)(?:\s+-\s+(\d{8}T\d{6}Z))?\s*(?:#\s?(.*))?$")
 
 
-def read_timewarrior(path: Path) -> list[Record]:
+def read_timewarrior(path: Path) -> Iterator[Record]:
     """A Timewarrior folder, its data/ folder (YYYY-MM.data files of `inc` lines), or the JSON of `timew export`."""
-    if path.is_file():
+    if not path.is_dir():
         if path.suffix == ".data":
             return _read_timew_data([path])
         return _read_timew_export(path)
@@ -174,8 +229,15 @@ def read_timewarrior(path: Path) -> list[Record]:
     return _read_timew_data(files)
 
 
-def _read_timew_data(files: list[Path]) -> list[Record]:
-    records = []
+def _read_timew_data(files: list[Path]) -> Iterator[Record]:
+    if sum(file.stat().st_size for file in files) > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            f"{files[0].parent} holds more than {MAX_IMPORT_BYTES // 2**20} MiB of Timewarrior data; import it in parts"
+        )
+    return _timew_data_records(files)
+
+
+def _timew_data_records(files: list[Path]) -> Iterator[Record]:
     for file in files:
         for number, line in enumerate(_read_text(file).splitlines(), 1):
             if not line.strip():
@@ -190,8 +252,7 @@ def _read_timew_data(files: list[Path]) -> list[Record]:
                 record.tags, record.note = words, note
                 if record.start is None or (match[2] and record.end is None):
                     record.error = "its time is not a valid moment"
-            records.append(_finish(record))
-    return records
+            yield _finish(record)
 
 
 def _timew_moment(text: str) -> datetime | None:
@@ -231,11 +292,14 @@ def _timew_tags(text: str) -> tuple[list[str], str]:
     return tags, ""
 
 
-def _read_timew_export(path: Path) -> list[Record]:
+def _read_timew_export(path: Path) -> Iterator[Record]:
     data = _read_json(path, "the JSON of 'timew export'")
     if not isinstance(data, list):
         raise ValidationError(f"{path} is not the JSON of 'timew export' (it holds no list of intervals)")
-    records = []
+    return _timew_export_records(data)
+
+
+def _timew_export_records(data: list) -> Iterator[Record]:
     for index, item in enumerate(data):
         record = Record(where=f"interval {index + 1}")
         if not isinstance(item, dict) or not isinstance(item.get("start"), str):
@@ -248,35 +312,55 @@ def _read_timew_export(path: Path) -> list[Record]:
             record.note = str(item.get("annotation", "") or "")
             if record.start is None or (item.get("end") is not None and record.end is None):
                 record.error = "its time is not a valid moment"
-        records.append(_finish(record))
-    return records
+        yield _finish(record)
 
 
 # ---------------------------------------------------------------- CSV exports: Toggl, Clockify, planner
 
 
-def _csv_rows(path: Path, needed: Iterable[str], what: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = _read_text(path)
-    reader = csv.reader(text.splitlines())
+def _csv_rows(path: Path, needed: Iterable[str], what: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV export as (line, cells by column). The file and its header are checked now; the rows are
+    read one at a time as they are asked for (a million rows never sit in memory at once)."""
+    file = _open_source(path)
     try:
-        header = next(reader)
+        text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+        reader = csv.reader(_lines(text, path))
+        header = [cell.strip() for cell in next(reader)]
     except StopIteration:
+        file.close()
         raise ValidationError(f"{path} is empty; give a {what}") from None
-    except csv.Error as exc:
-        raise ValidationError(f"{path} is not CSV ({exc})") from None
-    header = [cell.strip() for cell in header]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        file.close()
+        raise ValidationError(f"{path} is not a {what} ({exc})") from None
+    except BaseException:
+        file.close()
+        raise
     missing = [name for name in needed if name not in header]
     if missing:
+        file.close()
         raise ValidationError(f"{path} is not a {what}: it lacks the column(s) {', '.join(missing)}")
-    rows = []
-    try:
-        for number, cells in enumerate(reader, 2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            rows.append((number, dict(zip(header, cells, strict=False))))
-    except csv.Error as exc:
-        raise ValidationError(f"{path} is not valid CSV near line {reader.line_num}: {exc}") from None
-    return header, rows
+    return _csv_body(path, text, reader, header)
+
+
+def _csv_body(path: Path, text: TextIO, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    number = 1
+    with text:
+        try:
+            for number, cells in enumerate(reader, 2):
+                if any(cell.strip() for cell in cells):
+                    yield number, dict(zip(header, cells, strict=False))
+        except csv.Error as exc:
+            raise ValidationError(f"{path} is not valid CSV near line {reader.line_num}: {exc}") from None
+        except UnicodeDecodeError:
+            raise ValidationError(f"{path} is not UTF-8 text (near line {number + 1}); is it the right file?") from None
+
+
+def _lines(text: TextIO, path: Path) -> Iterator[str]:
+    """The lines of a text file (line ends kept, as the csv module wants them), each at most MAX_LINE_CHARS long."""
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ValidationError(f"{path} has a line longer than {MAX_LINE_CHARS:,} characters; is it the right file?")
+        yield line
 
 
 def _clock(text: str) -> tuple[int, int, int]:
@@ -298,11 +382,10 @@ def _clock(text: str) -> tuple[int, int, int]:
 def _date(text: str, us: bool = False) -> date:
     raw = text.strip()
     try:
-        if us and "/" in raw:
-            return datetime.strptime(raw, "%m/%d/%Y").date()
-        return date.fromisoformat(raw)
+        day = datetime.strptime(raw, "%m/%d/%Y").date() if us and "/" in raw else date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(f"'{text}' is not a date{' (MM/DD/YYYY)' if us else ' (YYYY-MM-DD)'}") from None
+    return check_day(day, f"the date {raw}")
 
 
 def _moment(day_text: str, clock_text: str, us: bool = False) -> datetime:
@@ -320,18 +403,18 @@ def _yes(text: str) -> bool:
     return text.strip().lower() in ("yes", "true", "1", "y")
 
 
-def read_toggl(path: Path) -> list[Record]:
+def read_toggl(path: Path) -> Iterator[Record]:
     needed = ("Client", "Project", "Description", "Billable", "Start date", "Start time", "End date", "End time")
-    _, rows = _csv_rows(path, needed, "Toggl detailed CSV export")
-    return [_service_record(number, row, us=False, start=("Start date", "Start time"), end=("End date", "End time"))
-            for number, row in rows]  # fmt: skip
+    rows = _csv_rows(path, needed, "Toggl detailed CSV export")
+    return (_service_record(number, row, us=False, start=("Start date", "Start time"), end=("End date", "End time"))
+            for number, row in rows)  # fmt: skip
 
 
-def read_clockify(path: Path) -> list[Record]:
+def read_clockify(path: Path) -> Iterator[Record]:
     needed = ("Project", "Client", "Description", "Billable", "Start Date", "Start Time", "End Date", "End Time")
-    _, rows = _csv_rows(path, needed, "Clockify detailed CSV export")
-    return [_service_record(number, row, us=True, start=("Start Date", "Start Time"), end=("End Date", "End Time"))
-            for number, row in rows]  # fmt: skip
+    rows = _csv_rows(path, needed, "Clockify detailed CSV export")
+    return (_service_record(number, row, us=True, start=("Start Date", "Start Time"), end=("End Date", "End Time"))
+            for number, row in rows)  # fmt: skip
 
 
 def _service_record(number: int, row: dict[str, str], *, us: bool, start: tuple, end: tuple) -> Record:
@@ -361,9 +444,11 @@ def _unsafe(text: str) -> str:
     return unguard_cell(text)
 
 
-def read_planner_csv(path: Path) -> list[Record]:
-    _, rows = _csv_rows(path, CSV_COLUMNS, "planner CSV export (planner export --format csv)")
-    records = []
+def read_planner_csv(path: Path) -> Iterator[Record]:
+    return _planner_records(_csv_rows(path, CSV_COLUMNS, "planner CSV export (planner export --format csv)"))
+
+
+def _planner_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Record]:
     for number, row in rows:
         record = Record(where=f"line {number}")
         try:
@@ -377,7 +462,7 @@ def read_planner_csv(path: Path) -> list[Record]:
                 record.end = _moment(day.isoformat(), end_text)
         except ValidationError as error:
             record.error = str(error)
-            records.append(record)
+            yield record
             continue
         record.project = _unsafe(row["engagement"]).strip()
         record.note = _unsafe(row["note"])
@@ -387,16 +472,15 @@ def read_planner_csv(path: Path) -> list[Record]:
         record.side = side if side in (INBOUND, OUTBOUND) else None
         if not record.project:
             record.error = "it has no engagement"
-        records.append(_finish(record))
-    return records
+        yield _finish(record)
 
 
 # ---------------------------------------------------------------- deciding what to store
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
-    record: Record
+    where: str  # the record it comes from
     engagement: str  # the planner name it goes to
     entry: LogEntry
 
@@ -408,6 +492,7 @@ class ImportPlan:
     bad: list[tuple[str, str]]  # (where, why)
     duplicates: int
     skipped: list[tuple[str, str]]  # (where, why): zero length, still running
+    read: int = 0  # records read from the file
 
     def per_engagement(self) -> dict[str, tuple[int, float]]:
         """Entries and hours per engagement name."""
@@ -439,7 +524,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
 def plan_import(
     store: Store,
     fmt: str,
-    records: list[Record],
+    records: Iterable[Record],
     *,
     inbound: Iterable[str] = (),
     clients: Iterable[str] = (),
@@ -480,10 +565,11 @@ def plan_import(
             new[key] = Engagement(id=0, name=name, kind=kind, hours=hours).validate()
         return new[key].name
 
-    total = len(records)
-    for index, record in enumerate(records, 1):
-        if progress is not None and (index % 1000 == 0 or index == total):
-            progress(index, total)
+    total = len(records) if isinstance(records, Sized) else 0  # a streamed file does not know its length
+    read = 0
+    for read, record in enumerate(records, 1):
+        if progress is not None and read % 1000 == 0:
+            progress(read, total)
         if record.error:
             bad.append((record.where, record.error))
             continue
@@ -498,10 +584,12 @@ def plan_import(
             continue
         assert record.start is not None and record.end is not None
         entry = LogEntry(0, 0, record.start, record.end, note=record.note, tags=record.tags, billable=record.billable)
-        planned.append(Planned(record, name, entry))
+        planned.append(Planned(record.where, name, entry))
+    if progress is not None and read:
+        progress(read, total or read)
     planned, duplicates, clashes = _against_store(store, planned)
     bad += clashes
-    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped)
+    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped, read)
 
 
 def _source_name(
@@ -540,7 +628,8 @@ def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned],
     """Drop what is stored already; list what overlaps a stored entry, another record, or a locked week."""
     if not planned:
         return [], 0, []
-    planned.sort(key=lambda item: (item.entry.start, item.entry.end))
+    planned.sort(key=lambda item: item.entry.end)  # type: ignore[arg-type,return-value]
+    planned.sort(key=lambda item: item.entry.start)  # by start, then end: two stable sorts, no key tuple a row
     lo = planned[0].entry.start
     hi = max(item.entry.end or item.entry.start for item in planned)
     stored = sorted(store.logs(lo, hi, include_running=True), key=lambda entry: entry.start)
@@ -552,32 +641,38 @@ def _against_store(store: Store, planned: list[Planned]) -> tuple[list[Planned],
     kept: list[Planned] = []
     clashes: list[tuple[str, str]] = []
     duplicates = 0
-    seen: set[tuple[str, datetime, datetime | None]] = set()
+    # Sorted by start and end, the records of one interval are neighbours: the names already met for the current
+    # interval find the duplicates within the file without a set of every row.
+    interval: tuple[datetime, datetime | None] | None = None
+    names_in_interval: set[str] = set()
     last_end: datetime | None = None  # the latest end among the records kept so far
     last_where = ""
     for item in planned:
         entry = item.entry
         key = (item.engagement.casefold(), entry.start, entry.end)
-        if key in same or key in seen:
+        if (entry.start, entry.end) != interval:
+            interval, names_in_interval = (entry.start, entry.end), set()
+        if key in same or key[0] in names_in_interval:
             duplicates += 1
             continue
-        seen.add(key)
+        names_in_interval.add(key[0])
         assert entry.end is not None
         index = bisect_right(ends, entry.start)
         if index < len(stored) and stored[index].start < entry.end:
             other = stored[index]
             until = "now (the running timer)" if other.end is None else format_local(other.end)
-            clashes.append((item.record.where, f"it overlaps log {other.id} ({format_local(other.start)} to {until})"))
+            clashes.append((item.where, f"it overlaps log {other.id} ({format_local(other.start)} to {until})"))
             continue
         if last_end is not None and entry.start < last_end:
-            clashes.append((item.record.where, f"it overlaps {last_where} of the same file"))
+            clashes.append((item.where, f"it overlaps {last_where} of the same file"))
             continue
-        held = replace(entry, engagement_id=ids.get(key[0], 0))  # a new engagement has no lock of its own
-        locked = next((lock for lock in locks if lock.covers(held)), None)
-        if locked is not None:
-            clashes.append((item.record.where, f"{week_label(locked.monday)} is locked; unlock it to import into it"))
-            continue
+        if locks:
+            held = replace(entry, engagement_id=ids.get(key[0], 0))  # a new engagement has no lock of its own
+            locked = next((lock for lock in locks if lock.covers(held)), None)
+            if locked is not None:
+                clashes.append((item.where, f"{week_label(locked.monday)} is locked; unlock it to import into it"))
+                continue
         kept.append(item)
         if last_end is None or entry.end > last_end:
-            last_end, last_where = entry.end, item.record.where
+            last_end, last_where = entry.end, item.where
     return kept, duplicates, clashes
