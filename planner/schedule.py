@@ -199,12 +199,14 @@ def parse_week(text: str | None) -> date:
             monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise ValidationError(f"'{text}' is not an ISO week; {match[1]} has no week {int(match[2])}") from None
-        if not FIRST_DAY - timedelta(days=6) <= monday <= LAST_DAY:  # (adding to a Monday of 9999 overflows)
-            raise ValidationError(f"the week {raw} is out of range; {_DAYS_KEPT}")
-        return monday
-    if _DATE_RE.match(raw):
-        return monday_of(parse_date(raw))
-    raise ValidationError(f"'{text}' is not a week; write an ISO week like 2026-W48 or a date in it")
+    elif _DATE_RE.match(raw):
+        monday = monday_of(parse_date(raw))
+    else:
+        raise ValidationError(f"'{text}' is not a week; write an ISO week like 2026-W48 or a date in it")
+    # A week is kept whole or not at all: 1970-W01 starts on 1969-12-29, before the first day planner keeps.
+    if not FIRST_DAY <= monday <= LAST_DAY:  # (adding to a Monday of 9999 overflows)
+        raise ValidationError(f"the week {raw} is out of range; {_DAYS_KEPT}")
+    return monday
 
 
 def week_label(monday: date) -> str:

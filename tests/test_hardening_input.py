@@ -293,7 +293,9 @@ def test_every_date_parser_and_record_keeps_to_1970_to_2200(parse):
 
 def test_the_edges_of_the_years_kept_are_accepted():
     assert parse_date("1970-01-01") == date(1970, 1, 1) and parse_date("2200-12-31") == date(2200, 12, 31)
-    assert parse_week("1970-W01") == date(1969, 12, 29)  # the week that holds 1970-01-01
+    assert parse_week("1970-W02") == date(1970, 1, 5)  # the first week kept whole (1970-W01 starts in 1969)
+    with pytest.raises(ValidationError, match="out of range"):
+        parse_week("1970-W01")
     assert parse_month("2200-12") == date(2200, 12, 1)
 
 
