@@ -780,10 +780,10 @@ def _keep_counters(root: Path, contents: dict[Path, bytes | None], main: dict | 
             if isinstance(value, int) and not isinstance(value, bool):
                 highest[counter] = max(highest[counter], value)
     document = main if main is not None else {"_meta": {"1": {"app": APP, "schema": SCHEMA, "kind": "main"}}}
-    state = document.setdefault("state", {}).setdefault("1", {})
-    raised = {counter: value for counter, value in highest.items() if int(state.get(counter, 1)) < value}
+    restored: dict[str, Any] = document.setdefault("state", {}).setdefault("1", {})
+    raised = {counter: value for counter, value in highest.items() if int(restored.get(counter, 1)) < value}
     if raised:
-        state.update(raised)
+        restored.update(raised)
         contents[file] = _encode(document, root / MAIN_FILE)
 
 
@@ -1598,13 +1598,14 @@ def _insert_logs(tx: _Tx, batch: list[LogEntry], *, keep_ids: bool) -> None:
             tx.set_state(next_log=first + len(batch))
         for offset, entry in enumerate(batch):
             entry.id = first + offset
-    by_month: dict[str, list[Document]] = {}
+    by_month: dict[str, list[LogEntry]] = {}
     seconds: dict[int, float] = {}
     for entry in batch:
-        by_month.setdefault(month_key(entry.start), []).append(Document(entry.to_doc(), entry.id))
+        by_month.setdefault(month_key(entry.start), []).append(entry)
         seconds[entry.engagement_id] = seconds.get(entry.engagement_id, 0.0) + entry.seconds()
-    for month, docs in by_month.items():
-        tx.shard("logs", month).table("logs").insert_multiple(docs)
+    for month, entries in by_month.items():  # each document made as it goes in: an import's are never all held twice
+        documents = (Document(entry.to_doc(), entry.id) for entry in entries)
+        tx.shard("logs", month).table("logs").insert_multiple(documents)
     for engagement_id, total in seconds.items():
         _usage_add(tx, engagement_id, total)
 
