@@ -40,7 +40,7 @@ def write_toggl(path: Path, rows: int) -> None:
                 continue
             length = 10 + (index * 7919) % 80
             end = moment + timedelta(minutes=length)
-            if end.date() != moment.date():  # the day is over: begin the next one at 03:00
+            if end.date() != moment.date():  # the day is over: begin the next one at 03:00 (after any DST change)
                 moment = (moment + timedelta(days=1)).replace(hour=3, minute=0)
                 end = moment + timedelta(minutes=length)
             client, project = PROJECTS[index % len(PROJECTS)]
@@ -64,6 +64,8 @@ def write_toggl(path: Path, rows: int) -> None:
             out.writerow(row)
             previous = row
             moment = end + timedelta(minutes=1 + index % 9)
+            if moment.hour < 3:  # past midnight: the next day begins at 03:00
+                moment = moment.replace(hour=3, minute=0)
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
