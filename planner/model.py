@@ -40,7 +40,6 @@ _DAY_ALIASES.update(
         for index, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
     }
 )
-_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
 #: Characters a name or tag may not hold: controls (ESC, BEL, newlines, C1), format characters (zero-width U+200B to
 #: U+200D, U+2060, U+FEFF, and the bidirectional controls U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C),
 #: line and paragraph separators, and surrogates. They are invisible or rewrite the terminal, so two names that look
@@ -173,7 +172,7 @@ def check_name(name: str | None) -> str:
     if name is None or not str(name).strip():
         raise ValidationError("a name is needed (an empty one is not a usable name); give 1 to 60 printable characters")
     cleaned = str(name).strip()
-    if not cleaned or not _NAME_RE.match(cleaned) or len(cleaned) > 60:
+    if len(cleaned) > 60:
         raise ValidationError(f"'{name}' is not a usable name; use 1 to 60 printable characters")
     hidden = _hidden_char(cleaned)
     if hidden is not None:
@@ -239,7 +238,7 @@ def check_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
     seen: list[str] = []
     for tag in tags:
         cleaned = tag.strip()
-        if not cleaned or not _NAME_RE.match(cleaned) or _hidden_char(cleaned) is not None:
+        if not cleaned or _hidden_char(cleaned) is not None:
             raise ValidationError(f"tag '{tag}' is empty or unprintable; give a word such as 'meeting'")
         if cleaned not in seen:
             seen.append(cleaned)

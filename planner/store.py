@@ -62,6 +62,7 @@ from planner.model import (
     LogEntry,
 )
 from planner.schedule import (
+    check_day,
     check_rrule,
     expand_rrule,
     first_within,
@@ -209,8 +210,6 @@ def _damaged_table(data: dict) -> str | None:
 
 # ---------------------------------------------------------------- records
 
-#: The years a stored date or moment may fall in; anything outside is damage (input outside them is refused too).
-RECORD_YEARS = (1970, 2200)
 _RECORD_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 
 
@@ -261,10 +260,11 @@ def _is_number(value: object) -> bool:
     )
 
 
-def _in_years(*days: date | None) -> None:
+def _in_years(*days: date) -> None:
+    """Dates the model's validation does not see (exception dates, dated terms, locks) kept to the days planner
+    keeps; the model checks a block's date, an entry's moments and a deadline itself."""
     for day in days:
-        if day is not None and not RECORD_YEARS[0] <= day.year <= RECORD_YEARS[1]:
-            raise ValueError(f"{day.isoformat()[:10]} is outside the years {RECORD_YEARS[0]} to {RECORD_YEARS[1]}")
+        check_day(day, f"the date {day.isoformat()}")
 
 
 def _check_log(key: str, doc: dict, *, running: bool = False) -> LogEntry:
@@ -290,11 +290,7 @@ def _check_log(key: str, doc: dict, *, running: bool = False) -> LogEntry:
             if doc.get(name) is not None:
                 _moment(doc[name], name)
         raise
-    entry.validate()
-    low, high = RECORD_YEARS
-    if not low <= entry.start.year <= high or (entry.end is not None and not low <= entry.end.year <= high):
-        _in_years(entry.start, entry.end)
-    return entry
+    return entry.validate()  # its moments within the days planner keeps, among the rest
 
 
 def _moment(text: str, name: str) -> None:
@@ -328,7 +324,7 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
     exdates = doc.get("exdates", [])
     _need(isinstance(exdates, list) and all(isinstance(day, str) for day in exdates), "its exdates are not dates")
     block = Block.from_doc(int(key), doc).validate()
-    _in_years(block.day, *block.exdates)
+    _in_years(*block.exdates)
     if series:
         _need(isinstance(block.repeat, str) and block.repeat, "it has no repeat rule")
         check_rrule(block.repeat, block.day)  # type: ignore[arg-type]
@@ -357,7 +353,6 @@ def _check_engagement(key: str, doc: dict) -> None:
             _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
         _need(change.get("window") is None or isinstance(change["window"], str), "its window is not text")
     engagement = Engagement.from_doc(int(key), doc).validate()
-    _in_years(engagement.deadline)
     for change in engagement.changes:
         day = date.fromisoformat(change["from"])
         _in_years(day)
