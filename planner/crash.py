@@ -15,6 +15,8 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from planner.text import printable
+
 #: Exit status of an unexpected failure (EX_SOFTWARE of sysexits.h): never 0, never the 1 or 2 of a normal run.
 EXIT_CRASH = 70
 
@@ -70,8 +72,7 @@ def summary(error: BaseException) -> str:
     """The problem in one printable line."""
     name = type(error.error if isinstance(error, BoardCrashed) else error).__name__
     message = str(error.error if isinstance(error, BoardCrashed) else error)
-    line = f"{name}: {message}" if message else name
-    line = "".join(char if char.isprintable() else " " for char in line)
+    line = printable(f"{name}: {message}" if message else name)
     return line if len(line) <= 200 else line[:199] + "…"
 
 
@@ -81,7 +82,7 @@ def report(error: BaseException, folder: Path | None, argv: list[str]) -> int:
         where = write_report(error, folder, argv)
     except Exception:  # the report itself must never turn into a traceback
         where = None
-    kept = f"; the full report is in {where}" if where else ""
+    kept = f"; the full report is in {printable(where)}" if where else ""
     print(
         f"error: planner failed unexpectedly ({summary(error)}){kept}; your data was left as it was. "
         "Please report this, with that file.",
