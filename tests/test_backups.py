@@ -37,6 +37,16 @@ def at(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     monkeypatch.setenv("PLANNER_NOW", moment)
 
 
+def hourly_changes(store: Store, monkeypatch: pytest.MonkeyPatch, hours: int) -> Engagement:
+    """A client, then an hour's log on 2026-11-20 written at 09:00, 10:00, ... (one backup each hour); the client."""
+    at(monkeypatch, "2026-11-20T09:00:00+01:00")
+    client = store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    for hour in range(hours):
+        at(monkeypatch, f"2026-11-20T{9 + hour:02d}:00:00+01:00")
+        log(store, f"2026-11-20 {7 + hour:02d}:00", f"2026-11-20 {8 + hour:02d}:00")
+    return client
+
+
 def test_one_backup_an_hour_holding_the_state_before_the_change(store, monkeypatch):
     at(monkeypatch, "2026-11-25T09:05:00+01:00")
     store.add_engagement(Engagement(0, "globex", OUTBOUND))  # nothing to back up yet: the folder was empty
@@ -421,11 +431,7 @@ def test_restoring_after_the_clock_went_back_gives_each_moment_exactly(store, mo
 def test_ids_are_never_handed_out_again_after_a_restore(store, monkeypatch):
     from planner.model import Block
 
-    at(monkeypatch, "2026-11-20T09:00:00+01:00")
-    client = store.add_engagement(Engagement(0, "globex", OUTBOUND))
-    log(store, "2026-11-20 07:00", "2026-11-20 08:00")
-    at(monkeypatch, "2026-11-20T10:00:00+01:00")
-    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    client = hourly_changes(store, monkeypatch, 2)
     block = store.add_block(Block(0, client.id, date(2026, 11, 24), 600, 660))
     store.restore_backup("2026-11-20T09")  # entry 1 only, no block
     assert [entry.id for entry in store.logs(parse_moment("2026-11-01 00:00"), parse_moment("2026-12-01 00:00"))] == [1]
@@ -457,11 +463,7 @@ def test_refused_backups_on_a_full_disk_leave_nothing_behind(store, data_dir, mo
 
 
 def test_a_file_from_a_newer_planner_is_never_answered_with_an_older_backup(store, data_dir, monkeypatch, cli):
-    at(monkeypatch, "2026-11-20T09:00:00+01:00")
-    store.add_engagement(Engagement(0, "globex", OUTBOUND))
-    log(store, "2026-11-20 07:00", "2026-11-20 08:00")
-    at(monkeypatch, "2026-11-20T10:00:00+01:00")
-    log(store, "2026-11-20 08:00", "2026-11-20 09:00")  # a backup holds a good older copy of the month file
+    hourly_changes(store, monkeypatch, 2)  # a backup holds a good older copy of the month file
     shard = data_dir / "logs" / "2026-11.json"
     data = json.loads(shard.read_text())
     data["_meta"]["1"]["schema"] = 99
@@ -476,13 +478,7 @@ def test_a_file_from_a_newer_planner_is_never_answered_with_an_older_backup(stor
 
 
 def test_a_backup_is_trusted_only_as_far_as_its_manifest_vouches(store, data_dir, monkeypatch, cli):
-    at(monkeypatch, "2026-11-20T09:00:00+01:00")
-    store.add_engagement(Engagement(0, "globex", OUTBOUND))
-    log(store, "2026-11-20 07:00", "2026-11-20 08:00")
-    at(monkeypatch, "2026-11-20T10:00:00+01:00")
-    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
-    at(monkeypatch, "2026-11-20T11:00:00+01:00")
-    log(store, "2026-11-20 09:00", "2026-11-20 10:00")
+    hourly_changes(store, monkeypatch, 3)
     first, second, third = store.backups()
     assert examine(data_dir) == []
     listed = json.loads(cli("backup", "list", "--json").out)
@@ -527,11 +523,7 @@ def test_a_before_restoring_copy_cut_short_by_an_older_planner_deletes_nothing(s
 
 
 def test_restore_never_follows_a_symbolic_link(store, data_dir, monkeypatch, tmp_path):
-    at(monkeypatch, "2026-11-20T09:00:00+01:00")
-    store.add_engagement(Engagement(0, "globex", OUTBOUND))
-    log(store, "2026-11-20 07:00", "2026-11-20 08:00")
-    at(monkeypatch, "2026-11-20T10:00:00+01:00")
-    log(store, "2026-11-20 08:00", "2026-11-20 09:00")
+    hourly_changes(store, monkeypatch, 2)
     backup = store.backups()[0]
     outside = tmp_path / "elsewhere.json"
     copy = backup.path / "planner.json"

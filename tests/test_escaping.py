@@ -234,40 +234,9 @@ def test_a_toggl_note_with_escapes_imports_and_lists_tamely(cli, data_dir, tmp_p
     rows = io.StringIO()
     writer = csv.writer(rows)
     writer.writerow(header.split(","))
-    writer.writerow(
-        [
-            "",
-            "",
-            "",
-            "[red]imported[/red]",
-            "",
-            HOSTILE,
-            "Yes",
-            "2026-11-24",
-            "09:00:00",
-            "2026-11-24",
-            "10:00:00",
-            "01:00:00",
-            "",
-        ]
-    )
-    writer.writerow(
-        [
-            "",
-            "",
-            "",
-            "[red]imported[/red]",
-            "",
-            f" {FORMULAS[0]}",
-            "Yes",
-            "2026-11-24",
-            "11:00:00",
-            "2026-11-24",
-            "12:00:00",
-            "01:00:00",
-            "",
-        ]
-    )
+    for description, begins, ends in ((HOSTILE, "09:00:00", "10:00:00"), (f" {FORMULAS[0]}", "11:00:00", "12:00:00")):
+        client, day = "[red]imported[/red]", "2026-11-24"
+        writer.writerow(["", "", "", client, "", description, "Yes", day, begins, day, ends, "01:00:00", ""])
     source = tmp_path / "toggl.csv"
     source.write_text(rows.getvalue(), encoding="utf-8")
     imported = cli("import", "toggl", str(source), "--client", "[red]imported[/red]")
