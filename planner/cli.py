@@ -45,7 +45,6 @@ from planner.schedule import (
     format_clock,
     format_duration,
     format_moment,
-    hours,
     now,
     parse_clock,
     parse_date,
@@ -495,6 +494,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         return cmd_overtime(store, args)
     if args.since:
         raise ValidationError("--since goes with --overtime")
+    from planner.money import Figures, by_engagement, format_amounts, price
     from planner.timesheet import group_hours, summarize
 
     moment = now()
@@ -502,6 +502,9 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     lo, hi = span_of_days(first, last)
     engagements, logs = store.engagements(), store.logs(lo, hi)
     summary = summarize(engagements, logs, first, last, moment)
+    priced = price(engagements, logs, first, last, now=moment)  # the figures of a timesheet, and the timer so far
+    figures = by_engagement(priced.lines)
+    running = next((line for line in priced.lines if line.running), None)
     share = summary.outbound_share
     groups = group_hours(engagements, logs, first, last, moment, args.by) if args.by else None
     if args.json:
@@ -520,6 +523,30 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
                     for group in groups
                 ],
             }
+        engagement_rows = []
+        for total in summary.totals:
+            own = figures.get(total.engagement.id)
+            money = own.to_json() if own is not None else {}
+            amounts = money.get("amounts", {})
+            single = next(iter(amounts)) if len(amounts) == 1 else None
+            engagement_rows.append(
+                {
+                    "name": total.engagement.name,
+                    "kind": total.engagement.kind,
+                    "hours": _hours_number(total.seconds),
+                    "billable_hours": _hours_number(total.billable_seconds),
+                    "non_billable_hours": money.get("non_billable_hours", 0.0),
+                    "billed_hours": money.get("billed_hours", 0.0),
+                    "amount": None if single is None else amounts[single],  # None too when it is in two currencies
+                    "currency": single,
+                    "seconds": round(total.seconds),
+                    "billable_seconds": round(total.billable_seconds),
+                    "non_billable_seconds": round(total.seconds - total.billable_seconds),
+                    "billed_seconds": money.get("billed_seconds", 0),
+                    "amounts": amounts,
+                    "amounts_minor": money.get("amounts_minor", {}),
+                }
+            )
         _print_json(
             {
                 "from": first.isoformat(),
@@ -527,17 +554,8 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
                 "inbound_hours": _hours_number(summary.inbound_seconds),
                 "outbound_hours": _hours_number(summary.outbound_seconds),
                 "outbound_share": None if share is None else round(share, 4),
-                "engagements": [
-                    {
-                        "name": total.engagement.name,
-                        "kind": total.engagement.kind,
-                        "hours": _hours_number(total.seconds),
-                        "billable_hours": _hours_number(total.billable_seconds),
-                        "amount": None if total.amount is None else float(total.amount),
-                        "currency": total.engagement.currency if total.engagement.rate is not None else None,
-                    }
-                    for total in summary.totals
-                ],
+                "running_timer_included": running is not None,
+                "engagements": engagement_rows,
                 "days": [
                     {
                         "date": day.isoformat(),
@@ -550,45 +568,79 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
+    shown = _hours_shown(args)
     print(f"{label}  {first.isoformat()} to {last.isoformat()}")
     if not summary.totals:
         print("No time logged.")
         return EXIT_OK
     if groups is not None or args.chart:
-        _print_groups(groups or group_hours(engagements, logs, first, last, moment, "engagement"), args.chart)
-        _print_share_line(summary)
+        _print_groups(groups or group_hours(engagements, logs, first, last, moment, "engagement"), args.chart, shown)
+        _print_share_line(summary, shown)
         return EXIT_OK
-    rows = [
-        [
-            total.engagement.name,
-            total.engagement.kind,
-            f"{hours(total.seconds):.2f}",
-            f"{hours(total.billable_seconds):.2f}",
-            "" if total.amount is None else f"{total.amount:,.2f} {total.engagement.currency or ''}".rstrip(),
-        ]
-        for total in summary.totals
-    ]
-    print(_table(["engagement", "side", "hours", "billable", "amount"], rows, right=(2, 3, 4)))
+    rows = []
+    for total in summary.totals:
+        own = figures.get(total.engagement.id)
+        rows.append(
+            [
+                total.engagement.name,
+                total.engagement.kind,
+                shown(total.seconds),
+                shown(total.billable_seconds),
+                shown(total.seconds - total.billable_seconds),
+                "" if own is None else shown(own.billed_seconds),
+                "" if own is None else format_amounts(own.amounts),
+            ]
+        )
+    if len(rows) > 1:
+        whole = Figures.of(priced.lines)
+        worked = sum(total.seconds for total in summary.totals)
+        billable = sum(total.billable_seconds for total in summary.totals)
+        rows.append(
+            [
+                "total",
+                "",
+                shown(worked),
+                shown(billable),
+                shown(worked - billable),
+                shown(whole.billed_seconds),
+                format_amounts(whole.amounts),
+            ]
+        )
+    headers = ["engagement", "side", "worked", "billable", "non-billable", "billed", "amount"]
+    print(_table(headers, rows, right=(2, 3, 4, 5, 6)))
     print()
     day_rows = [
-        [f"{day:%a %Y-%m-%d}", f"{hours(sides[INBOUND]):.2f}", f"{hours(sides[OUTBOUND]):.2f}"]
-        for day, sides in summary.days.items()
+        [f"{day:%a %Y-%m-%d}", shown(sides[INBOUND]), shown(sides[OUTBOUND])] for day, sides in summary.days.items()
     ]
     print(_table(["day", "inbound", "outbound"], day_rows, right=(1, 2)))
-    _print_share_line(summary)
+    _print_share_line(summary, shown)
+    if running is not None:
+        print(
+            f"note: includes the running {printable(running.engagement.name)} timer so far "
+            f"({format_duration(running.seconds)}); a timesheet leaves it out until it stops"
+        )
     return EXIT_OK
 
 
-def _print_share_line(summary: Summary) -> None:
+def _hours_shown(args: argparse.Namespace) -> Callable[[float], str]:
+    """How the report writes hours: h:mm (default), or decimal hours with --decimal."""
+    from planner.money import clock_hours, decimal_hours
+
+    if getattr(args, "decimal", False):
+        return lambda seconds: f"{decimal_hours(round(seconds))}"
+    return lambda seconds: clock_hours(round(seconds))
+
+
+def _print_share_line(summary: Summary, shown: Callable[[float], str]) -> None:
     share = summary.outbound_share
     share_text = "no hours" if share is None else f"{share * 100:.1f} %"
     print(
-        f"inbound {hours(summary.inbound_seconds):.2f} h · outbound {hours(summary.outbound_seconds):.2f} h · "
+        f"inbound {shown(summary.inbound_seconds)} h · outbound {shown(summary.outbound_seconds)} h · "
         f"outbound share {share_text}"
     )
 
 
-def _print_groups(groups: list[Group], chart: bool) -> None:
+def _print_groups(groups: list[Group], chart: bool, shown: Callable[[float], str]) -> None:
     """A table of grouped hours; with `chart`, a bar per row (█ inbound, ░ outbound) scaled to the longest."""
     import shutil
 
@@ -596,7 +648,7 @@ def _print_groups(groups: list[Group], chart: bool) -> None:
 
     labels = [_group_label(group.key) for group in groups]
     rows = [
-        [label, f"{hours(group.seconds):.2f}", f"{hours(group.inbound):.2f}", f"{hours(group.outbound):.2f}"]
+        [label, shown(group.seconds), shown(group.inbound), shown(group.outbound)]
         for label, group in zip(labels, groups, strict=True)
     ]
     table = _table(["", "hours", "inbound", "outbound"], rows, right=(1, 2, 3)).splitlines()
@@ -964,6 +1016,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--since", metavar="D", help="with --overtime: start the account here (default: first log)")
     report.add_argument("--by", choices=("day", "engagement", "side", "tag"), help="group the hours by this")
     report.add_argument("--chart", action="store_true", help="draw the hours as bars (█ inbound, ░ outbound)")
+    report.add_argument("--decimal", action="store_true", help="hours as decimals (7.25) instead of h:mm (7:15)")
     report.set_defaults(handler=cmd_report)
     return parser
 

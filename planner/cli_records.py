@@ -32,7 +32,9 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
     else:
         write_export(args.output, result.text)
-        what = "events" if fmt == "ics" else "entries"
+        what = (
+            ("event" if fmt == "ics" else "entry") if result.items == 1 else ("events" if fmt == "ics" else "entries")
+        )
         print(f"Wrote {result.items} {what} to {printable(args.output)}.", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)

@@ -17,10 +17,11 @@ from pathlib import Path
 from planner.errors import ValidationError
 from planner.files import write_temp
 from planner.model import INBOUND, Block, Engagement
+from planner.money import Figures, Line, decimal_hours, format_amount, format_amounts, hours_text, to_decimal
 from planner.schedule import local_zone, span_of_days
 from planner.store import Store
 from planner.text import clean, safe_json
-from planner.timesheet import Line, Timesheet, Total, build_timesheet, select_engagements
+from planner.timesheet import Timesheet, build_timesheet, select_engagements
 
 TIMESHEET_FORMATS = ("csv", "toggl", "clockify", "harvest", "json", "md", "html")
 FORMATS = (*TIMESHEET_FORMATS, "ics")
@@ -39,6 +40,8 @@ CSV_COLUMNS = (
     "rate",
     "amount",
     "currency",
+    "seconds",
+    "billed_seconds",
 )
 TOGGL_COLUMNS = [
     "User",
@@ -94,8 +97,16 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], numbers: Seque
     return out.getvalue()
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+def _amount(line: Line) -> str:
+    """A line's amount as a plain decimal number (12.34; 1235 for JPY); '' without one."""
+    return "" if line.amount is None or line.currency is None else str(to_decimal(line.amount, line.currency))
+
+
+def _rate(rate: Decimal | None) -> str:
+    """A rate as a plain number with at least two decimals and every decimal it has (92.50, 92.125)."""
+    if rate is None:
+        return ""
+    return f"{rate:.2f}" if int(rate.as_tuple().exponent) >= -2 else str(rate)
 
 
 def _clock(moment: datetime) -> str:
@@ -132,20 +143,22 @@ def to_csv(sheet: Timesheet) -> str:
                 line.day.isoformat(),
                 _clock(line.start),
                 _end_text(line),
-                f"{line.raw_hours:.2f}",
-                f"{line.billed_hours:.2f}",
+                f"{decimal_hours(line.seconds)}",
+                f"{decimal_hours(line.billed_seconds)}",
                 line.side,
                 line.engagement.name,
                 line.note,
                 _tags(line),
                 "yes" if line.billable else "no",
-                _money(line.rate),
-                _money(line.amount),
+                _rate(line.rate),
+                _amount(line),
                 line.currency or "",
+                line.seconds,
+                line.billed_seconds,
             ]
             for line in sheet.lines
         ),
-        numbers=(3, 4, 10, 11),
+        numbers=(3, 4, 10, 11, 13, 14),
     )
 
 
@@ -166,7 +179,7 @@ def to_toggl(sheet: Timesheet) -> str:
                 _clock(line.start),
                 line.end.date().isoformat(),
                 _clock(line.end),
-                _duration(line.raw_seconds),
+                _duration(line.seconds),
                 _tags(line),
             ]
             for line in sheet.lines
@@ -212,10 +225,10 @@ def to_clockify(sheet: Timesheet) -> str:
                 line.start.strftime("%I:%M:%S %p"),
                 line.end.strftime("%m/%d/%Y"),
                 line.end.strftime("%I:%M:%S %p"),
-                _duration(line.raw_seconds),
-                f"{line.raw_hours:.2f}",
-                _money(line.rate if line.billable else Decimal(0)) or "0.00",
-                _money(line.amount) or "0.00",
+                _duration(line.seconds),
+                f"{decimal_hours(line.seconds)}",
+                _rate(line.rate) if line.billable and line.rate is not None else "0.00",
+                _amount(line) or "0.00",
             ]
             for line in sheet.lines
         ),
@@ -235,7 +248,7 @@ def to_harvest(sheet: Timesheet) -> str:
                 line.engagement.name,
                 line.tags[0] if line.tags else "General",
                 line.note,
-                f"{line.raw_hours:.2f}",
+                f"{decimal_hours(line.seconds)}",
                 first,
                 last.strip(),
             ]
@@ -248,15 +261,9 @@ def to_harvest(sheet: Timesheet) -> str:
 # ---------------------------------------------------------------- JSON
 
 
-def _total_json(total: Total) -> dict[str, object]:
-    return {
-        "raw_hours": float(total.raw_hours),
-        "billed_hours": float(total.billed_hours),
-        "amounts": {currency: float(amount) for currency, amount in sorted(total.amounts.items())},
-    }
-
-
 def to_json(sheet: Timesheet) -> str:
+    """Exact `seconds` and `billed_seconds` (and `amount_minor`, integer minor units) beside decimal hours and
+    amounts, per entry and in every total."""
     kinds = {engagement.name: engagement.kind for engagement in sheet.engagements}
     data = {
         "from": sheet.first.isoformat(),
@@ -270,26 +277,33 @@ def to_json(sheet: Timesheet) -> str:
                 "date": line.day.isoformat(),
                 "start": line.start.isoformat(),
                 "end": line.end.isoformat(),
-                "raw_hours": float(line.raw_hours),
-                "billed_hours": float(line.billed_hours),
+                "seconds": line.seconds,
+                "billed_seconds": line.billed_seconds,
+                "raw_hours": float(decimal_hours(line.seconds)),
+                "billed_hours": float(decimal_hours(line.billed_seconds)),
                 "side": line.side,
                 "engagement": line.engagement.name,
                 "note": line.note,
                 "tags": list(line.tags),
                 "billable": line.billable,
+                "round_minutes": line.round_minutes,
+                "round_mode": line.round_mode,
                 "rate": None if line.rate is None else float(line.rate),
-                "amount": None if line.amount is None else float(line.amount),
+                "amount": None
+                if line.amount is None or line.currency is None
+                else float(to_decimal(line.amount, line.currency)),
+                "amount_minor": line.amount,
                 "currency": line.currency,
             }
             for line in sheet.lines
         ],
-        "totals": _total_json(sheet.total()),
-        "by_day": [{"date": day.isoformat(), **_total_json(total)} for day, total in sorted(sheet.by_day().items())],
+        "totals": sheet.total().to_json(),
+        "by_day": [{"date": day.isoformat(), **total.to_json()} for day, total in sorted(sheet.by_day().items())],
         "by_engagement": [
-            {"engagement": name, "side": kinds.get(name), **_total_json(total)}
+            {"engagement": name, "side": kinds.get(name), **total.to_json()}
             for name, total in sheet.by_engagement().items()
         ],
-        "by_side": [{"side": side, **_total_json(total)} for side, total in sorted(sheet.by_side().items())],
+        "by_side": [{"side": side, **total.to_json()} for side, total in sorted(sheet.by_side().items())],
     }
     return safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
@@ -297,20 +311,40 @@ def to_json(sheet: Timesheet) -> str:
 # ---------------------------------------------------------------- printable: Markdown and HTML
 
 
-def _amounts_text(amounts: dict[str, Decimal]) -> str:
-    return " + ".join(f"{amount:,.2f} {currency}" for currency, amount in sorted(amounts.items()))
+HOUR_STYLES = ("clock", "decimal")
 
 
 def _line_amount(line: Line) -> str:
-    return "" if line.amount is None else f"{line.amount:,.2f} {line.currency}"
+    return "" if line.amount is None or line.currency is None else format_amount(line.amount, line.currency)
 
 
 def _period(sheet: Timesheet) -> str:
     return f"{sheet.first:%a %d %b %Y} – {sheet.last:%a %d %b %Y}"
 
 
-def _summary_rows(sheet: Timesheet) -> list[tuple[str, str, Total]]:
-    """(label, side, total) per engagement in report order, then per side."""
+@dataclass(frozen=True)
+class _Printed:
+    """How a printable timesheet writes hours: h:mm (with seconds when a worked time holds part minutes, so the
+    column adds up) or decimal hours."""
+
+    style: str
+    seconds: bool
+
+    def worked(self, seconds: int) -> str:
+        return hours_text(seconds, self.style, with_seconds=self.seconds)
+
+    def billed(self, seconds: int) -> str:
+        return hours_text(seconds, self.style)
+
+
+def _printed(sheet: Timesheet, style: str) -> _Printed:
+    if style not in HOUR_STYLES:
+        raise ValidationError(f"hours are written as {' or '.join(HOUR_STYLES)}, not '{style}'")
+    return _Printed(style, style == "clock" and sheet.shows_seconds)
+
+
+def _summary_rows(sheet: Timesheet) -> list[tuple[str, str, Figures]]:
+    """(label, side, figures) per engagement in report order, then per side."""
     by_engagement = sheet.by_engagement()
     rows = [
         (engagement.name, engagement.kind, by_engagement[engagement.name])
@@ -320,6 +354,22 @@ def _summary_rows(sheet: Timesheet) -> list[tuple[str, str, Total]]:
     sides = sheet.by_side()
     rows += [(f"all {side}", side, sides[side]) for side in sorted(sides, key=lambda side: side != INBOUND)]
     return rows
+
+
+SUMMARY_HEADER = ("", "Side", "Worked", "Billable", "Non-billable", "Billed", "Amount")
+LINE_HEADER = ("Date", "Time", "Engagement", "Note", "Worked", "Billed", "Amount")
+
+
+def _summary_cells(label: str, side: str, item: Figures, printed: _Printed) -> tuple[str, ...]:
+    return (
+        label,
+        side,
+        printed.worked(item.seconds),
+        printed.worked(item.billable_seconds),
+        printed.worked(item.non_billable_seconds),
+        printed.billed(item.billed_seconds),
+        format_amounts(item.amounts),
+    )
 
 
 #: Markdown's inline syntax (emphasis, code, links, images, strikethrough, table cells), escaped with a backslash.
@@ -335,7 +385,8 @@ def _md_cell(text: str) -> str:
     return "\\" + text if text.startswith(_MD_LEADING) else text
 
 
-def to_markdown(sheet: Timesheet) -> str:
+def to_markdown(sheet: Timesheet, hours: str = "clock") -> str:
+    printed = _printed(sheet, hours)
     out = [f"# Timesheet: {_md_cell(sheet.party)}", ""]
     if sheet.person or sheet.email:
         who = sheet.person + (f" <{sheet.email}>" if sheet.email else "")
@@ -344,40 +395,35 @@ def to_markdown(sheet: Timesheet) -> str:
     if not sheet.lines:
         out.append("No time logged in this period.")
         return "\n".join(out) + "\n"
-    out += [
-        "| Date | Time | Engagement | Note | Raw h | Billed h | Amount |",
-        "|---|---|---|---|--:|--:|--:|",
-    ]
-    for day, rows in _day_rows(sheet):
+    out += ["| " + " | ".join(LINE_HEADER) + " |", "|---|---|---|---|--:|--:|--:|"]
+    by_day = sheet.by_day()
+    for day, rows in _day_rows(sheet, printed):
         out += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
-        day_total = sheet.by_day()[day]
-        amounts = _amounts_text(day_total.amounts)
+        day_total = by_day[day]
+        amounts = format_amounts(day_total.amounts)
         out.append(
-            f"| | | | *{day:%a} total* | *{day_total.raw_hours:.2f}* | *{day_total.billed_hours:.2f}* | "
-            f"{f'*{amounts}*' if amounts else ''} |"
+            f"| | | | *{day:%a} total* | *{printed.worked(day_total.seconds)}* | "
+            f"*{printed.billed(day_total.billed_seconds)}* | {f'*{amounts}*' if amounts else ''} |"
         )
     total = sheet.total()
     out += [
-        f"| **Total** | | | | **{total.raw_hours:.2f}** | **{total.billed_hours:.2f}** | "
-        f"**{_amounts_text(total.amounts)}** |",
+        f"| **Total** | | | | **{printed.worked(total.seconds)}** | **{printed.billed(total.billed_seconds)}** | "
+        f"**{format_amounts(total.amounts)}** |",
         "",
         "## Totals",
         "",
-        "| | Side | Raw h | Billed h | Amount |",
-        "|---|---|--:|--:|--:|",
+        "| " + " | ".join(SUMMARY_HEADER) + " |",
+        "|---|---|--:|--:|--:|--:|--:|",
     ]
     for label, side, item in _summary_rows(sheet):
-        out.append(
-            f"| {_md_cell(label)} | {side} | {item.raw_hours:.2f} | {item.billed_hours:.2f} | "
-            f"{_amounts_text(item.amounts)} |"
-        )
-    out += ["", _md_cell(_rounding_note(sheet))]
+        out.append("| " + " | ".join(_md_cell(cell) for cell in _summary_cells(label, side, item, printed)) + " |")
+    out += ["", *(_md_cell(sentence) for sentence in _rules_note(sheet, printed))]
     return "\n".join(out) + "\n"
 
 
-def _day_rows(sheet: Timesheet) -> list[tuple[date, list[tuple[str, ...]]]]:
-    """The printable table's rows, day by day: date (on a day's first row), time, engagement, note, raw hours,
-    billed hours, amount."""
+def _day_rows(sheet: Timesheet, printed: _Printed) -> list[tuple[date, list[tuple[str, ...]]]]:
+    """The printable table's rows, day by day: date (on a day's first row), time, engagement, note, worked time,
+    billed time, amount."""
     days: dict[date, list[tuple[str, ...]]] = {}
     for line in sheet.lines:
         rows = days.setdefault(line.day, [])
@@ -387,8 +433,8 @@ def _day_rows(sheet: Timesheet) -> list[tuple[date, list[tuple[str, ...]]]]:
                 _span(line),
                 line.engagement.name,
                 _note_text(line),
-                f"{line.raw_hours:.2f}",
-                f"{line.billed_hours:.2f}",
+                printed.worked(line.seconds),
+                printed.billed(line.billed_seconds) if line.billable else "–",
                 _line_amount(line),
             )
         )
@@ -409,11 +455,29 @@ def _note_text(line: Line) -> str:
     return text
 
 
-def _rounding_note(sheet: Timesheet) -> str:
-    used = [engagement for engagement in sheet.engagements if engagement.round_minutes > 1]
-    terms = "; ".join(f"{e.name}: {e.round_mode} to {e.round_minutes} min" for e in used)
-    rounding = f"Billed hours round each entry ({terms})." if used else "Billed hours are the raw hours."
-    return f"{rounding} Hours are decimal, to the hundredth; amounts are billed hours × the rate of the day."
+def _rules_note(sheet: Timesheet, printed: _Printed) -> list[str]:
+    """The footnote: how billed time and amounts were worked out, from the terms the lines were billed under."""
+    rules: dict[str, list[str]] = {}
+    for line in sheet.lines:
+        if line.billable:
+            rule = "to the minute" if line.round_minutes == 1 else f"to {line.round_minutes} min"
+            rule = f"{line.round_mode} {rule}"
+            found = rules.setdefault(line.engagement.name, [])
+            if rule not in found:
+                found.append(rule)
+    hours = (
+        "Hours are h:mm" + (":ss" if printed.seconds else "") + "."
+        if printed.style == "clock"
+        else "Hours are decimal, each to the hundredth; totals are of the exact times."
+    )
+    if not rules:
+        return [f"{hours} Nothing here is billable."]
+    terms = "; ".join(f"{name} {', then '.join(found)}" for name, found in rules.items())
+    return [
+        f"{hours} Billed time is each billable entry's worked time rounded ({terms}); "
+        "non-billable time is not billed. An amount is billed minutes × the hourly rate of the entry's day ÷ 60, "
+        "rounded half up once to the currency's smallest unit; totals are sums of the entries."
+    ]
 
 
 _HTML_STYLE = """
@@ -434,10 +498,11 @@ p.note { font-size: 8.5pt; color: #444; }
 """
 
 
-def to_html(sheet: Timesheet) -> str:
+def to_html(sheet: Timesheet, hours: str = "clock") -> str:
     def esc(text: str) -> str:
         return html.escape(clean(text))
 
+    printed = _printed(sheet, hours)
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -451,54 +516,65 @@ def to_html(sheet: Timesheet) -> str:
     if not sheet.lines:
         out += ["<p>No time logged in this period.</p>", "</body></html>"]
         return "\n".join(out) + "\n"
-    out.append(
-        '<table><thead><tr><th>Date</th><th>Time</th><th>Engagement</th><th>Note</th><th class="n">Raw h</th>'
-        '<th class="n">Billed h</th><th class="n">Amount</th></tr></thead><tbody>'
-    )
+
+    def head(cells: Sequence[str], numbers: int) -> str:
+        first = len(cells) - numbers
+        return "".join(
+            f'<th class="n">{esc(cell)}</th>' if index >= first else f"<th>{esc(cell)}</th>"
+            for index, cell in enumerate(cells)
+        )
+
+    out.append(f"<table><thead><tr>{head(LINE_HEADER, 3)}</tr></thead><tbody>")
     by_day = sheet.by_day()
     classes = ("d", "d", "", "", "n", "n", "n")
-    for day, rows in _day_rows(sheet):
+    for day, rows in _day_rows(sheet, printed):
         for row in rows:
             cells = "".join(
                 f'<td class="{kind}">{esc(cell)}</td>' if kind else f"<td>{esc(cell)}</td>"
                 for kind, cell in zip(classes, row, strict=True)
             )
             out.append(f"<tr>{cells}</tr>")
-        total = by_day[day]
+        day_total = by_day[day]
         out.append(
             f'<tr class="day"><td></td><td></td><td></td><td>{day:%a} total</td>'
-            f'<td class="n">{total.raw_hours:.2f}</td><td class="n">{total.billed_hours:.2f}</td>'
-            f'<td class="n">{esc(_amounts_text(total.amounts))}</td></tr>'
+            f'<td class="n">{printed.worked(day_total.seconds)}</td>'
+            f'<td class="n">{printed.billed(day_total.billed_seconds)}</td>'
+            f'<td class="n">{esc(format_amounts(day_total.amounts))}</td></tr>'
         )
     total = sheet.total()
     out += [
-        f'<tr class="total"><td>Total</td><td></td><td></td><td></td><td class="n">{total.raw_hours:.2f}</td>'
-        f'<td class="n">{total.billed_hours:.2f}</td><td class="n">{esc(_amounts_text(total.amounts))}</td></tr>',
+        f'<tr class="total"><td>Total</td><td></td><td></td><td></td><td class="n">{printed.worked(total.seconds)}'
+        f'</td><td class="n">{printed.billed(total.billed_seconds)}</td>'
+        f'<td class="n">{esc(format_amounts(total.amounts))}</td></tr>',
         "</tbody></table>",
         "<h2>Totals</h2>",
-        '<table><thead><tr><th></th><th>Side</th><th class="n">Raw h</th><th class="n">Billed h</th>'
-        '<th class="n">Amount</th></tr></thead><tbody>',
+        f"<table><thead><tr>{head(SUMMARY_HEADER, 5)}</tr></thead><tbody>",
     ]
     for label, side, item in _summary_rows(sheet):
+        summary = _summary_cells(label, side, item, printed)
         out.append(
-            f'<tr><td>{esc(label)}</td><td>{side}</td><td class="n">{item.raw_hours:.2f}</td>'
-            f'<td class="n">{item.billed_hours:.2f}</td><td class="n">{esc(_amounts_text(item.amounts))}</td></tr>'
+            "<tr>"
+            + "".join(
+                f'<td class="n">{esc(cell)}</td>' if index >= 2 else f"<td>{esc(cell)}</td>"
+                for index, cell in enumerate(summary)
+            )
+            + "</tr>"
         )
-    out += ["</tbody></table>", f'<p class="note">{esc(_rounding_note(sheet))}</p>', "</body></html>"]
+    out += ["</tbody></table>", *(f'<p class="note">{esc(text)}</p>' for text in _rules_note(sheet, printed))]
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
-def render_timesheet(sheet: Timesheet, fmt: str) -> str:
-    writers = {
-        "csv": to_csv,
-        "toggl": to_toggl,
-        "clockify": to_clockify,
-        "harvest": to_harvest,
-        "json": to_json,
-        "md": to_markdown,
-        "html": to_html,
-    }
-    return writers[export_format(fmt)](sheet)
+def render_timesheet(sheet: Timesheet, fmt: str, hours: str = "clock") -> str:
+    """`sheet` as text in `fmt`; `hours` (clock or decimal) is how Markdown and HTML write hours. CSV for the
+    services keeps the decimal hours their importers expect, and JSON carries both exact seconds and decimals."""
+    fmt = export_format(fmt)
+    if fmt == "md":
+        return to_markdown(sheet, hours)
+    if fmt == "html":
+        return to_html(sheet, hours)
+    writers = {"csv": to_csv, "toggl": to_toggl, "clockify": to_clockify, "harvest": to_harvest, "json": to_json}
+    return writers[fmt](sheet)
 
 
 # ---------------------------------------------------------------- the plan as iCalendar
@@ -612,6 +688,7 @@ def build_export(
     side: str | None = None,
     stamp: datetime,
     progress: Callable[[int, int], None] | None = None,
+    hours: str = "clock",
 ) -> Export:
     """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
     other engagement goes in. Used alike by `planner export` and the board's export form, which passes `progress`
@@ -635,4 +712,4 @@ def build_export(
         person=str(settings.get("name", "")),
         email=str(settings.get("email", "")),
     )
-    return Export(render_timesheet(sheet, fmt), len(sheet.lines), sheet.skipped_running)
+    return Export(render_timesheet(sheet, fmt, hours), len(sheet.lines), sheet.skipped_running)

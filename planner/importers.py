@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from planner.errors import ValidationError
-from planner.exports import CSV_COLUMNS, unguard_cell
+from planner.exports import unguard_cell
 from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
 from planner.schedule import FIRST_DAY, LAST_DAY, check_day, format_local, localize, week_label
 from planner.store import Store
@@ -444,8 +444,12 @@ def _unsafe(text: str) -> str:
     return unguard_cell(text)
 
 
+#: The columns of planner's own CSV the importer reads (older exports lack the later `seconds` columns).
+PLANNER_CSV_NEEDS = ("date", "start", "end", "side", "engagement", "note", "tags", "billable")
+
+
 def read_planner_csv(path: Path) -> Iterator[Record]:
-    return _planner_records(_csv_rows(path, CSV_COLUMNS, "planner CSV export (planner export --format csv)"))
+    return _planner_records(_csv_rows(path, PLANNER_CSV_NEEDS, "planner CSV export (planner export --format csv)"))
 
 
 def _planner_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Record]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from planner.money import Figures, by_engagement, price
 from planner.schedule import period_of, span_of_days
 from planner.store import Store
-from planner.timesheet import Total, build_timesheet, group_hours
+from planner.timesheet import group_hours
 
 PERIODS = ("week", "month", "year")
 TREND_WEEKS = 12
@@ -34,7 +35,7 @@ class Overview:
     trend: list[ShareWeek]  # the 12 weeks ending with the shown one, oldest first
     band: tuple[float, float] | None  # target outbound share, percent low..high; None when no target is set
     periods: dict[str, tuple[date, date]]
-    money: dict[str, dict[str, Total]]  # engagement name → period → hours, billed hours, amounts
+    money: dict[str, dict[str, Figures]]  # engagement name → period → worked and billed time, amounts
     kinds: dict[str, str]  # engagement name → inbound/outbound, in report order
 
 
@@ -65,12 +66,12 @@ def build_overview(store: Store, monday: date, now: datetime) -> Overview:
     if rules.outbound_share is not None:
         band = (max(0.0, rules.outbound_share - rules.tolerance), min(100.0, rules.outbound_share + rules.tolerance))
 
-    money: dict[str, dict[str, Total]] = {}
+    money: dict[str, dict[str, Figures]] = {}
     kinds: dict[str, str] = {}
-    for kind in PERIODS:
-        sheet = build_timesheet(engagements, logs, *periods[kind])
-        for name, total in sheet.by_engagement().items():
-            money.setdefault(name, {})[kind] = total
+    names = {engagement.id: engagement.name for engagement in engagements}
+    for kind in PERIODS:  # the figures of a timesheet of the period: finished entries, by planner.money
+        for engagement_id, figures in by_engagement(price(engagements, logs, *periods[kind]).lines).items():
+            money.setdefault(names[engagement_id], {})[kind] = figures
     for engagement in sorted(engagements, key=lambda item: (item.kind != "inbound", item.name.casefold())):
         if engagement.name in money:
             kinds[engagement.name] = engagement.kind

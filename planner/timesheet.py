@@ -1,20 +1,16 @@
-"""Reports and timesheets: hours per engagement and per side over a range of days, raw and billed, from the log
-entries. Pure: it never reads the store itself."""
+"""Reports and timesheets: hours per engagement and per side over a range of days, from the log entries; billed
+time and money come from planner.money. Pure: it never reads the store itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
-from typing import Any
 
 from planner.errors import ValidationError
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
-from planner.schedule import span_of_days, split_by_day, to_local
-
-CENT = Decimal("0.01")
+from planner.money import Figures, Line, group, price
+from planner.schedule import span_of_days, split_by_day
 
 
 @dataclass
@@ -22,21 +18,11 @@ class EngagementTotal:
     engagement: Engagement
     seconds: float = 0.0
     billable_seconds: float = 0.0
-    priced: Decimal | None = None  # billable time × the rate in force on each entry's day, unrounded
-
-    @cached_property
-    def amount(self) -> Decimal | None:
-        """Raw billable time at the rate in force on each entry's day; None when it never had a rate."""
-        return None if self.priced is None else self.priced.quantize(CENT)
 
     def add(self, day: date, seconds: float, billable: bool) -> None:
         self.seconds += seconds
-        if not billable:
-            return
-        self.billable_seconds += seconds
-        rate = self.engagement.terms_on(day).rate
-        if rate is not None:
-            self.priced = (self.priced or Decimal(0)) + Decimal(round(seconds)) / Decimal(3600) * rate
+        if billable:
+            self.billable_seconds += seconds
 
 
 @dataclass
@@ -166,82 +152,6 @@ def bar(inbound: float, outbound: float, scale: float, width: int) -> str:
 
 # ---------------------------------------------------------------- timesheets: what a client or employer is sent
 
-HUNDREDTH = Decimal("0.01")
-
-
-def billed_seconds(seconds: int, increment_minutes: int, mode: str) -> int:
-    """An entry's time rounded to its engagement's billing increment: `up` (the default), `nearest` (halves go up)
-    or `down`."""
-    step = increment_minutes * 60
-    whole, rest = divmod(seconds, step)
-    if rest == 0 or mode == "down":
-        return whole * step
-    if mode == "up" or (mode == "nearest" and rest * 2 >= step):
-        return (whole + 1) * step
-    return whole * step
-
-
-def hours_of(seconds: int) -> Decimal:
-    """Seconds as decimal hours to the hundredth (half up), the unit every timesheet line and total is in."""
-    return (Decimal(seconds) / Decimal(3600)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One log entry on a timesheet: its part inside the period, raw and billed, priced at the rate of its day."""
-
-    entry_id: int
-    engagement: Engagement
-    start: datetime  # local, clipped to the period
-    end: datetime
-    note: str
-    tags: tuple[str, ...]
-    billable: bool
-    raw_seconds: int
-    billed_seconds: int
-    rate: Decimal | None  # the rate in force on the entry's day; None when the engagement has none
-    currency: str | None
-
-    @property
-    def day(self) -> date:
-        return self.start.date()
-
-    @property
-    def side(self) -> str:
-        return self.engagement.kind
-
-    @cached_property
-    def raw_hours(self) -> Decimal:
-        return hours_of(self.raw_seconds)
-
-    @cached_property
-    def billed_hours(self) -> Decimal:
-        return hours_of(self.billed_seconds)
-
-    @cached_property
-    def amount(self) -> Decimal | None:
-        """Billed hours (as printed) × rate, to the cent; None for non-billable time or without a rate."""
-        if not self.billable or self.rate is None:
-            return None
-        return (self.billed_hours * self.rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class Total:
-    """Sums of printed line values, so a timesheet's columns always add up."""
-
-    raw_hours: Decimal = Decimal("0.00")
-    billed_hours: Decimal = Decimal("0.00")
-    amounts: dict[str, Decimal] = field(default_factory=dict)  # per currency
-
-    def add(self, line: Line) -> None:
-        self.raw_hours += line.raw_hours
-        self.billed_hours += line.billed_hours
-        amount = line.amount
-        if amount is not None:
-            currency = line.currency or "EUR"
-            self.amounts[currency] = self.amounts.get(currency, Decimal("0.00")) + amount
-
 
 @dataclass
 class Timesheet:
@@ -250,31 +160,26 @@ class Timesheet:
     party: str  # whose timesheet: one engagement's name, a side, or every engagement
     person: str
     email: str
-    lines: list[Line]
+    lines: list[Line]  # priced by planner.money, ordered by start
     engagements: list[Engagement]  # those the selection covers, in report order
     skipped_running: bool = False  # a running timer in the period was left out (it has no end yet)
 
-    def total(self) -> Total:
-        total = Total()
-        for line in self.lines:
-            total.add(line)
-        return total
+    def total(self) -> Figures:
+        return Figures.of(self.lines)
 
-    def by_day(self) -> dict[date, Total]:
-        return _group(self.lines, lambda line: line.day)
+    def by_day(self) -> dict[date, Figures]:
+        return group(self.lines, lambda line: line.day)
 
-    def by_engagement(self) -> dict[str, Total]:
-        return _group(self.lines, lambda line: line.engagement.name)
+    def by_engagement(self) -> dict[str, Figures]:
+        return group(self.lines, lambda line: line.engagement.name)
 
-    def by_side(self) -> dict[str, Total]:
-        return _group(self.lines, lambda line: line.side)
+    def by_side(self) -> dict[str, Figures]:
+        return group(self.lines, lambda line: line.side)
 
-
-def _group(lines: list[Line], key: Callable[[Line], Any]) -> dict:
-    groups: dict = {}
-    for line in lines:
-        groups.setdefault(key(line), Total()).add(line)
-    return groups
+    @property
+    def shows_seconds(self) -> bool:
+        """Whether a worked time holds part minutes: then printed times show seconds, so the column adds up."""
+        return any(line.seconds % 60 for line in self.lines)
 
 
 def select_engagements(
@@ -318,39 +223,7 @@ def build_timesheet(
     email: str = "",
 ) -> Timesheet:
     """The finished entries of `engagements` in the days first..last, each clipped to the period (an entry over the
-    period's edge counts its part inside), rounded per entry to its engagement's increment and priced at the rate
-    in force on its day. A running timer is left out: it has no end to bill yet."""
-    lo, hi = span_of_days(first, last)
-    by_id = {engagement.id: engagement for engagement in engagements}
-    lines: list[Line] = []
-    skipped = False
-    for entry in logs:
-        engagement = by_id.get(entry.engagement_id)
-        if engagement is None:
-            continue
-        if entry.end is None:
-            skipped = True
-            continue
-        start, end = max(entry.start, lo), min(entry.end, hi)
-        if end <= start:
-            continue
-        raw = round((end - start).total_seconds())
-        local_start = to_local(start)
-        terms = engagement.terms_on(local_start.date())
-        lines.append(
-            Line(
-                entry_id=entry.id,
-                engagement=engagement,
-                start=local_start,
-                end=to_local(end),
-                note=entry.note,
-                tags=tuple(entry.tags),
-                billable=entry.billable,
-                raw_seconds=raw,
-                billed_seconds=billed_seconds(raw, engagement.round_minutes, engagement.round_mode),
-                rate=terms.rate,
-                currency=engagement.currency if terms.rate is not None else None,
-            )
-        )
-    lines.sort(key=lambda line: (line.start, line.entry_id))
-    return Timesheet(first, last, party, person, email, lines, engagements, skipped)
+    period's edge counts its part inside), billed and priced by planner.money. A running timer is left out: it has
+    no end to bill yet."""
+    priced = price(engagements, logs, first, last)
+    return Timesheet(first, last, party, person, email, priced.lines, engagements, priced.skipped_running)

@@ -221,7 +221,8 @@ def test_report_json_and_table(cli):
     assert report["from"] == "2026-11-23" and report["to"] == "2026-11-29"
     assert report["inbound_hours"] == 8.0 and report["outbound_hours"] == 3.0
     assert report["outbound_share"] == round(3 / 11, 4)
-    assert report["engagements"] == [
+    keys = ("name", "kind", "hours", "billable_hours", "amount", "currency", "seconds", "billed_seconds")
+    assert [{key: item[key] for key in keys} for item in report["engagements"]] == [
         {
             "name": "acme-corp",
             "kind": "inbound",
@@ -229,8 +230,19 @@ def test_report_json_and_table(cli):
             "billable_hours": 8.0,
             "amount": 480.0,
             "currency": "EUR",
+            "seconds": 8 * 3600,
+            "billed_seconds": 8 * 3600,
         },
-        {"name": "globex", "kind": "outbound", "hours": 3.0, "billable_hours": 3.0, "amount": 285.0, "currency": "USD"},
+        {
+            "name": "globex",
+            "kind": "outbound",
+            "hours": 3.0,
+            "billable_hours": 3.0,
+            "amount": 285.0,
+            "currency": "USD",
+            "seconds": 3 * 3600,
+            "billed_seconds": 3 * 3600,
+        },
     ]
     assert report["days"] == [
         {"date": "2026-11-23", "inbound_hours": 8.0, "outbound_hours": 2.0},

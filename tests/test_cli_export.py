@@ -35,7 +35,7 @@ def test_export_writes_stdout_by_default_and_a_file_with_o(cli, tmp_path):
     target = tmp_path / "out" / "globex.json"
     target.parent.mkdir()
     written = cli("export", "--week", "2026-W48", "--engagement", "globex", "--format", "json", "-o", str(target))
-    assert written.code == 0 and written.out == "" and "Wrote 1 entries" in written.err
+    assert written.code == 0 and written.out == "" and "Wrote 1 entry" in written.err
     data = json.loads(target.read_text())
     assert data["party"] == "globex" and data["totals"]["billed_hours"] == 1.0
     assert [name for name in os.listdir(target.parent)] == ["globex.json"]

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from planner.errors import ValidationError
 from planner.exports import FORMATS, TIMESHEET_FORMATS, build_export, safe_cell
 from planner.model import INBOUND, OUTBOUND, ROUND_MODES, Block, Engagement, LogEntry
+from planner.money import amount_minor, billed_seconds
 from planner.schedule import parse_moment
 from planner.store import Store
-from planner.timesheet import billed_seconds, build_timesheet, hours_of
+from planner.timesheet import build_timesheet
 
 GOLDEN = Path(__file__).parent / "golden"
 STAMP = datetime.fromisoformat("2026-11-30T08:00:00+00:00")
@@ -138,21 +139,23 @@ def test_billed_totals_are_the_sum_of_billed_entries_in_every_mode(durations, mi
         cursor += timedelta(seconds=seconds + 60)
     sheet = build_timesheet([client], logs, date(2026, 11, 23), date(2026, 12, 31))
     total = sheet.total()
-    assert total.billed_hours == sum(line.billed_hours for line in sheet.lines)
-    assert total.raw_hours == sum(line.raw_hours for line in sheet.lines)
-    assert total.amounts.get("EUR", Decimal(0)) == sum(line.amount for line in sheet.lines)
+    assert total.billed_seconds == sum(line.billed_seconds for line in sheet.lines)
+    assert total.seconds == sum(line.seconds for line in sheet.lines) == sum(durations)
+    assert total.amounts.get("EUR", 0) == sum(line.amount for line in sheet.lines)
     for line in sheet.lines:
         step = minutes * 60
         assert line.billed_seconds % step == 0
         if mode == "up":
-            assert line.raw_seconds <= line.billed_seconds < line.raw_seconds + step
+            assert line.seconds <= line.billed_seconds < line.seconds + step
         elif mode == "down":
-            assert line.raw_seconds - step < line.billed_seconds <= line.raw_seconds
+            assert line.seconds - step < line.billed_seconds <= line.seconds
         else:
-            assert abs(line.billed_seconds - line.raw_seconds) * 2 <= step
-        assert line.amount == (hours_of(line.billed_seconds) * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            assert abs(line.billed_seconds - line.seconds) * 2 <= step
+        exact = rate * line.billed_seconds / 36  # in cents
+        assert line.amount == exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        assert line.amount == amount_minor(rate, line.billed_seconds, "EUR")
     by_day = sheet.by_day()
-    assert sum(item.billed_hours for item in by_day.values()) == total.billed_hours
+    assert sum(item.billed_seconds for item in by_day.values()) == total.billed_seconds
 
 
 def test_amounts_use_the_rate_in_force_on_the_entry_day(seeded):
@@ -168,8 +171,9 @@ def test_an_entry_counts_its_part_inside_the_period(seeded):
     week = json.loads(export(seeded, "json", "initech"))
     monday = json.loads(export(seeded, "json", "initech", first=date(2026, 11, 30), last=date(2026, 11, 30)))
     assert [entry["raw_hours"] for entry in week["entries"]] == [1.33, 1.0]
+    assert [entry["seconds"] for entry in week["entries"]] == [80 * 60, 3600]
     assert week["entries"][-1]["end"] == "2026-11-30T00:00:00+01:00"
-    assert [entry["raw_hours"] for entry in monday["entries"]] == [1.0]
+    assert [entry["seconds"] for entry in monday["entries"]] == [3600]
 
 
 def test_the_running_timer_is_left_out_and_said_so():
@@ -220,12 +224,13 @@ def test_csv_columns_and_rows(seeded):
     rows = list(csv.DictReader(io.StringIO(export(seeded, "csv"))))
     assert list(rows[0]) == [
         "date", "start", "end", "raw_hours", "billed_hours", "side", "engagement", "note", "tags", "billable",
-        "rate", "amount", "currency",
+        "rate", "amount", "currency", "seconds", "billed_seconds",
     ]  # fmt: skip
     assert len(rows) == 7
     over_midnight = rows[3]
     assert over_midnight["end"] == "2026-11-25 01:10:00" and over_midnight["tags"] == "ops, night"
     assert over_midnight["billed_hours"] == "1.70" and over_midnight["amount"] == "161.50"
+    assert (over_midnight["seconds"], over_midnight["billed_seconds"]) == ("6000", "6120")
     assert {row["currency"] for row in rows} == {"EUR", "USD"}
 
 

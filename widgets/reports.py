@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
+from planner.money import clock_hours, format_amounts
 from planner.overview import PERIODS, Overview
 from planner.schedule import week_label
 from planner.text import printable
@@ -84,10 +85,6 @@ def share_trend(overview: Overview, width: int) -> Text:
     return text
 
 
-def _amounts(amounts: dict) -> str:
-    return " + ".join(f"{value:,.2f} {currency}" for currency, value in sorted(amounts.items()))
-
-
 def money_table(overview: Overview, wide: bool = True) -> RenderableType:
     """Per engagement: hours, billed hours and amounts for the week, month and year of the shown week; side by side
     when `wide`, else one row per period, so it reads at 80 columns too."""
@@ -111,7 +108,7 @@ def money_table(overview: Overview, wide: bool = True) -> RenderableType:
             for period in PERIODS:
                 figures = overview.money[name].get(period)
                 cells += ["–", "", ""] if figures is None else [
-                    f"{figures.raw_hours:.2f}", f"{figures.billed_hours:.2f}", _amounts(figures.amounts)
+                    clock_hours(figures.seconds), clock_hours(figures.billed_seconds), format_amounts(figures.amounts)
                 ]  # fmt: skip
             table.add_row(*cells)
             continue
@@ -122,7 +119,11 @@ def money_table(overview: Overview, wide: bool = True) -> RenderableType:
                 table.add_row(*first, period, "–", "", "")
             else:
                 table.add_row(
-                    *first, period, f"{figures.raw_hours:.2f}", f"{figures.billed_hours:.2f}", _amounts(figures.amounts)
+                    *first,
+                    period,
+                    clock_hours(figures.seconds),
+                    clock_hours(figures.billed_seconds),
+                    format_amounts(figures.amounts),
                 )
     title = Text("Per engagement", style="bold")
     spans = ", ".join(f"{period} {first:%d %b}–{last:%d %b %Y}" for period, (first, last) in overview.periods.items())

@@ -1,0 +1,264 @@
+"""Every figure of billed time and money in planner comes from here: `report`, the board's reports screen, every
+export, the frozen totals of a locked week.
+
+The rules, in one place:
+
+- Durations are integer seconds. An entry counts its part inside the period asked for.
+- A billable entry's billed time is its exact duration rounded by the rounding rule of its engagement in force on its
+  (local) day, to whole minutes of the increment: `up`, `nearest` (halves up) or `down`.
+- Non-billable time is worked time only: it is never billed and has no amount.
+- An entry's amount is `rate x billed minutes / 60`, with the rate in force on its day, rounded half-up once, to the
+  currency's minor unit (2 decimals for EUR, 0 for JPY, 3 for KWD). Amounts are integers of minor units.
+- Every total is the sum of its lines, so a printed timesheet adds up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from planner.model import Engagement, LogEntry
+from planner.schedule import span_of_days, to_local
+
+#: ISO 4217 currencies whose minor unit is not the hundredth; every other code has 2 decimals. (A table of 26 codes
+#: instead of a locale library: babel would add tens of megabytes for this one number.)
+_NO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
+_MINOR_DIGITS = {
+    **dict.fromkeys(_NO_DECIMALS.split(), 0),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+    **dict.fromkeys(["CLF", "UYW"], 4),
+}
+DEFAULT_CURRENCY = "EUR"
+HUNDREDTH = Decimal("0.01")
+
+
+def minor_digits(currency: str) -> int:
+    """Decimals of the currency's minor unit."""
+    return _MINOR_DIGITS.get(currency.upper(), 2)
+
+
+def billed_seconds(seconds: int, increment_minutes: int, mode: str) -> int:
+    """An entry's time rounded to its engagement's billing increment: `up`, `nearest` (halves go up) or `down`.
+    The result is whole minutes (a multiple of the increment)."""
+    step = increment_minutes * 60
+    whole, rest = divmod(seconds, step)
+    if rest == 0 or mode == "down":
+        return whole * step
+    if mode == "up" or (mode == "nearest" and rest * 2 >= step):
+        return (whole + 1) * step
+    return whole * step
+
+
+def amount_minor(rate: Decimal, billed: int, currency: str) -> int:
+    """`rate` an hour for `billed` seconds, in minor units of `currency`, rounded half-up once."""
+    exact = Fraction(rate) * billed * 10 ** minor_digits(currency) / 3600
+    return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """Minor units as a decimal amount with the currency's decimals (1234 EUR -> 12.34)."""
+    digits = minor_digits(currency)
+    return Decimal(minor).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """'1,234.50 EUR', '1,235 JPY', '1.250 KWD'."""
+    return f"{to_decimal(minor, currency):,} {currency}"
+
+
+def format_amounts(amounts: dict[str, int]) -> str:
+    """Amounts in several currencies, '120.00 EUR + 80.00 USD'; '' when there are none."""
+    return " + ".join(format_amount(minor, currency) for currency, minor in sorted(amounts.items()))
+
+
+def decimal_hours(seconds: int) -> Decimal:
+    """Seconds as decimal hours to the hundredth, half up: what Toggl, Clockify and Harvest read."""
+    return (Decimal(seconds) / Decimal(3600)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def clock_hours(seconds: int, *, with_seconds: bool = False) -> str:
+    """Seconds as h:mm (4:20), or h:mm:ss. Whole minutes add up where 4.33 does not; without seconds shown, a
+    part minute rounds half up."""
+    if with_seconds:
+        minutes, second = divmod(seconds, 60)
+        return f"{minutes // 60}:{minutes % 60:02d}:{second:02d}"
+    minutes = (seconds + 30) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def hours_text(seconds: int, style: str = "clock", *, with_seconds: bool = False) -> str:
+    """Hours as a person reads them on a printed timesheet: `clock` (h:mm) or `decimal` (to the hundredth)."""
+    return f"{decimal_hours(seconds)}" if style == "decimal" else clock_hours(seconds, with_seconds=with_seconds)
+
+
+# ---------------------------------------------------------------- lines: entries priced
+
+
+@dataclass(frozen=True)
+class Line:
+    """One log entry's part inside a period, with its billed time and amount by the terms of its day."""
+
+    entry_id: int
+    engagement: Engagement
+    start: datetime  # local, clipped to the period
+    end: datetime
+    note: str
+    tags: tuple[str, ...]
+    billable: bool
+    seconds: int  # worked, exact
+    billed_seconds: int  # 0 for non-billable time
+    rate: Decimal | None  # in force on the entry's day; None without a rate
+    currency: str | None  # None without a rate
+    amount: int | None  # minor units; None for non-billable time or without a rate
+    round_minutes: int = 1
+    round_mode: str = "up"
+    running: bool = False  # a running timer, counted up to now
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+    @property
+    def side(self) -> str:
+        return self.engagement.kind
+
+    @property
+    def billable_seconds(self) -> int:
+        return self.seconds if self.billable else 0
+
+    @property
+    def non_billable_seconds(self) -> int:
+        return 0 if self.billable else self.seconds
+
+
+@dataclass
+class Figures:
+    """Sums of lines: worked, billable and non-billable seconds, billed seconds, amounts per currency (minor units)."""
+
+    seconds: int = 0
+    billable_seconds: int = 0
+    non_billable_seconds: int = 0
+    billed_seconds: int = 0
+    amounts: dict[str, int] = field(default_factory=dict)
+    entries: int = 0
+
+    def add(self, line: Line) -> None:
+        self.seconds += line.seconds
+        self.billable_seconds += line.billable_seconds
+        self.non_billable_seconds += line.non_billable_seconds
+        self.billed_seconds += line.billed_seconds
+        self.entries += 1
+        if line.amount is not None and line.currency is not None:
+            self.amounts[line.currency] = self.amounts.get(line.currency, 0) + line.amount
+
+    @classmethod
+    def of(cls, lines: Iterable[Line]) -> Figures:
+        figures = cls()
+        for line in lines:
+            figures.add(line)
+        return figures
+
+    def amounts_decimal(self) -> dict[str, Decimal]:
+        return {currency: to_decimal(minor, currency) for currency, minor in sorted(self.amounts.items())}
+
+    def to_json(self) -> dict[str, Any]:
+        """Exact seconds and minor units beside rounded hours and decimal amounts."""
+        return {
+            "seconds": self.seconds,
+            "billable_seconds": self.billable_seconds,
+            "non_billable_seconds": self.non_billable_seconds,
+            "billed_seconds": self.billed_seconds,
+            "raw_hours": float(decimal_hours(self.seconds)),
+            "billable_hours": float(decimal_hours(self.billable_seconds)),
+            "non_billable_hours": float(decimal_hours(self.non_billable_seconds)),
+            "billed_hours": float(decimal_hours(self.billed_seconds)),
+            "amounts": {currency: float(value) for currency, value in self.amounts_decimal().items()},
+            "amounts_minor": dict(sorted(self.amounts.items())),
+        }
+
+
+def price_line(
+    entry: LogEntry, engagement: Engagement, start: datetime, end: datetime, *, running: bool = False
+) -> Line:
+    """`entry`'s part start..end (a UTC span inside it), billed and priced by the terms of its local start day."""
+    seconds = round((end - start).total_seconds())
+    local_start = to_local(start)
+    terms = engagement.terms_on(local_start.date())
+    billed = billed_seconds(seconds, terms.round_minutes, terms.round_mode) if entry.billable else 0
+    rate = terms.rate
+    currency = (terms.currency or DEFAULT_CURRENCY) if rate is not None else None
+    amount = None
+    if entry.billable and rate is not None and currency is not None:
+        amount = amount_minor(rate, billed, currency)
+    return Line(
+        entry_id=entry.id,
+        engagement=engagement,
+        start=local_start,
+        end=to_local(end),
+        note=entry.note,
+        tags=tuple(entry.tags),
+        billable=entry.billable,
+        seconds=seconds,
+        billed_seconds=billed,
+        rate=rate,
+        currency=currency,
+        amount=amount,
+        round_minutes=terms.round_minutes,
+        round_mode=terms.round_mode,
+        running=running,
+    )
+
+
+@dataclass
+class Priced:
+    lines: list[Line]
+    skipped_running: bool  # a running timer in the period was left out (it has no end yet)
+
+
+def price(
+    engagements: Iterable[Engagement],
+    logs: Iterable[LogEntry],
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+) -> Priced:
+    """The entries of `engagements` in the days first..last as priced lines, ordered by start. Each entry counts its
+    part inside the period. A running timer counts up to `now` when it is given (a live report) and is left out
+    otherwise (a timesheet: it has no end to bill yet)."""
+    lo, hi = span_of_days(first, last)
+    by_id = {engagement.id: engagement for engagement in engagements}
+    lines: list[Line] = []
+    skipped = False
+    for entry in logs:
+        engagement = by_id.get(entry.engagement_id)
+        if engagement is None:
+            continue
+        end = entry.end
+        if end is None:
+            if now is None:
+                skipped = skipped or entry.start < hi
+                continue
+            end = max(now, entry.start)
+        start, end = max(entry.start, lo), min(end, hi)
+        if end <= start or round((end - start).total_seconds()) == 0:
+            continue
+        lines.append(price_line(entry, engagement, start, end, running=entry.end is None))
+    lines.sort(key=lambda line: (line.start, line.entry_id))
+    return Priced(lines, skipped)
+
+
+def group(lines: Iterable[Line], key: Callable[[Line], Any]) -> dict[Any, Figures]:
+    """Figures per key, in the order keys first appear."""
+    groups: dict[Any, Figures] = {}
+    for line in lines:
+        groups.setdefault(key(line), Figures()).add(line)
+    return groups
+
+
+def by_engagement(lines: Iterable[Line]) -> dict[int, Figures]:
+    return group(lines, lambda line: line.engagement.id)
