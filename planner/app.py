@@ -539,7 +539,7 @@ class PlannerApp(App[None]):
             def stop() -> str:
                 entry = self.store.stop_timer(self.clock())
                 if entry.seconds() == 0:
-                    return "Timer discarded: it ran for less than a second."
+                    return "Timer discarded: it ran for less than a minute, too short to bill."
                 return f"Stopped after {format_duration(entry.seconds())}."
 
             self._attempt(stop)
@@ -751,6 +751,8 @@ class PlannerApp(App[None]):
                 "round_mode", "Round mode", current.round_mode if current else "up", "up nearest down", ROUND_MODES
             ),
         ]
+        if current is not None:  # terms change from a date; earlier days keep theirs
+            fields.append(forms().Field("from", "Terms from", to_local(self.clock()).date().isoformat(), "YYYY-MM-DD"))
 
         def submit(values: Values) -> str | None:
             def work() -> str:
@@ -769,8 +771,12 @@ class PlannerApp(App[None]):
                 if current is None:
                     added = self.store.add_engagement(Engagement(id=0, kind=kind, **changes))  # type: ignore[arg-type]
                     return f"Added {added.name}."
-                updated = self.store.update_engagement(current.name, **changes)
-                return f"Updated {updated.name}."
+                given = changes.pop("from")
+                start = parse_date(str(given)) if given else to_local(self.clock()).date()
+                edit = self.store.edit_engagement(current.name, start, **changes)  # type: ignore[arg-type]
+                if edit.start is None:
+                    return f"Updated {edit.engagement.name}."
+                return f"Updated {edit.engagement.name}; its new terms apply from {edit.start.isoformat()} on."
 
             return self._attempt(work)
 

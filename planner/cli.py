@@ -27,6 +27,7 @@ from planner.cli_records import add_record_commands
 from planner.errors import PlannerError, ValidationError
 from planner.model import (
     DATED_TERMS,
+    DEFAULT_CURRENCY,
     INBOUND,
     OUTBOUND,
     Block,
@@ -114,35 +115,70 @@ def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _terms_text(item: Engagement) -> tuple[str, str]:
+    """(rate, terms) of an engagement's in-force copy, as `list` shows them."""
+    terms = []
+    if item.inbound:
+        if item.hours is not None:
+            terms.append(f"{item.hours:g} h/week")
+        if item.window:
+            terms.append(item.window)
+    else:
+        if item.cap is not None:
+            terms.append(f"cap {item.cap:g} h/week")
+        if item.budget is not None:
+            terms.append(f"budget {item.budget:g} h")
+        if item.deadline:
+            terms.append(f"due {item.deadline.isoformat()}")
+        terms.append("one-off" if item.one_off else "ongoing")
+    if item.round_minutes > 1:
+        terms.append(f"rounds {item.round_mode} to {item.round_minutes} min")
+    rate = "" if item.rate is None else f"{item.rate} {item.currency or DEFAULT_CURRENCY}/h"
+    return rate, ", ".join(terms)
+
+
+def _history_json(engagement: Engagement) -> list[dict[str, object]]:
+    return [
+        {
+            "from": None if day is None else day.isoformat(),
+            **{
+                key: (None if value is None else str(value)) if key == "rate" else value for key, value in terms.items()
+            },
+        }
+        for day, terms in engagement.periods()
+    ]
+
+
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
     engagements = store.engagements(include_archived=args.all)
+    day = today()
     if args.json:
-        _print_json([engagement.to_json() for engagement in engagements])
+        shown = []
+        for engagement in engagements:
+            data = engagement.terms_on(day).to_json()  # the terms in force today
+            if args.history:
+                data["history"] = _history_json(engagement)
+            shown.append(data)
+        _print_json(shown)
         return EXIT_OK
     if not engagements:
         print("No engagements yet. Add one with 'planner job add' or 'planner client add'.")
         return EXIT_OK
     rows = []
-    for item in engagements:
-        terms = []
-        if item.inbound:
-            terms.append(f"{item.hours:g} h/week")
-            if item.window:
-                terms.append(item.window)
-        else:
-            if item.cap is not None:
-                terms.append(f"cap {item.cap:g} h/week")
-            if item.budget is not None:
-                terms.append(f"budget {item.budget:g} h")
-            if item.deadline:
-                terms.append(f"due {item.deadline.isoformat()}")
-            terms.append("one-off" if item.one_off else "ongoing")
-        if item.round_minutes > 1:
-            terms.append(f"rounds {item.round_mode} to {item.round_minutes} min")
-        rate = "" if item.rate is None else f"{item.rate} {item.currency or ''}".strip() + "/h"
+    for engagement in engagements:
+        item = engagement.terms_on(day)
+        rate, terms = _terms_text(item)
+        if engagement.changes and not args.history:
+            terms += " (dated changes: --history)"
         name = item.name + (" (archived)" if item.archived else "")
-        rows.append([item.id, name, item.kind, rate, ", ".join(terms)])
-    print(_table(["id", "name", "side", "rate", "terms"], rows))
+        rows.append([item.id, name, item.kind, rate, terms])
+        if args.history:
+            for start, _ in engagement.periods():
+                period = engagement if start is None else engagement.terms_on(start)
+                rate, terms = _terms_text(period)
+                since = "from the start" if start is None else f"from {start.isoformat()}"
+                rows.append(["", f"  {since}", "", rate, terms])
+    print(_table(["id", "name", "side", "rate (today)", "terms in force today"], rows))
     return EXIT_OK
 
 
@@ -152,18 +188,69 @@ def cmd_edit(store: Store, args: argparse.Namespace) -> int:
         fields["name"] = args.new_name
     if not fields:
         raise ValidationError("nothing to change; give at least one option, e.g. --rate 90")
-    if args.start is not None:
-        start = parse_date(args.start)
-        other = sorted(set(fields) - set(DATED_TERMS))
-        if other:
-            names = ", ".join("--" + name.replace("_minutes", "").replace("_", "-") for name in other)
-            raise ValidationError(f"--from dates changes of --hours, --rate, --window and --cap only, not {names}")
-        engagement = store.change_terms(args.name, start, **fields)
-        print(f"Updated {printable(engagement.name)} from {start.isoformat()} on; earlier weeks keep their terms.")
-        return EXIT_OK
-    engagement = store.update_engagement(args.name, **fields)
-    print(f"Updated {printable(engagement.name)}.")
+    dated = [name for name in fields if name in DATED_TERMS]
+    if args.start is not None and not dated:
+        raise ValidationError(
+            "--from dates changes of terms (--rate, --currency, --round, --round-mode, --hours, --window, --cap); "
+            "the other options have no date"
+        )
+    start = parse_date(args.start) if args.start is not None else today()
+    # the entries a change may reprice, read first: a damaged month file stops the edit before anything changes
+    logs = _logs_from(store, start) if dated else []
+    edit = store.edit_engagement(args.name, start, after_locks=args.after_locks, **fields)
+    name = printable(edit.engagement.name)
+    if dated and edit.start is None:
+        print(f"{name}: those terms are already in force from {start.isoformat()}; nothing changed.")
+    elif edit.start is not None:
+        moved = (
+            f" (the day after the last locked week it touched, not {start.isoformat()})" if edit.start != start else ""
+        )
+        print(f"Updated {name} from {edit.start.isoformat()} on{moved}; earlier days keep their terms.")
+        later = [change["from"] for change in edit.engagement.changes if change["from"] > edit.start.isoformat()]
+        if later:
+            print(f"note: a later dated change still applies from {later[0]} ('planner list --history')")
+        _print_repriced(logs, edit.before, edit.engagement, edit.start)
+    else:
+        print(f"Updated {name}.")
     return EXIT_OK
+
+
+def _logs_from(store: Store, start: date) -> list[LogEntry]:
+    """Every finished entry from `start` on (to the end of the last month with entries)."""
+    months = store.log_months()
+    if not months:
+        return []
+    last = max(today(), date.fromisoformat(months[-1] + "-01") + timedelta(days=31))
+    return [] if start > last else store.logs(*span_of_days(start, last), include_running=False)
+
+
+def _print_repriced(logs: list[LogEntry], before: Engagement, after: Engagement, start: date) -> None:
+    """Say which weeks' billed time or amounts a dated change altered, with the old and new figures."""
+    from planner.money import Figures, format_amounts, price
+
+    logs = [entry for entry in logs if entry.engagement_id == after.id and entry.end is not None]
+    if not logs:
+        return
+    last = max(to_local(entry.end).date() for entry in logs if entry.end is not None)
+    old, new = price([before], logs, start, last).lines, price([after], logs, start, last).lines
+    weeks: dict[date, tuple[Figures, Figures]] = {}
+    for lines, index in ((old, 0), (new, 1)):
+        for line in lines:
+            monday = line.day - timedelta(days=line.day.weekday())
+            weeks.setdefault(monday, (Figures(), Figures()))[index].add(line)
+    changed = [
+        (monday, was, now_)
+        for monday, (was, now_) in sorted(weeks.items())
+        if (was.billed_seconds, was.amounts) != (now_.billed_seconds, now_.amounts)
+    ]
+    for monday, was, now_ in changed:
+        print(
+            f"repriced {week_label(monday)}: {format_amounts(was.amounts) or 'no amount'} -> "
+            f"{format_amounts(now_.amounts) or 'no amount'} (billed {format_duration(was.billed_seconds)} -> "
+            f"{format_duration(now_.billed_seconds)})"
+        )
+    if changed:
+        print(f"{len(changed)} week{'s' if len(changed) != 1 else ''} repriced; timesheets of them now read so.")
 
 
 def cmd_archive(store: Store, args: argparse.Namespace) -> int:
@@ -296,7 +383,10 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
     started, stopped = store.start_timer(entry, switch=args.switch)
     if stopped is not None:
         previous = store.engagement_by_id(stopped.engagement_id)
-        print(f"Stopped {printable(previous.name)} after {format_duration(stopped.seconds())} (id {stopped.id}).")
+        if stopped.seconds() == 0:
+            print(f"Discarded the {printable(previous.name)} timer: it ran for less than a minute.")
+        else:
+            print(f"Stopped {printable(previous.name)} after {format_duration(stopped.seconds())} (id {stopped.id}).")
     print(f"Started {printable(engagement.name)} at {to_local(started.start):%H:%M} (id {started.id}).")
     return EXIT_OK
 
@@ -310,7 +400,7 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
     engagement = store.engagement_by_id(entry.engagement_id)
     assert entry.end is not None
     if entry.seconds() == 0:
-        print(f"Discarded the {printable(engagement.name)} timer: it ran for less than a second.")
+        print(f"Discarded the {printable(engagement.name)} timer: it ran for less than a minute, too short to bill.")
         return EXIT_OK
     print(
         f"Stopped {printable(engagement.name)}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
@@ -864,6 +954,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list jobs and clients")
     listing.add_argument("--all", action="store_true", help="include archived ones")
+    listing.add_argument("--history", action="store_true", help="every dated change of terms, oldest first")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
 
@@ -874,7 +965,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--from",
         dest="start",
         metavar="D",
-        help="the new --hours, --rate, --window or --cap apply from this date; earlier weeks keep theirs",
+        help="the new terms (rate, currency, rounding, hours, window, cap) apply from this date (default today); "
+        "earlier days keep theirs",
+    )
+    edit.add_argument(
+        "--after-locks",
+        action="store_true",
+        help="when the change would touch a locked week, start it the day after the last such week instead",
     )
     _add_engagement_options(edit, None)
     edit.set_defaults(handler=cmd_edit)

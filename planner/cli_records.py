@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from planner.cli_common import (
     EXIT_OK,
@@ -189,24 +190,7 @@ def cmd_lock(store: Store, args: argparse.Namespace) -> int:
     if args.list:
         if args.week or args.engagement:
             raise ValidationError("--list shows every lock; give it without --week or --engagement")
-        names = {engagement.id: engagement.name for engagement in store.engagements()}
-        locks = sorted(store.locks(), key=lambda lock: (lock.monday, names.get(lock.engagement_id or 0, "")))
-        shown = [
-            {
-                "week": week_label(lock.monday),
-                "monday": lock.monday.isoformat(),
-                "engagement": names.get(lock.engagement_id or 0),
-            }
-            for lock in locks
-        ]
-        if args.json:
-            _print_json(shown)
-        elif not shown:
-            print("No week is locked.")
-        else:
-            for item in shown:
-                print(f"{item['week']}  {printable(item['engagement'] or 'all engagements')}")
-        return EXIT_OK
+        return _list_locks(store, args.json)
     if not args.week:
         raise ValidationError(f"say which week to {args.command}, e.g. --week {week_label(parse_week(None))}")
     monday = parse_week(args.week)
@@ -217,6 +201,68 @@ def cmd_lock(store: Store, args: argparse.Namespace) -> int:
     else:
         store.unlock_week(monday, args.engagement)
         print(f"Unlocked {week_label(monday)}{whose}.")
+    return EXIT_OK
+
+
+def _essence(figures: dict[int, dict]) -> dict[int, tuple]:
+    return {key: (value["seconds"], value["billed_seconds"], value["amounts_minor"]) for key, value in figures.items()}
+
+
+def _list_locks(store: Store, as_json: bool) -> int:
+    """Each locked week with the totals it was locked with, per engagement; a lock whose figures come out otherwise
+    today is flagged (it never should: a locked week's entries and terms cannot change)."""
+    from planner.money import clock_hours, format_amounts
+
+    names = {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
+    locks = sorted(store.locks(), key=lambda lock: (lock.monday, names.get(lock.engagement_id or 0, "")))
+    shown: list[dict[str, Any]] = []
+    for lock in locks:
+        today_figures = store.lock_figures(lock)
+        frozen = lock.totals if lock.totals is not None else today_figures
+        changed = lock.totals is not None and {
+            key: (value["billed_seconds"], value["amounts_minor"], value["seconds"]) for key, value in frozen.items()
+        } != {
+            key: (value["billed_seconds"], value["amounts_minor"], value["seconds"])
+            for key, value in today_figures.items()
+        }
+        shown.append(
+            {
+                "week": week_label(lock.monday),
+                "monday": lock.monday.isoformat(),
+                "engagement": names.get(lock.engagement_id or 0),
+                "frozen": lock.totals is not None,
+                "changed_since": changed,
+                "totals": [
+                    {"engagement": names.get(engagement_id, f"id {engagement_id}"), **figures}
+                    for engagement_id, figures in frozen.items()
+                ],
+            }
+        )
+    if as_json:
+        _print_json(shown)
+        return EXIT_OK
+    if not shown:
+        print("No week is locked.")
+        return EXIT_OK
+    for item in shown:
+        print(f"{item['week']}  {printable(item['engagement'] or 'all engagements')}")
+        rows = [
+            [
+                f"  {total['engagement']}",
+                clock_hours(total["seconds"]),
+                clock_hours(total["billed_seconds"]),
+                format_amounts(total["amounts_minor"]),
+            ]
+            for total in item["totals"]
+        ]
+        if rows:
+            print(_table(["", "worked", "billed", "amount"], rows, right=(1, 2, 3)))
+        else:
+            print("  nothing logged")
+        if not item["frozen"]:
+            print("  (locked before planner kept frozen totals: these are today's figures)")
+        elif item["changed_since"]:
+            print("  warning: today's figures differ from those it was locked with; see 'planner doctor'")
     return EXIT_OK
 
 

@@ -52,8 +52,9 @@ _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 DEFAULT_CURRENCY = "EUR"
 #: How a log entry's time is rounded to the billing increment (per entry, on timesheets).
 ROUND_MODES = ("up", "nearest", "down")
-#: Terms that can change from a date (`planner edit NAME --hours 32 --from 2026-12-01`).
-DATED_TERMS = ("hours", "rate", "window", "cap")
+#: Terms that change from a date (`planner edit NAME --rate 95 --from 2026-12-01`); each day keeps the terms in force
+#: on it, so a change never reprices the past unless its date lies in the past.
+DATED_TERMS = ("hours", "rate", "window", "cap", "currency", "round_minutes", "round_mode")
 PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
 
 
@@ -282,8 +283,20 @@ class Engagement:
             values["rate"] = Decimal(str(values["rate"]))
         return replace(self, **values) if values else self  # type: ignore[arg-type]
 
+    def terms(self) -> dict[str, object]:
+        """The dated terms of this (in-force) engagement, by name."""
+        return {key: getattr(self, key) for key in DATED_TERMS}
+
+    def periods(self) -> list[tuple[date | None, dict[str, object]]]:
+        """The terms' history: (first day, terms in force from it) for the start (None) and each dated change."""
+        found: list[tuple[date | None, dict[str, object]]] = [(None, self.terms())]
+        for change in self.changes:
+            day = date.fromisoformat(change["from"])
+            found.append((day, self.terms_on(day).terms()))
+        return found
+
     def with_change(self, start: date, **terms: object) -> Engagement:
-        """A copy whose `terms` (hours, rate, window, cap) change from `start` on."""
+        """A copy whose `terms` (any of DATED_TERMS) change from `start` on."""
         unknown = set(terms) - set(DATED_TERMS)
         if unknown:
             raise ValidationError(f"only {', '.join(DATED_TERMS)} can change from a date, not {', '.join(unknown)}")

@@ -25,7 +25,7 @@ import stat
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -60,6 +60,10 @@ from planner.model import (
     Boundaries,
     Engagement,
     LogEntry,
+    WorkWindow,
+    check_hours,
+    check_rate,
+    check_round,
 )
 from planner.schedule import (
     check_day,
@@ -351,7 +355,9 @@ def _check_engagement(key: str, doc: dict) -> None:
         for term in ("rate", "hours", "cap"):
             value = change.get(term)
             _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
-        _need(change.get("window") is None or isinstance(change["window"], str), "its window is not text")
+        for term in ("window", "currency", "round_mode"):
+            _need(change.get(term) is None or isinstance(change[term], str), f"its {term} is not text")
+        _need(_is_int(change.get("round_minutes", 1)), "its round_minutes is not a whole number")
     engagement = Engagement.from_doc(int(key), doc).validate()
     for change in engagement.changes:
         day = date.fromisoformat(change["from"])
@@ -409,6 +415,18 @@ def _check_settings(key: str, doc: dict) -> None:
 def _check_lock(key: str, doc: dict) -> None:
     _need(isinstance(doc.get("week"), str), "its week is not a date")
     _need(doc.get("engagement_id") is None or _is_int(doc["engagement_id"]), "its engagement_id is not a whole number")
+    totals = doc.get("totals")
+    _need(totals is None or isinstance(totals, dict), "its frozen totals are damaged")
+    for engagement_id, figures in (totals or {}).items():
+        _need(isinstance(engagement_id, str) and engagement_id.isdigit(), "its frozen totals name no engagement")
+        _need(isinstance(figures, dict), "its frozen totals are damaged")
+        for name in ("seconds", "billable_seconds", "non_billable_seconds", "billed_seconds"):
+            _need(_is_int(figures.get(name)), f"its frozen {name} are not a whole number")
+        amounts = figures.get("amounts_minor")
+        _need(
+            isinstance(amounts, dict) and all(isinstance(c, str) and _is_int(v) for c, v in amounts.items()),
+            "its frozen amounts are damaged",
+        )
     try:
         lock = Lock.from_doc(doc)
     except ValueError:
@@ -791,6 +809,9 @@ class Lock:
 
     monday: date
     engagement_id: int | None = None
+    #: The week's figures when it was locked, per engagement id (planner.money.Figures as JSON); None for a lock
+    #: made before planner kept them.
+    totals: dict[int, dict] | None = field(default=None, compare=False)
 
     def covers(self, entry: LogEntry) -> bool:
         """Whether the lock holds `entry`: one of its engagement's (or any, for a whole week) reaching into the week.
@@ -813,15 +834,65 @@ class Lock:
         return f"--week {week_label(self.monday)}" + (f" --engagement {name}" if name else "")
 
     def to_doc(self) -> dict:
-        return {"week": self.monday.isoformat(), "engagement_id": self.engagement_id}
+        doc: dict[str, object] = {"week": self.monday.isoformat(), "engagement_id": self.engagement_id}
+        if self.totals is not None:
+            doc["totals"] = {str(key): value for key, value in self.totals.items()}
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict) -> Lock:
-        return cls(date.fromisoformat(doc["week"]), doc.get("engagement_id"))
+        totals = doc.get("totals")
+        kept = None if totals is None else {int(key): dict(value) for key, value in totals.items()}
+        return cls(date.fromisoformat(doc["week"]), doc.get("engagement_id"), kept)
 
 
 def _key(name: str) -> str:
     return name.strip().casefold()
+
+
+#: A timer stopped sooner than this after it started is discarded.
+MIN_TIMER = timedelta(minutes=1)
+#: Engagement fields without dates.
+_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "colour", "archived"))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What `Store.edit_engagement` did: the engagement before and after, the day its dated terms change from (None
+    when none changed), and which of them changed."""
+
+    before: Engagement
+    engagement: Engagement
+    start: date | None
+    terms: list[str]
+
+
+def _normal_term(key: str, value: object) -> object:
+    """A term's value as validation keeps it, to tell a real change from a repeat of the terms in force."""
+    if value is None or value == "":
+        return None
+    if key == "rate":
+        return check_rate(value)  # type: ignore[arg-type]
+    if key in ("hours", "cap"):
+        return check_hours(value, key)  # type: ignore[arg-type]
+    if key == "round_minutes":
+        return check_round(value)  # type: ignore[arg-type]
+    if key == "window":
+        return str(WorkWindow.parse(str(value)))
+    return str(value).strip().lower() if key == "round_mode" else str(value).strip().upper()
+
+
+def _locked_terms(tx: _Tx, before: Engagement, after: Engagement) -> list[date]:
+    """The Mondays of locked weeks (of the whole week, or of this engagement) on some day of which the terms in force
+    differ between `before` and `after`, oldest first."""
+    found = set()
+    for lock in _locks(tx):
+        if lock.engagement_id not in (None, before.id):
+            continue
+        days = (lock.monday + timedelta(days=offset) for offset in range(7))
+        if any(before.terms_on(day).terms() != after.terms_on(day).terms() for day in days):
+            found.add(lock.monday)
+    return sorted(found)
 
 
 class Store:
@@ -966,7 +1037,11 @@ class Store:
             return _insert_engagement(tx, engagement)
 
     def update_engagement(self, which: str, /, **changes: Any) -> Engagement:
-        """Change the engagement called `which`; `name=` in `changes` renames it."""
+        """Change fields of the engagement called `which` that have no dates (`name=` renames it). Terms that
+        change from a date go through `edit_engagement`, so the past keeps its terms."""
+        dated = sorted(set(changes) & set(DATED_TERMS))
+        if dated:
+            raise ValidationError(f"{', '.join(dated)} change from a date; use edit_engagement (planner edit --from)")
         with self._transaction(write=True) as tx:
             current = _engagement_named(tx, which)
             updated = replace(current, **changes).validate()
@@ -976,12 +1051,48 @@ class Store:
             return updated
 
     def change_terms(self, which: str, start: date, **terms: Any) -> Engagement:
-        """Change some of an engagement's terms (hours, rate, window, cap) from `start` on."""
+        """Change some of an engagement's dated terms from `start` on (see `edit_engagement`)."""
+        return self.edit_engagement(which, start, **terms).engagement
+
+    def edit_engagement(self, which: str, start: date, /, *, after_locks: bool = False, **changes: Any) -> Edit:
+        """Change the engagement called `which`. Dated terms (rate, currency, rounding, hours, window, cap) change
+        from `start` on, and only those that differ from the terms in force then; earlier days keep theirs. A change
+        that would alter the terms of a locked week is refused, naming the week, or with `after_locks` starts the
+        day after the last such week. Other fields (name, budget, deadline, one-off, colour, archived) just change."""
+        unknown = set(changes) - set(DATED_TERMS) - _PLAIN_FIELDS
+        if unknown:
+            raise ValidationError(f"an engagement has no {', '.join(sorted(unknown))} to change")
         with self._transaction(write=True) as tx:
             current = _engagement_named(tx, which)
-            updated = current.with_change(start, **terms)
-            tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
-            return updated
+            in_force = current.terms_on(start).terms()
+            terms = {
+                key: value
+                for key, value in changes.items()
+                if key in DATED_TERMS and _normal_term(key, value) != _normal_term(key, in_force[key])
+            }
+            plain = {key: value for key, value in changes.items() if key in _PLAIN_FIELDS}
+            updated, begins = current, start
+            if terms:
+                updated = current.with_change(start, **terms)
+                locked = _locked_terms(tx, current, updated)
+                if locked and not after_locks:
+                    week = week_label(locked[-1])
+                    raise ValidationError(
+                        f"{week} is locked (sent), and a change from {start.isoformat()} would change the terms it "
+                        f"was sent with; give --from {(locked[-1] + timedelta(days=7)).isoformat()} or later, add "
+                        f"--after-locks to start it then, or unlock the week with 'planner unlock --week {week}'"
+                    )
+                while locked:  # start the day after the last locked week it would touch
+                    begins = locked[-1] + timedelta(days=7)
+                    updated = current.with_change(begins, **terms)
+                    locked = _locked_terms(tx, current, updated)
+            if plain:
+                updated = replace(updated, **plain).validate()
+                if _key(updated.name) != _key(current.name):
+                    _check_unique_name(tx, updated.name, current.id)
+            if updated != current:
+                tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
+            return Edit(current, updated, begins if terms else None, sorted(terms))
 
     # ------------------------------------------------------------ boundaries and settings
 
@@ -1061,8 +1172,14 @@ class Store:
             running = _running(tx)
             if running is not None and lock.covers(running):
                 raise ValidationError(f"the running timer is in {week_label(monday)}; stop it before you lock the week")
+            lock = replace(lock, totals=_week_figures(tx, lock))
             tx.main().table("locks").insert(lock.to_doc())
             return lock
+
+    def lock_figures(self, lock: Lock) -> dict[int, dict]:
+        """The figures of a locked week as they come out today, per engagement id (to set beside the frozen ones)."""
+        with self._transaction(write=False) as tx:
+            return _week_figures(tx, lock)
 
     def unlock_week(self, monday: date, engagement: str | None = None) -> Lock:
         with self._transaction(write=True) as tx:
@@ -1303,8 +1420,9 @@ class Store:
             return entry, stopped
 
     def stop_timer(self, at: datetime, **changes: Any) -> LogEntry:
-        """Stop the running timer at `at` and store it. A timer stopped the second it started is discarded:
-        the returned entry then lasts zero seconds and nothing is stored."""
+        """Stop the running timer at `at` and store it. A timer stopped within a minute of its start is discarded
+        (it would bill a whole minute for a slip of the key): the returned entry then lasts zero seconds and nothing
+        is stored."""
         with self._transaction(write=True) as tx:
             running = _running(tx)
             if running is None:
@@ -1536,6 +1654,17 @@ def _refuse_overlaps(
             _overlap_error(tx, running)
 
 
+def _week_figures(tx: _Tx, lock: Lock) -> dict[int, dict]:
+    """The money figures of a lock's week, per engagement it covers (planner.money, as JSON)."""
+    from planner.money import by_engagement, price
+
+    engagements = [e for e in _engagements(tx, True) if lock.engagement_id in (None, e.id)]
+    last = lock.monday + timedelta(days=6)
+    logs = _logs(tx, *span_of_days(lock.monday, last), False, None)
+    figures = by_engagement(price(engagements, logs, lock.monday, last).lines)
+    return {engagement_id: item.to_json() for engagement_id, item in sorted(figures.items())}
+
+
 def _locks(tx: _Tx) -> list[Lock]:
     return [Lock.from_doc(doc) for doc in tx.main().table("locks").all()]
 
@@ -1564,9 +1693,9 @@ def _overlap_error(tx: _Tx, other: LogEntry) -> None:
 
 def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
     finished = replace(running, end=at)
-    if at == running.start:
+    if running.start <= at < running.start + MIN_TIMER:  # a slip of the key, not work: bill nothing
         tx.set_state(timer=None)
-        return finished
+        return replace(running, end=running.start)
     if at <= running.start:
         raise ValidationError(f"the timer started at {format_local(running.start)}; stop it at a later time")
     if at - running.start > MAX_LOG_SPAN:

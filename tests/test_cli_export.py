@@ -71,9 +71,15 @@ def test_export_refuses_bad_input_with_one_line(cli, data_dir, tmp_path):
 def test_lock_and_unlock_a_sent_week(cli, data_dir):
     setup_week(cli)
     assert cli("lock", "--week", "2026-W48", "--engagement", "globex").code == 0
-    assert json.loads(cli("lock", "--list", "--json").out) == [
-        {"week": "2026-W48", "monday": "2026-11-23", "engagement": "globex"}
-    ]
+    [listed] = json.loads(cli("lock", "--list", "--json").out)
+    assert {key: listed[key] for key in ("week", "monday", "engagement", "frozen", "changed_since")} == {
+        "week": "2026-W48",
+        "monday": "2026-11-23",
+        "engagement": "globex",
+        "frozen": True,
+        "changed_since": False,
+    }
+    assert [total["engagement"] for total in listed["totals"]] == ["globex"]
     before = snapshot_files(data_dir)
     refused = cli("log", "add", "globex", "--start", "2026-11-24 18:00", "--end", "2026-11-24 19:00")
     assert_bad_input(refused, "unlock it with 'planner unlock --week 2026-W48 --engagement globex'")

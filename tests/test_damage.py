@@ -122,8 +122,8 @@ COMMANDS: list[tuple[tuple[str, ...], frozenset[str]]] = [
     (("export", "--format", "csv"), frozenset({MAIN, LOGS})),
     (("import", "csv", "{csv}"), frozenset({MAIN, LOGS})),
     (("lock", "--list"), frozenset({MAIN})),
-    (("lock", "--week", "2026-W47"), frozenset({MAIN})),
-    (("edit", "globex", "--rate", "95"), frozenset({MAIN})),
+    (("lock", "--week", "2026-W47"), frozenset({MAIN, LOGS})),  # it freezes the week's totals
+    (("edit", "globex", "--rate", "95"), frozenset({MAIN, LOGS})),  # it says which weeks the change reprices
     (("backup", "list"), frozenset()),  # the way out of a damaged file: it reads only the backups
     (("doctor",), frozenset({MAIN, LOGS, BLOCKS})),
     (("doctor", "--repair"), frozenset({MAIN, LOGS, BLOCKS})),

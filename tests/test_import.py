@@ -155,8 +155,11 @@ def test_planner_csv_round_trips_exactly(store, tmp_path):
                                                              "initech": OUTBOUND}  # fmt: skip
     for name in ("acme-corp", "globex", "initech"):  # rates and rounding are terms, not history: set them alike
         original = store.engagement(name)
-        fresh.update_engagement(name, rate=original.rate, currency=original.currency, changes=original.changes,
-                                round_minutes=original.round_minutes, round_mode=original.round_mode)  # fmt: skip
+        fresh.edit_engagement(name, date(1970, 1, 1), rate=original.rate, currency=original.currency,
+                              round_minutes=original.round_minutes, round_mode=original.round_mode)  # fmt: skip
+        for change in original.changes:
+            terms = {key: value for key, value in change.items() if key != "from"}
+            fresh.edit_engagement(name, date.fromisoformat(change["from"]), **terms)
     assert build_export(fresh, "csv", *WEEK, stamp=STAMP).text == exported
     again = plan_import(fresh, "csv", read_records("csv", path))
     assert again.duplicates == 7 and not again.entries

@@ -39,8 +39,9 @@ def test_engagements_round_trip_and_names_are_unique_in_any_case(store):
         store.add_engagement(Engagement(id=0, name="Globex", kind=OUTBOUND))
     with pytest.raises(ValidationError, match="exists already"):
         store.update_engagement("acme-corp", name="GLOBEX")
-    renamed = store.update_engagement("acme-corp", name="Acme", hours=38)
-    assert store.engagement("acme").hours == 38 and renamed.id == job.id
+    renamed = store.edit_engagement("acme-corp", date(2026, 12, 7), name="Acme", hours=38).engagement
+    assert store.engagement("acme").terms_on(date(2026, 12, 7)).hours == 38 and renamed.id == job.id
+    assert store.engagement("acme").terms_on(date(2026, 12, 6)).hours == 32  # earlier weeks keep their hours
     with pytest.raises(ValidationError, match="no engagement named 'nobody'"):
         store.engagement("nobody")
 
