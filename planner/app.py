@@ -695,7 +695,8 @@ class PlannerApp(App[None]):
 
     def _engagement_rows(self) -> list[tuple[str, list[object]]]:
         rows: list[tuple[str, list[object]]] = []
-        for e in self.store.engagements():
+        today = to_local(self.clock()).date()
+        for e in (engagement.terms_on(today) for engagement in self.store.engagements()):  # the terms in force
             terms = (
                 f"{e.hours:g} h/week {e.window or ''}"
                 if e.inbound
@@ -711,7 +712,7 @@ class PlannerApp(App[None]):
                     )
                 )
             )
-            rate = "" if e.rate is None else f"{e.rate} {e.currency}"
+            rate = "" if e.rate is None else f"{e.rate} {e.currency or 'EUR'}"
             name = Text(("■ " if e.inbound else "◆ ") + printable(e.name), style=e.colour or "")
             rows.append((e.name, [name, e.kind, rate, terms.strip(), "archived" if e.archived else ""]))
         return rows
@@ -730,29 +731,31 @@ class PlannerApp(App[None]):
         def text(value: object) -> str:
             return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
-        fields = [forms().Field("name", "Name", current.name if current else "")]
+        shown = None if current is None else current.terms_on(to_local(self.clock()).date())  # terms in force today
+        fields = [forms().Field("name", "Name", shown.name if shown else "")]
         if kind == INBOUND:
             fields += [
-                forms().Field("hours", "Hours/week", text(current.hours) if current else "", "e.g. 32"),
-                forms().Field("window", "Window", text(current.window) if current else "", "mon-fri 09:00-17:00"),
+                forms().Field("hours", "Hours/week", text(shown.hours) if shown else "", "e.g. 32"),
+                forms().Field("window", "Window", text(shown.window) if shown else "", "mon-fri 09:00-17:00"),
             ]
         else:
             fields += [
-                forms().Field("cap", "Cap h/week", text(current.cap) if current else ""),
-                forms().Field("budget", "Budget h", text(current.budget) if current else ""),
-                forms().Field("deadline", "Deadline", text(current.deadline) if current else "", "YYYY-MM-DD"),
-                forms().Field("one_off", "One-off task", current.one_off if current else False),
+                forms().Field("cap", "Cap h/week", text(shown.cap) if shown else ""),
+                forms().Field("budget", "Budget h", text(shown.budget) if shown else ""),
+                forms().Field("deadline", "Deadline", text(shown.deadline) if shown else "", "YYYY-MM-DD"),
+                forms().Field("one_off", "One-off task", shown.one_off if shown else False),
             ]
         fields += [
-            forms().Field("rate", "Rate/hour", text(current.rate) if current else ""),
-            forms().Field("currency", "Currency", text(current.currency) if current else "", "EUR"),
-            forms().Field("round_minutes", "Round (min)", text(current.round_minutes) if current else "1"),
+            forms().Field("rate", "Rate/hour", text(shown.rate) if shown else ""),
+            forms().Field("currency", "Currency", text(shown.currency) if shown else "", "EUR"),
+            forms().Field("round_minutes", "Round (min)", text(shown.round_minutes) if shown else "1"),
             forms().Field(
-                "round_mode", "Round mode", current.round_mode if current else "up", "up nearest down", ROUND_MODES
+                "round_mode", "Round mode", shown.round_mode if shown else "up", "up nearest down", ROUND_MODES
             ),
         ]
-        if current is not None:  # terms change from a date; earlier days keep theirs
+        if shown is not None:  # terms change from a date; earlier days keep theirs
             fields.append(forms().Field("from", "Terms from", to_local(self.clock()).date().isoformat(), "YYYY-MM-DD"))
+        initial = {field.key: field.value for field in fields}
 
         def submit(values: Values) -> str | None:
             def work() -> str:
@@ -773,6 +776,8 @@ class PlannerApp(App[None]):
                     return f"Added {added.name}."
                 given = changes.pop("from")
                 start = parse_date(str(given)) if given else to_local(self.clock()).date()
+                # only what the person changed: a term left as shown must not become a change from another date
+                changes = {key: value for key, value in changes.items() if values[key] != initial[key]}
                 edit = self.store.edit_engagement(current.name, start, **changes)  # type: ignore[arg-type]
                 if edit.start is None:
                     return f"Updated {edit.engagement.name}."
@@ -874,15 +879,33 @@ class PlannerApp(App[None]):
             Field("file", "File", "", "empty: timesheet-<range>.<format> here"),
         ]
 
+        waiting: list[tuple[str, date, date, list[str], Path]] = []  # an export over an existing file, to confirm
+
         def submit(values: Values) -> str | None:
             try:
                 request = self._export_request(values, monday)
             except PlannerError as error:
                 return str(error)
-            self._run_export(*request)
+            if request[-1].exists():
+                waiting.append(request)
+            else:
+                self._run_export(*request)
             return None
 
-        self.push_screen(forms().FormScreen("Export", fields, submit))
+        def closed(saved: bool | None) -> None:
+            """Once the form has closed: ask before an export replaces a file."""
+            if not saved or not waiting:
+                return
+            request = waiting.pop()
+
+            def chosen(answer: str | None) -> None:
+                if answer == "replace":
+                    self._run_export(*request, replace=True)
+
+            question = f"{printable(str(request[-1]))} exists. Replace it?"
+            self.push_screen(forms().ChoiceScreen(question, [("replace", "Replace it")]), chosen)
+
+        self.push_screen(forms().FormScreen("Export", fields, submit), closed)
 
     def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], Path]:
         """The export a form asks for, checked before anything runs (a clear reason when it cannot)."""
@@ -912,7 +935,9 @@ class PlannerApp(App[None]):
         return fmt, first, last, names, path
 
     @work(thread=True, exclusive=True, group="export")
-    def _run_export(self, fmt: str, first: date, last: date, names: list[str], path: Path) -> None:
+    def _run_export(
+        self, fmt: str, first: date, last: date, names: list[str], path: Path, *, replace: bool = False
+    ) -> None:
         """Read, render and write an export off the UI thread, showing progress on the reports screen."""
         from planner.exports import build_export, write_export
         from planner_widgets.reports import ReportsScreen
@@ -924,15 +949,14 @@ class PlannerApp(App[None]):
 
         try:
             result = build_export(self.store, fmt, first, last, names=names, stamp=self.clock(), progress=progress)
-            write_export(path, result.text)
+            write_export(path, result.text, replace=replace)
         except PlannerError as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
             return
         finally:
             progress(1, 1)
-        what = "events" if fmt == "ics" else "entries"
         note = " The running timer is not in it." if result.skipped_running else ""
-        self.call_from_thread(self.notify, f"Wrote {result.items} {what} to {path}.{note}", timeout=8)
+        self.call_from_thread(self.notify, f"Wrote {result.count()} to {path}.{note}", timeout=8)
 
     # ------------------------------------------------------------ undo, help, palette
 

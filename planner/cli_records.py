@@ -28,15 +28,22 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
 
     fmt = export_format(args.format)
     first, last, _ = _range(args)
-    result = build_export(store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now())
+    if args.decimal and fmt not in ("md", "html"):
+        raise ValidationError("--decimal goes with --format md or html; the other formats keep their own hours")
+    if args.output not in (None, "-") and not args.force:
+        from pathlib import Path
+
+        if Path(args.output).expanduser().exists() and not Path(args.output).expanduser().is_dir():
+            raise ValidationError(f"{args.output} exists already; give --force to replace it, or another file name")
+    hours = "decimal" if args.decimal else "clock"
+    result = build_export(
+        store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now(), hours=hours
+    )
     if args.output in (None, "-"):
         sys.stdout.write(result.text)
     else:
-        write_export(args.output, result.text)
-        what = (
-            ("event" if fmt == "ics" else "entry") if result.items == 1 else ("events" if fmt == "ics" else "entries")
-        )
-        print(f"Wrote {result.items} {what} to {printable(args.output)}.", file=sys.stderr)
+        write_export(args.output, result.text, replace=args.force)
+        print(f"Wrote {result.count()} to {printable(args.output)}.", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
     return EXIT_OK
@@ -314,4 +321,8 @@ def add_record_commands(commands) -> None:
     export.add_argument("--side", choices=(INBOUND, OUTBOUND), help="only inbound jobs or only clients")
     export.add_argument("--format", required=True, metavar="FMT", help="csv toggl clockify harvest json md html ics")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists (refused otherwise)")
+    export.add_argument(
+        "--decimal", action="store_true", help="md and html: hours as decimals (7.25) instead of h:mm (7:15)"
+    )
     export.set_defaults(handler=cmd_export)

@@ -651,20 +651,30 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
 # ---------------------------------------------------------------- one export, from the store
 
 
-def write_export(name: str | Path, text: str) -> Path:
-    """Write an export whole or not at all: a temporary file beside it, flushed, then renamed over it."""
+def write_export(name: str | Path, text: str, *, replace: bool = False) -> Path:
+    """Write an export whole or not at all: a temporary file beside it, flushed, then moved into place. An existing
+    file is replaced only when `replace` says so; otherwise it is refused and left as it was."""
     import os
 
     path = Path(name).expanduser()
     if path.is_dir():
         raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
+    if not replace and os.path.lexists(path):
+        raise ValidationError(f"{path} exists already; give --force to replace it, or another file name")
     try:
         tmp = write_temp(path, text.encode("utf-8"))
     except OSError as exc:
         raise ValidationError(f"cannot write to {path.parent}: {exc.strerror}; choose another folder") from None
     try:
         os.chmod(tmp, 0o644)  # a timesheet is meant to be sent, unlike the data files
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if a file appeared meanwhile: never a silent overwrite
+            tmp.unlink()
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(f"{path} exists already; give --force to replace it, or another file name") from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ValidationError(f"could not write {path}: {exc.strerror}; nothing was written") from None
@@ -676,6 +686,13 @@ class Export:
     text: str
     items: int  # entries (timesheets) or events (ics) written
     skipped_running: bool = False
+    fmt: str = "csv"
+
+    def count(self) -> str:
+        """What was written, counted: '1 entry', '12 entries', '3 events'."""
+        if self.fmt == "ics":
+            return f"{self.items} event{'' if self.items == 1 else 's'}"
+        return f"{self.items} entr{'y' if self.items == 1 else 'ies'}"
 
 
 def build_export(
@@ -701,7 +718,7 @@ def build_export(
         one_offs = [block for block in one_offs if block.engagement_id in ids]
         series = [block for block in series if block.engagement_id in ids]
         by_id = {engagement.id: engagement for engagement in chosen}
-        return Export(to_ics(one_offs, series, by_id, stamp), len(one_offs) + len(series))
+        return Export(to_ics(one_offs, series, by_id, stamp), len(one_offs) + len(series), fmt=fmt)
     settings = store.settings()
     sheet = build_timesheet(
         chosen,
@@ -712,4 +729,4 @@ def build_export(
         person=str(settings.get("name", "")),
         email=str(settings.get("email", "")),
     )
-    return Export(render_timesheet(sheet, fmt, hours), len(sheet.lines), sheet.skipped_running)
+    return Export(render_timesheet(sheet, fmt, hours), len(sheet.lines), sheet.skipped_running, fmt)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar
+from textual.widgets import Button, ProgressBar
 
 from planner.app import make_app
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.overview import build_overview
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
-from planner_widgets.forms import FormScreen
+from planner_widgets.forms import ChoiceScreen, FormScreen
 from planner_widgets.reports import ReportsScreen
 from tests.test_board import MONDAY, drive, fill
 
@@ -181,3 +181,36 @@ def test_palette_locks_and_unlocks_the_week_on_the_board(logged):
 
     drive(app, steps)
     assert logged.locks() == []
+
+
+def test_the_board_asks_before_it_replaces_a_file(logged, tmp_path):
+    """An export over an existing file asks first; escape keeps the file, 'Replace it' writes the new one."""
+    app = make_app(logged)
+    target = tmp_path / "sent.json"
+    target.write_text("the sheet I sent")
+
+    async def export_once(pilot: Pilot, answer: str) -> None:
+        await pilot.press("x")
+        await pilot.pause()
+        await fill(pilot, format="json", range="month", engagement="globex", file=str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and "exists" in str(app.screen.question)
+        if answer == "escape":
+            await pilot.press("escape")
+        else:
+            app.screen.query_one("#choice-replace", Button).press()
+        for _ in range(2):  # the answer's callback starts the export's worker
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await export_once(pilot, "escape")
+        assert target.read_text() == "the sheet I sent"
+        await export_once(pilot, "replace")
+
+    drive(app, steps)
+    assert json.loads(target.read_text())["party"] == "globex"

@@ -115,3 +115,16 @@ def test_report_by_day_engagement_side_and_tag(cli):
     assert acme.count("█") > globex.count("░") > 0 and "░" not in acme and "█" not in globex
     assert_bad_input(cli("report", "--by", "week"), "invalid choice")
     assert_bad_input(cli("report", "--overtime", "--chart"), "not with --overtime")
+
+
+def test_export_never_replaces_a_file_silently(cli, tmp_path):
+    setup_week(cli)
+    target = tmp_path / "sent.csv"
+    target.write_text("the sheet I sent")
+    assert_bad_input(cli("export", "--format", "csv", "-o", str(target)), "exists already; give --force")
+    assert target.read_text() == "the sheet I sent"
+    assert cli("export", "--format", "csv", "-o", str(target), "--force").code == 0
+    assert target.read_text().startswith("date,start,end")
+    assert_bad_input(cli("export", "--format", "csv", "--decimal"), "--decimal goes with --format md or html")
+    decimal = cli("export", "--format", "md", "--decimal")
+    assert decimal.code == 0 and "Hours are decimal" in decimal.out

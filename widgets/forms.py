@@ -119,7 +119,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label(self.question, classes="form-title")
+            yield Label(self.question, classes="form-title", markup=False)
             with Horizontal(classes="form-buttons"):
                 for key, label in self.choices:
                     yield Button(label, id=f"choice-{key}", compact=True)
