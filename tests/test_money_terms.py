@@ -9,14 +9,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from planner.app import make_app
 from planner.cli import main
-from planner.model import OUTBOUND, Block, Engagement
+from planner.errors import ValidationError
+from planner.exports import build_export
+from planner.model import OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
 from planner_widgets.forms import EngagementsScreen, FormScreen
+from tests.conftest import NOW
 
 
 class Cli:
@@ -244,3 +249,46 @@ def test_a_timer_stopped_within_a_minute_is_discarded_on_the_board_and_in_the_cl
     run.ok("start", "globex", now="2026-11-25T10:00:00+01:00")
     run.ok("stop", now="2026-11-25T10:01:00+01:00")  # a whole minute is work
     assert len(json.loads(run.ok("log", "list", "--json"))) == 1
+
+
+# ---------------------------------------------------------------- property: a locked week's bytes never change
+
+_VALUES = {
+    "rate": st.sampled_from(["0", "50", "95", "120.125", None]),
+    "currency": st.sampled_from(["EUR", "USD", "JPY"]),
+    "round_minutes": st.sampled_from([1, 6, 15, 30]),
+    "round_mode": st.sampled_from(["up", "nearest", "down"]),
+    "cap": st.sampled_from([5.0, 10.0, None]),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_VALUES)).flatmap(lambda key: st.tuples(st.just(key), _VALUES[key])),
+            st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31)),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_term_change_alters_a_locked_week(tmp_path_factory, changes):
+    store = Store(tmp_path_factory.mktemp("locked") / "data")
+    client = store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND, rate=95, round_minutes=6))
+    store.add_logs(
+        LogEntry(0, client.id, parse_moment(f"2026-11-{day} 18:00"), parse_moment(f"2026-11-{day} 19:{day}"))
+        for day in (10, 17, 18, 24)
+    )
+    store.lock_week(date(2026, 11, 16))
+    frozen = build_export(store, "json", date(2026, 11, 16), date(2026, 11, 22), stamp=parse_moment(NOW)).text
+    for (key, value), start, after_locks in changes:
+        try:
+            store.edit_engagement("globex", start, after_locks=after_locks, **{key: value})
+        except ValidationError as refused:
+            assert "2026-W47 is locked" in str(refused) and not after_locks
+        again = build_export(store, "json", date(2026, 11, 16), date(2026, 11, 22), stamp=parse_moment(NOW)).text
+        assert again == frozen
+    [lock] = store.locks()
+    assert lock.totals == store.lock_figures(lock)
