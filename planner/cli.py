@@ -103,6 +103,12 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _apply_cleared(fields: dict[str, object]) -> dict[str, object]:
+    for key, option, hint in (
+        ("round_minutes", "--round", "a number of minutes (1 bills whole minutes)"),
+        ("round_mode", "--round-mode", "up, nearest or down"),
+    ):
+        if fields.get(key) == "":
+            raise ValidationError(f"{option} cannot be cleared; give {hint}")
     return {key: (None if value == "" else value) for key, value in fields.items()}
 
 
@@ -244,8 +250,9 @@ def _print_repriced(logs: list[LogEntry], before: Engagement, after: Engagement,
         if (was.billed_seconds, was.amounts) != (now_.billed_seconds, now_.amounts)
     ]
     for monday, was, now_ in changed:
+        part = f" from {start.isoformat()} on" if monday < start else ""
         print(
-            f"repriced {week_label(monday)}: {format_amounts(was.amounts) or 'no amount'} -> "
+            f"repriced {week_label(monday)}{part}: {format_amounts(was.amounts) or 'no amount'} -> "
             f"{format_amounts(now_.amounts) or 'no amount'} (billed {format_duration(was.billed_seconds)} -> "
             f"{format_duration(now_.billed_seconds)})"
         )

@@ -192,7 +192,7 @@ def _single_currency(sheet: Timesheet) -> str:
     if len(currencies) > 1:
         raise ValidationError(
             f"a Clockify export holds one currency, and these entries are in {', '.join(currencies)}; "
-            "export each currency apart with --engagement"
+            "export each currency apart (with --engagement, or --from/--to around a change of currency)"
         )
     if currencies:
         return currencies[0]

@@ -49,6 +49,8 @@ _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
 MAX_RATE = Decimal(1_000_000)
 RATE_DECIMALS = 4
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+#: A rate as typed: digits with one decimal point or one decimal comma (92.50, 92,50), or an exponent (1E+2).
+_RATE_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 DEFAULT_CURRENCY = "EUR"
 #: How a log entry's time is rounded to the billing increment (per entry, on timesheets).
 ROUND_MODES = ("up", "nearest", "down")
@@ -187,8 +189,17 @@ def check_name(name: str | None) -> str:
 
 
 def check_rate(text: str | Decimal) -> Decimal:
+    typed = str(text).strip()
+    if not isinstance(text, Decimal):
+        if not _RATE_RE.match(typed):
+            raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50")
+        whole, comma, decimals = typed.partition(",")
+        if comma and len(decimals) == 3:  # 1,500: a thousands separator or a decimal comma? Never guess with money
+            raise ValidationError(
+                f"rate '{text}' is ambiguous: write {whole}{decimals} or {whole}.{decimals} (no thousands separators)"
+            )
     try:
-        rate = Decimal(str(text).strip().replace(",", "."))
+        rate = Decimal(typed.replace(",", "."))
     except InvalidOperation:
         raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50") from None
     if not rate.is_finite() or rate < 0:

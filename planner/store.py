@@ -882,17 +882,17 @@ def _normal_term(key: str, value: object) -> object:
     return str(value).strip().lower() if key == "round_mode" else str(value).strip().upper()
 
 
-def _locked_terms(tx: _Tx, before: Engagement, after: Engagement) -> list[date]:
-    """The Mondays of locked weeks (of the whole week, or of this engagement) on some day of which the terms in force
-    differ between `before` and `after`, oldest first."""
-    found = set()
+def _locked_terms(tx: _Tx, before: Engagement, after: Engagement) -> list[Lock]:
+    """The locks (of a whole week, or of this engagement) on some day of whose week the terms in force differ between
+    `before` and `after`, oldest week first."""
+    found = []
     for lock in _locks(tx):
         if lock.engagement_id not in (None, before.id):
             continue
         days = (lock.monday + timedelta(days=offset) for offset in range(7))
         if any(before.terms_on(day).terms() != after.terms_on(day).terms() for day in days):
-            found.add(lock.monday)
-    return sorted(found)
+            found.append(lock)
+    return sorted(found, key=lambda lock: (lock.monday, lock.engagement_id or 0))
 
 
 class Store:
@@ -1076,14 +1076,14 @@ class Store:
                 updated = current.with_change(start, **terms)
                 locked = _locked_terms(tx, current, updated)
                 if locked and not after_locks:
-                    week = week_label(locked[-1])
+                    lock = locked[-1]
                     raise ValidationError(
-                        f"{week} is locked (sent), and a change from {start.isoformat()} would change the terms it "
-                        f"was sent with; give --from {(locked[-1] + timedelta(days=7)).isoformat()} or later, add "
-                        f"--after-locks to start it then, or unlock the week with 'planner unlock --week {week}'"
+                        f"{lock.describe(tx)} is locked (sent), and a change from {start.isoformat()} would change "
+                        f"the terms it was sent with; give --from {(lock.monday + timedelta(days=7)).isoformat()} or "
+                        f"later, add --after-locks to start it then, or unlock it with 'planner unlock {lock.args(tx)}'"
                     )
                 while locked:  # start the day after the last locked week it would touch
-                    begins = locked[-1] + timedelta(days=7)
+                    begins = locked[-1].monday + timedelta(days=7)
                     updated = current.with_change(begins, **terms)
                     locked = _locked_terms(tx, current, updated)
             if plain:

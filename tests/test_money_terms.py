@@ -150,7 +150,7 @@ def test_edit_without_from_changes_terms_from_today(run):
         )
     run.ok("edit", "initech", "--rate", "130", "--from", "2026-11-30", now="2026-12-01T12:00+01:00")
     out = run.ok("edit", "initech", "--rate", "140", now="2026-12-01T12:00+01:00")
-    assert "from 2026-12-01 on" in out and "repriced 2026-W49: 130.00 EUR -> 140.00 EUR" in out
+    assert "from 2026-12-01 on" in out and "repriced 2026-W49 from 2026-12-01 on: 130.00 EUR -> 140.00 EUR" in out
     assert amounts(run, "--from", "2026-11-25", "--to", "2026-12-01") == {
         "2026-11-25": 120.0,
         "2026-11-30": 130.0,
@@ -292,3 +292,20 @@ def test_no_term_change_alters_a_locked_week(tmp_path_factory, changes):
         assert again == frozen
     [lock] = store.locks()
     assert lock.totals == store.lock_figures(lock)
+
+
+def test_a_rate_with_a_thousands_comma_is_refused_not_read_as_a_decimal(run):
+    """`--rate 1,500` was stored as 1.5 an hour: a thousandfold under-bill."""
+    assert "ambiguous: write 1500 or 1.500" in run.refused("client", "add", "q3", "--rate", "1,500")
+    assert "not a rate" in run.refused("client", "add", "q3", "--rate", "1_000")
+    run.ok("client", "add", "q3", "--rate", "92,50")  # a decimal comma with cents stays welcome
+    assert json.loads(run.ok("list", "--json"))[0]["rate"] == 92.5
+
+
+def test_the_refusal_of_a_one_engagement_lock_names_the_unlock_that_works(run):
+    run.ok("client", "add", "acme", "--rate", "90")
+    run.ok("lock", "--week", "2026-W48", "--engagement", "acme")
+    err = run.refused("edit", "acme", "--rate", "150", "--from", "2026-11-25")
+    assert "2026-W48 for acme is locked" in err and "'planner unlock --week 2026-W48 --engagement acme'" in err
+    assert "--round cannot be cleared" in run.refused("edit", "acme", "--round", "")
+    assert "--round-mode cannot be cleared" in run.refused("edit", "acme", "--round-mode", "")
