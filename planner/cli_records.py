@@ -24,17 +24,14 @@ from planner.text import printable
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from planner.exports import build_export, export_format, write_export
+    from planner.exports import build_export, check_target, export_format, write_export
 
     fmt = export_format(args.format)
     first, last, _ = _range(args)
     if args.decimal and fmt not in ("md", "html"):
         raise ValidationError("--decimal goes with --format md or html; the other formats keep their own hours")
-    if args.output not in (None, "-") and not args.force:
-        from pathlib import Path
-
-        if Path(args.output).expanduser().exists() and not Path(args.output).expanduser().is_dir():
-            raise ValidationError(f"{args.output} exists already; give --force to replace it, or another file name")
+    if args.output not in (None, "-"):
+        check_target(args.output, replace=args.force)  # refused before the export is read and rendered
     hours = "decimal" if args.decimal else "clock"
     result = build_export(
         store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now(), hours=hours

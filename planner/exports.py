@@ -651,9 +651,8 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
 # ---------------------------------------------------------------- one export, from the store
 
 
-def write_export(name: str | Path, text: str, *, replace: bool = False) -> Path:
-    """Write an export whole or not at all: a temporary file beside it, flushed, then moved into place. An existing
-    file is replaced only when `replace` says so; otherwise it is refused and left as it was."""
+def check_target(name: str | Path, *, replace: bool = False) -> Path:
+    """The file an export goes to, refused when it is a folder, or exists and `replace` is not given."""
     import os
 
     path = Path(name).expanduser()
@@ -661,6 +660,15 @@ def write_export(name: str | Path, text: str, *, replace: bool = False) -> Path:
         raise ValidationError(f"{path} is a folder; give a file name to write, e.g. {path / 'timesheet.csv'}")
     if not replace and os.path.lexists(path):
         raise ValidationError(f"{path} exists already; give --force to replace it, or another file name")
+    return path
+
+
+def write_export(name: str | Path, text: str, *, replace: bool = False) -> Path:
+    """Write an export whole or not at all: a temporary file beside it, flushed, then moved into place. An existing
+    file is replaced only when `replace` says so; otherwise it is refused and left as it was."""
+    import os
+
+    path = check_target(name, replace=replace)
     try:
         tmp = write_temp(path, text.encode("utf-8"))
     except OSError as exc:

@@ -19,7 +19,7 @@ class EngagementTotal:
     seconds: float = 0.0
     billable_seconds: float = 0.0
 
-    def add(self, day: date, seconds: float, billable: bool) -> None:
+    def add(self, seconds: float, billable: bool) -> None:
         self.seconds += seconds
         if billable:
             self.billable_seconds += seconds
@@ -75,7 +75,7 @@ def summarize(engagements: list[Engagement], logs: list[LogEntry], first: date, 
     days: dict[date, dict[str, float]] = {}
     for entry, engagement, day, part in day_parts(engagements, logs, first, last, now):
         total = by_id[engagement.id]
-        total.add(day, part, entry.billable)
+        total.add(part, entry.billable)
         side = days.setdefault(day, {INBOUND: 0.0, OUTBOUND: 0.0})
         side[engagement.kind] += part
     totals = [total for total in by_id.values() if total.seconds > 0]
