@@ -34,7 +34,6 @@ from planner.model import (
     check_tags,
 )
 from planner.schedule import (
-    check_rrule,
     format_clock,
     format_duration,
     localize,
@@ -43,6 +42,7 @@ from planner.schedule import (
     parse_clock,
     parse_date,
     parse_moment,
+    series_rule,
     to_local,
     week_label,
 )
@@ -333,16 +333,20 @@ class PlannerApp(App[None]):
     def _block_from(self, values: Values, base: Block | None) -> Block:
         engagement = self.store.engagement(str(values["engagement"]))
         day = parse_date(str(values["day"]))
+        start = parse_clock(str(values["start"]))
         repeat = str(values["repeat"]).strip()
+        rule = None
+        if repeat:
+            rule, day = series_rule(repeat, day, start)  # a series starts on its first occurrence
         block = Block(
             id=base.id if base else 0,
             engagement_id=engagement.id,
             day=day,
-            start=parse_clock(str(values["start"])),
+            start=start,
             end=parse_clock(str(values["end"]), allow_midnight_end=True),
             title=str(values["title"]).strip(),
             notes=str(values["notes"]).strip(),
-            repeat=check_rrule(repeat, day) if repeat else None,
+            repeat=rule,
             exdates=list(base.exdates) if base and base.repeat and repeat else [],
         ).validate()
         self._last_engagement[engagement.kind] = engagement.name

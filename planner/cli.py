@@ -42,7 +42,6 @@ from planner.model import (
     check_tags,
 )
 from planner.schedule import (
-    check_rrule,
     format_clock,
     format_duration,
     format_moment,
@@ -51,6 +50,7 @@ from planner.schedule import (
     parse_date,
     parse_moment,
     parse_week,
+    series_rule,
     span_of_days,
     to_local,
     today,
@@ -58,6 +58,7 @@ from planner.schedule import (
 )
 from planner.store import Store
 from planner.text import printable
+from planner.week import block_seconds
 
 if TYPE_CHECKING:
     from planner.timesheet import Group, Summary
@@ -279,7 +280,7 @@ def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, o
         "date": block.day.isoformat(),
         "start": format_clock(block.start),
         "end": format_clock(block.end),
-        "hours": round(block.minutes / 60, 4),
+        "hours": round(block_seconds(block) / 3600, 4),
         "title": block.title,
         "notes": block.notes,
         "repeat": block.repeat,
@@ -289,16 +290,20 @@ def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, o
 
 def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
     engagement = store.engagement(args.name)
-    day = parse_date(args.date)
+    asked = day = parse_date(args.date)
+    start = parse_clock(args.start)
+    repeat = None
+    if args.repeat:
+        repeat, day = series_rule(args.repeat, asked, start)
     block = Block(
         id=0,
         engagement_id=engagement.id,
         day=day,
-        start=parse_clock(args.start),
+        start=start,
         end=parse_clock(args.end, allow_midnight_end=True),
         title=args.title or "",
         notes=args.notes or "",
-        repeat=check_rrule(args.repeat, day) if args.repeat else None,
+        repeat=repeat,
     )
     block = store.add_block(block)
     what = f"series repeating {printable(block.repeat)}" if block.repeat else "block"
@@ -306,6 +311,10 @@ def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
         f"Planned {printable(engagement.name)} {day.isoformat()} {format_clock(block.start)}-{format_clock(block.end)} "
         f"({what}, id {block.id})."
     )
+    if day != asked:
+        print(
+            f"The series starts on its first occurrence, {day:%a %Y-%m-%d}: {asked:%a %Y-%m-%d} is not one of its days."
+        )
     return EXIT_OK
 
 
@@ -325,7 +334,7 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
             item["id"],
             f"{block.day:%a %Y-%m-%d}",
             f"{item['start']}-{item['end']}",
-            format_duration(block.minutes * 60),
+            format_duration(block_seconds(block)),
             item["engagement"],
             item["kind"],
             item["title"],

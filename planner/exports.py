@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from planner.errors import ValidationError
 from planner.files import write_temp
 from planner.model import INBOUND, Block, Engagement
 from planner.money import Figures, Line, decimal_hours, format_amount, format_amounts, hours_text, to_decimal
-from planner.schedule import local_zone, span_of_days
+from planner.schedule import LAST_DAY, expand_rrule, first_within, span_of_days, zone_name
 from planner.store import Store
 from planner.text import clean, safe_json
 from planner.timesheet import Timesheet, build_timesheet, select_engagements
@@ -580,58 +580,105 @@ def render_timesheet(sheet: Timesheet, fmt: str, hours: str = "clock") -> str:
 # ---------------------------------------------------------------- the plan as iCalendar
 
 
-def _zone_name() -> str | None:
-    """The IANA name of the local zone, for TZID; None when it cannot be told (then times are floating)."""
-    import os
-    from pathlib import Path
-    from zoneinfo import ZoneInfo
+def _series_span(block: Block) -> tuple[date, date]:
+    """A stored series' first real occurrence (its DTSTART in a calendar) and its last day (LAST_DAY when it never
+    ends)."""
+    rule = block.repeat or ""
+    first = first_within(rule, block.day, block.day, LAST_DAY) or block.day
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    if "UNTIL" in parts:
+        last = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+    elif "COUNT" in parts:
+        days = expand_rrule(rule, block.day, block.day, LAST_DAY)
+        last = days[-1] if days else first
+    else:
+        last = LAST_DAY
+    return first, max(first, last)
 
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        target = str(Path("/etc/localtime").resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for name in candidates:
-        if not name or name.startswith("/"):
+
+def _utc_until(rule: str, zone: tzinfo) -> str:
+    """The rule with a date UNTIL (the series' last day, as planner keeps it) written as the UTC instant of that
+    day's end: RFC 5545 wants UNTIL in UTC beside a zoned DTSTART, and a date there makes calendars drop the last
+    occurrence."""
+    parts = []
+    for part in rule.split(";"):
+        key, _, value = part.partition("=")
+        if key == "UNTIL" and len(value) == 8:
+            last = datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59, tzinfo=zone)
+            value = last.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
+
+
+def _vtimezone(name: str, zone: tzinfo, first: date, last: date):
+    """A VTIMEZONE for `name` covering first..last. icalendar writes the onset of a change that moves clocks
+    forward on the wall clock after it (03:00 for Berlin's 02:00 CET → 03:00 CEST); RFC 5545 reads an onset with
+    TZOFFSETFROM, so that would be an hour late. Such onsets are moved back to the wall clock before the change."""
+    import icalendar
+
+    timezone = icalendar.Timezone.from_tzinfo(zone, name, first_date=first, last_date=last)
+    for observance in timezone.subcomponents:
+        shift = observance.decoded("TZOFFSETTO") - observance.decoded("TZOFFSETFROM")
+        if shift <= timedelta(0):
             continue
-        try:
-            ZoneInfo(name)
-        except Exception:  # zoneinfo raises several kinds for names it does not know
+        onset = observance.decoded("DTSTART")
+        del observance["DTSTART"]
+        observance.add("DTSTART", onset - shift)
+        found = observance.get("RDATE")
+        if found is None:
             continue
-        return name
-    return None
+        dates = [moment.dt for item in (found if isinstance(found, list) else [found]) for moment in item.dts]
+        del observance["RDATE"]
+        observance.add("RDATE", [moment - shift for moment in dates])
+    return timezone
 
 
-def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, Engagement], stamp: datetime) -> str:
-    """Planned blocks as VEVENTs; a series is one VEVENT with its RRULE and EXDATEs. UIDs come from block ids, so
-    importing a newer export updates the events instead of adding copies."""
+def block_uid(block_id: int, calendar_id: str) -> str:
+    """A block's event UID: unique to the data folder (its random calendar id) and stable for the block."""
+    return f"{calendar_id}-block-{block_id}@planner"
+
+
+def to_ics(
+    one_offs: list[Block],
+    series: list[Block],
+    engagements: dict[int, Engagement],
+    stamp: datetime,
+    *,
+    calendar_id: str,
+) -> str:
+    """Planned blocks as VEVENTs, on the person's zone (TZID and a VTIMEZONE covering every day exported). A series
+    is one VEVENT: DTSTART on its first real occurrence, its RRULE with UNTIL in UTC, and its EXDATEs. UIDs carry the
+    data folder's calendar id and the block id, so importing a newer export updates the events instead of adding
+    copies, and two folders never collide."""
     from zoneinfo import ZoneInfo
 
     import icalendar
 
-    local_zone()  # honour TZ the same way the rest of planner does
-    name = _zone_name()
-    zone = ZoneInfo(name) if name else None
+    name = zone_name()  # refuses (one line naming TZ) a zone a calendar cannot name
+    zone = ZoneInfo(name)
 
     def wall(day: date, minute: int) -> datetime:
         extra, minute = divmod(minute, 24 * 60)
         moment = datetime(day.year, day.month, day.day) + timedelta(days=extra, minutes=minute)
-        return moment.replace(tzinfo=zone) if zone else moment
+        return moment.replace(tzinfo=zone)  # fold 0: a repeated wall time is its first occurrence, as in planner
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//planner//weekly plan//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "planner")
-    for block in sorted([*series, *one_offs], key=lambda item: (item.day, item.start, item.id)):
+    spans: list[tuple[date, date]] = []
+    events = [(block, (block.day, block.day)) for block in one_offs]
+    events += [(block, _series_span(block)) for block in series]
+    for block, span in sorted(events, key=lambda item: (item[1][0], item[0].start, item[0].id)):
+        spans.append(span)
+        day = span[0]
         engagement = engagements.get(block.engagement_id)
         who = engagement.name if engagement else f"engagement {block.engagement_id}"
         event = icalendar.Event()
-        event.add("uid", f"block-{block.id}@planner")
+        event.add("uid", block_uid(block.id, calendar_id))
         event.add("dtstamp", stamp)
-        event.add("dtstart", wall(block.day, block.start))
-        event.add("dtend", wall(block.day, block.end))
+        event.add("dtstart", wall(day, block.start))
+        event.add("dtend", wall(day, block.end))
         # icalendar escapes , ; \\ and line breaks; other control characters may not appear in a TEXT value at all.
         event.add("summary", clean(f"{block.title} · {who}" if block.title else who))
         if block.notes:
@@ -639,12 +686,15 @@ def to_ics(one_offs: list[Block], series: list[Block], engagements: dict[int, En
         if engagement is not None:
             event.add("categories", [engagement.kind])
         if block.repeat:
-            event.add("rrule", icalendar.vRecur.from_ical(block.repeat))
-            if block.exdates:
-                event.add("exdate", [wall(day, block.start) for day in block.exdates])
+            event.add("rrule", icalendar.vRecur.from_ical(_utc_until(block.repeat, zone)))
+            skipped = [wall(skip, block.start) for skip in block.exdates if skip >= day]
+            if skipped:
+                event.add("exdate", skipped)
         calendar.add_component(event)
-    if zone is not None:
-        calendar.add_missing_timezones()
+    if spans:
+        first = min(span[0] for span in spans)
+        last = max(span[1] for span in spans) + timedelta(days=1)
+        calendar.subcomponents.insert(0, _vtimezone(name, zone, first, last))
     return calendar.to_ical().decode("utf-8")
 
 
@@ -726,7 +776,8 @@ def build_export(
         one_offs = [block for block in one_offs if block.engagement_id in ids]
         series = [block for block in series if block.engagement_id in ids]
         by_id = {engagement.id: engagement for engagement in chosen}
-        return Export(to_ics(one_offs, series, by_id, stamp), len(one_offs) + len(series), fmt=fmt)
+        text = to_ics(one_offs, series, by_id, stamp, calendar_id=store.calendar_id())
+        return Export(text, len(one_offs) + len(series), fmt=fmt)
     settings = store.settings()
     sheet = build_timesheet(
         chosen,

@@ -51,6 +51,62 @@ def local_zone() -> tzinfo:
     return zone
 
 
+def zone_name() -> str:
+    """The IANA name of the person's time zone (`Europe/Berlin`), which a calendar file needs as its TZID.
+
+    $TZ may be a name, a path into a zoneinfo folder (`/usr/share/zoneinfo/Europe/Berlin`, `:Europe/Berlin`) or
+    nothing (then the system's /etc/localtime, or /etc/timezone, tells). A POSIX rule (`CET-1CEST,M3.5.0,M10.5.0/3`)
+    or a zone file outside any zoneinfo folder names no zone: that is one line naming TZ, never a calendar an hour off.
+    """
+    key = os.environ.get("TZ", "").strip().lstrip(":")
+    if key:
+        name = _zone_from_path(key) if key.startswith(("/", ".")) else key
+        if name is not None and _is_zone_name(name):
+            return name
+        raise ValidationError(
+            f"TZ '{key}' is not the name of a time zone (such as Europe/Berlin) nor a path into a zoneinfo folder, "
+            "and a calendar needs the name; set TZ to it, e.g. TZ=Europe/Berlin"
+        )
+    if not os.path.lexists("/etc/localtime"):
+        return "UTC"  # what the C library and planner use then
+    found = _zone_from_path("/etc/localtime")
+    if found is None:
+        try:
+            with open("/etc/timezone", encoding="utf-8") as file:
+                found = file.read(200).strip()
+        except OSError:
+            found = None
+    if found and _is_zone_name(found):
+        return found
+    raise ValidationError(
+        "the system's time zone (/etc/localtime) has no name planner can find, and a calendar needs one; "
+        "set TZ to it, e.g. TZ=Europe/Berlin"
+    )
+
+
+def _zone_from_path(path: str) -> str | None:
+    real = os.path.realpath(path)
+    marker = "/zoneinfo/"
+    if marker not in real:
+        return None
+    name = real.rsplit(marker, 1)[1]
+    for prefix in ("posix/", "right/"):  # the same zones, kept twice by some systems
+        name = name.removeprefix(prefix)
+    return name
+
+
+def _is_zone_name(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", name):
+        return False
+    try:
+        ZoneInfo(name)
+    except Exception:  # zoneinfo raises several kinds for names it does not know
+        return False
+    return True
+
+
 def now() -> datetime:
     """The current instant in UTC. PLANNER_NOW (ISO 8601) pins it, for scripts, demos and tests."""
     pinned = os.environ.get("PLANNER_NOW")
@@ -123,12 +179,35 @@ def localize(day: date, minutes: int, *, strict: bool = True) -> datetime:
     moment = base.replace(tzinfo=zone)
     if not tz.datetime_exists(moment):
         if strict:
-            raise ValidationError(
-                f"{base:%Y-%m-%d %H:%M} does not exist in this time zone (the clocks jump forward then); "
-                "give a time outside the gap"
-            )
+            raise ValidationError(gap_problem(base))
         moment = tz.resolve_imaginary(moment)
     return moment
+
+
+def gap_problem(wall: datetime) -> str:
+    """The one line for a wall time a DST change skips, saying which times exist around it."""
+    zone = local_zone()
+    before, after = wall, wall
+    for _ in range(24 * 60):  # gaps last minutes to hours; the search ends within a day whatever the zone
+        if tz.datetime_exists((before - timedelta(minutes=1)).replace(tzinfo=zone)):
+            break
+        before -= timedelta(minutes=1)
+    for _ in range(24 * 60):
+        after += timedelta(minutes=1)
+        if tz.datetime_exists(after.replace(tzinfo=zone)):
+            break
+    return (
+        f"{wall:%H:%M} on {wall:%a %Y-%m-%d} does not exist in this time zone: the clocks jump from {before:%H:%M} to "
+        f"{after:%H:%M}; give a time before {before:%H:%M} or from {after:%H:%M} on"
+    )
+
+
+def check_wall_times(day: date, start: int, end: int) -> None:
+    """Refuse a planned start or end that the clocks skip on `day` (a DST change): calendars and planner would
+    each read it differently. 24:00 is the next midnight, which exists."""
+    for minute in (start, end):
+        if minute < MINUTES_PER_DAY:
+            localize(day, minute)
 
 
 def parse_moment(text: str, *, reference: datetime | None = None) -> datetime:
@@ -283,7 +362,8 @@ def wall_moment(day: date, minute: int) -> datetime:
     in a DST gap moves past it. Used for planned blocks, working windows and the latest finish alike."""
     if minute >= MINUTES_PER_DAY:
         return day_start(day + timedelta(days=1))
-    return localize(day, minute, strict=False)
+    # in UTC: two aware times of one zone object subtract on the wall clock, which is wrong across a DST change
+    return localize(day, minute, strict=False).astimezone(UTC)
 
 
 def span_of_days(first: date, last: date) -> tuple[datetime, datetime]:
@@ -455,6 +535,50 @@ def _checked_rrule(rule: str, first: date) -> str:
             "check its BYMONTH, BYMONTHDAY, BYDAY and INTERVAL"
         )
     return normalised
+
+
+_UNTIL_RE = re.compile(r"UNTIL=([0-9]{8})(T[0-9]{6}Z?)?", re.IGNORECASE)
+
+
+def series_rule(rule: str, day: date, start: int) -> tuple[str, date]:
+    """A series as planner stores it, from what a person typed: the rule checked, and the day of its first
+    occurrence, which becomes its start (DTSTART).
+
+    - UNTIL may be a date (`UNTIL=20260408`, the last day), a UTC instant (`UNTIL=20260408T235959Z`, as RFC 5545
+      writes it beside a zoned start) or a local date-time; it is kept as the last local day on which the series
+      starts (at `start` minutes after midnight) no later than that.
+    - A start that is not itself an occurrence (a Monday for BYDAY=TU,TH) moves to the first one. RFC 5545 counts
+      DTSTART as an occurrence whatever the rule says, so calendar apps would show one more than planner does.
+    """
+    if not isinstance(rule, str):
+        raise ValidationError(f"{rule!r} is not an RRULE; write one like FREQ=WEEKLY;BYDAY=MO,WE")
+    text = _until_as_day(rule.strip(), start)
+    checked = check_rrule(text, day)
+    first = first_within(checked, day, day, LAST_DAY)
+    assert first is not None  # check_rrule refuses a rule that never happens
+    return checked, first
+
+
+def _until_as_day(rule: str, start: int) -> str:
+    match = _UNTIL_RE.search(rule)
+    if match is None or not match[2]:
+        return rule
+    try:
+        stamp = datetime.strptime(match[1] + match[2].upper().rstrip("Z"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise ValidationError(
+            f"UNTIL={match[1]}{match[2]} in the RRULE is not a date-time; write UNTIL=20260408"
+        ) from None
+    check_day(stamp.date(), f"UNTIL {stamp:%Y-%m-%d} in the RRULE")
+    last = stamp.date()
+    if match[2].upper().endswith("Z"):
+        instant = stamp.replace(tzinfo=UTC)
+        last = to_local(instant).date()
+        if last > FIRST_DAY and wall_moment(last, start) > instant:
+            last -= timedelta(days=1)
+    elif stamp.hour * 60 + stamp.minute < start:
+        last -= timedelta(days=1)
+    return rule[: match.start()] + f"UNTIL={last:%Y%m%d}" + rule[match.end() :]
 
 
 def _never_matches(parts: dict[str, str]) -> bool:

@@ -68,6 +68,7 @@ from planner.model import (
 from planner.schedule import (
     check_day,
     check_rrule,
+    check_wall_times,
     expand_rrule,
     first_within,
     format_clock,
@@ -374,6 +375,11 @@ def _check_state(key: str, doc: dict) -> None:
         value = doc.get(counter, 1)
         _need(_is_int(value) and value >= 1, f"its {counter.replace('_', ' ')} id is not a whole number")
     _need(isinstance(doc.get("usage_ready", False), bool), "its usage_ready is not true or false")
+    calendar = doc.get("calendar_id")
+    _need(
+        calendar is None or (isinstance(calendar, str) and re.fullmatch(r"[0-9a-f]{16}", calendar) is not None),
+        "its calendar id is not 16 hexadecimal digits",
+    )
     timer = doc.get("timer")
     if timer is None or timer == {}:
         return
@@ -1105,6 +1111,23 @@ class Store:
             tx.main().table("boundaries").upsert(Document(boundaries.to_doc(), doc_id=1))
             return boundaries
 
+    def calendar_id(self) -> str:
+        """A random id of this data folder, made once and kept: calendar UIDs carry it, so events exported from two
+        folders never overwrite each other in one calendar, and a block's events stay the same event export after
+        export."""
+        with self._transaction(write=False) as tx:
+            found = tx.state().get("calendar_id")
+        if isinstance(found, str):
+            return found
+        with self._transaction(write=True) as tx:
+            found = tx.state().get("calendar_id")
+            if not isinstance(found, str):
+                import secrets
+
+                found = secrets.token_hex(8)
+                tx.set_state(calendar_id=found)
+            return found
+
     def settings(self) -> dict:
         with self._transaction(write=False) as tx:
             return dict(tx.main().table("settings").get(doc_id=1) or {})
@@ -1197,6 +1220,8 @@ class Store:
     def add_block(self, block: Block, *, keep_id: bool = False) -> Block:
         """Store a block or series under a fresh id, or (`keep_id`, for undo) under its own id."""
         block.validate()
+        if not keep_id:
+            check_wall_times(block.day, block.start, block.end)
         with self._transaction(write=True) as tx:
             _engagement_by_id(tx, block.engagement_id, for_new_work=not keep_id)
             if keep_id:
@@ -1238,6 +1263,8 @@ class Store:
         with self._transaction(write=True, deliberate=True) as tx:
             current, table = _find_block(tx, block_id)
             updated = replace(current, **changes).validate()
+            if (updated.day, updated.start, updated.end) != (current.day, current.start, current.end):
+                check_wall_times(updated.day, updated.start, updated.end)
             if updated.engagement_id != current.engagement_id:
                 _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
             table.remove(doc_ids=[block_id])

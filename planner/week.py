@@ -18,9 +18,11 @@ def block_interval(block: Block) -> tuple[datetime, datetime]:
 
 
 def block_seconds(block: Block) -> float:
-    """Real duration of a planned block (a block on a DST-change day is an hour longer or shorter on the wall)."""
+    """Real elapsed duration of a planned block: 01:00-04:00 is 2 h on the day clocks spring forward and 4 h on the
+    day they fall back. An occurrence of a series whose start the clocks skip that day and whose end comes before the
+    moved start (02:30-03:15) lasts nothing, as in every calendar."""
     start, end = block_interval(block)
-    return (end - start).total_seconds()
+    return max(0.0, (end - start).total_seconds())
 
 
 @dataclass

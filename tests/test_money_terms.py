@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,38 +13,13 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from planner.app import make_app
-from planner.cli import main
 from planner.errors import ValidationError
 from planner.exports import build_export
 from planner.model import OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
 from planner_widgets.forms import EngagementsScreen, FormScreen
-from tests.conftest import NOW
-
-
-class Cli:
-    """`planner ARGS` in this process on a chosen clock: exit code, standard output and standard error."""
-
-    def __init__(self, data: Path, capsys, monkeypatch) -> None:
-        self.data, self.capsys, self.monkeypatch = data, capsys, monkeypatch
-
-    def __call__(self, *args: str, now: str = "2026-11-25T10:00:00+01:00") -> tuple[int, str, str]:
-        self.monkeypatch.setenv("PLANNER_NOW", now)
-        self.capsys.readouterr()
-        code = main(["--db", str(self.data), *args])
-        captured = self.capsys.readouterr()
-        return code, captured.out, captured.err
-
-    def ok(self, *args: str, **kwargs: str) -> str:
-        code, out, err = self(*args, **kwargs)
-        assert code == 0, err
-        return out
-
-    def refused(self, *args: str, **kwargs: str) -> str:
-        code, out, err = self(*args, **kwargs)
-        assert code == 2 and out == "" and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
-        return err
+from tests.conftest import NOW, Cli
 
 
 @pytest.fixture
