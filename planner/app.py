@@ -881,9 +881,10 @@ class PlannerApp(App[None]):
             Field("range", "Range", "week", f"week month year · {label} · 2026-11 · 2026 · D..D"),
             Field("engagement", "Engagement", "", "empty: every job and client", self._engagement_names()),
             Field("file", "File", "", "empty: timesheet-<range>.<format> here"),
+            Field("raw", "Raw, for a service's importer", False),
         ]
 
-        waiting: list[tuple[str, date, date, list[str], Path]] = []  # an export over an existing file, to confirm
+        waiting: list[tuple[str, date, date, list[str], bool, Path]] = []  # an export over an existing file, to confirm
 
         def submit(values: Values) -> str | None:
             try:
@@ -911,10 +912,10 @@ class PlannerApp(App[None]):
 
         self.push_screen(forms().FormScreen("Export", fields, submit), closed)
 
-    def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], Path]:
+    def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], bool, Path]:
         """The export a form asks for, checked before anything runs (a clear reason when it cannot)."""
         from planner.errors import ValidationError
-        from planner.exports import export_format
+        from planner.exports import CSV_FORMATS, export_format
         from planner.schedule import parse_range
 
         fmt = export_format(str(values["format"]))
@@ -930,17 +931,25 @@ class PlannerApp(App[None]):
                 if last - first == timedelta(days=6) and first.weekday() == 0
                 else (f"{first.isoformat()}_{last.isoformat()}")
             )
-            suffix = {"toggl": "toggl.csv", "clockify": "clockify.csv", "harvest": "harvest.csv"}.get(fmt, fmt)
+            suffix = {
+                "toggl": "toggl.csv",
+                "clockify": "clockify.csv",
+                "harvest": "harvest.csv",
+                "harvest-report": "harvest-report.csv",
+            }.get(fmt, fmt)
             path = Path.cwd() / f"timesheet-{span}{'-' + names[0] if names else ''}.{suffix}"
         if path.is_dir():
             raise ValidationError(f"{path} is a folder; give a file name")
         if not path.parent.is_dir():
             raise ValidationError(f"the folder {path.parent} does not exist; give a file in a folder that does")
-        return fmt, first, last, names, path
+        raw = bool(values.get("raw", False))
+        if raw and fmt not in CSV_FORMATS:
+            raise ValidationError(f"raw goes with a CSV format ({', '.join(CSV_FORMATS)}); {fmt} has no formula guard")
+        return fmt, first, last, names, raw, path
 
     @work(thread=True, exclusive=True, group="export")
     def _run_export(
-        self, fmt: str, first: date, last: date, names: list[str], path: Path, *, replace: bool = False
+        self, fmt: str, first: date, last: date, names: list[str], raw: bool, path: Path, *, replace: bool = False
     ) -> None:
         """Read, render and write an export off the UI thread, showing progress on the reports screen."""
         from planner.exports import build_export, write_export
@@ -952,7 +961,9 @@ class PlannerApp(App[None]):
                     self.call_from_thread(screen.show_progress, done, total)
 
         try:
-            result = build_export(self.store, fmt, first, last, names=names, stamp=self.clock(), progress=progress)
+            result = build_export(
+                self.store, fmt, first, last, names=names, stamp=self.clock(), progress=progress, raw=raw
+            )
             write_export(path, result.text, replace=replace)
         except PlannerError as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
@@ -961,6 +972,8 @@ class PlannerApp(App[None]):
             progress(1, 1)
         note = " The running timer is not in it." if result.skipped_running else ""
         self.call_from_thread(self.notify, f"Wrote {result.count()} to {path}.{note}", timeout=8)
+        for warning in result.warnings:
+            self.call_from_thread(self.notify, printable(warning), severity="warning", timeout=12)
 
     # ------------------------------------------------------------ undo, help, palette
 

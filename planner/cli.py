@@ -28,6 +28,7 @@ from planner.errors import PlannerError, ValidationError
 from planner.model import (
     DATED_TERMS,
     DEFAULT_CURRENCY,
+    DEFAULT_TASK,
     INBOUND,
     OUTBOUND,
     Block,
@@ -36,10 +37,10 @@ from planner.model import (
     LogEntry,
     check_currency,
     check_hours,
+    check_new_tags,
     check_rate,
     check_round,
     check_round_mode,
-    check_tags,
 )
 from planner.schedule import (
     format_clock,
@@ -392,7 +393,7 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
         engagement_id=engagement.id,
         start=start,
         note=args.note or "",
-        tags=check_tags(args.tag or []),
+        tags=check_new_tags(args.tag or []),
         billable=not args.no_billable,
         block_id=args.block,
     )
@@ -455,7 +456,7 @@ def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
         start=parse_moment(args.start, reference=moment),
         end=parse_moment(args.end, reference=moment),
         note=args.note or "",
-        tags=args.tag or [],
+        tags=check_new_tags(args.tag or []),
         billable=not args.no_billable,
         block_id=args.block,
     )
@@ -513,7 +514,7 @@ def cmd_log_edit(store: Store, args: argparse.Namespace) -> int:
     if args.note is not None:
         changes["note"] = args.note
     if args.tag is not None:
-        changes["tags"] = args.tag
+        changes["tags"] = check_new_tags(args.tag)
     if args.clear_tags:
         changes["tags"] = []
     if args.billable is not None:
@@ -779,9 +780,11 @@ def _group_label(key: str) -> str:
 
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
-        person = {key: getattr(args, key).strip() for key in ("name", "email") if getattr(args, key) is not None}
+        person = {
+            key: getattr(args, key).strip() for key in ("name", "email", "task") if getattr(args, key) is not None
+        }
         if any(not value.isprintable() for value in person.values()):
-            raise ValidationError("--name and --email take one line of printable text")
+            raise ValidationError("--name, --email and --task take one line of printable text")
         if person.get("email") and "@" not in person["email"]:
             raise ValidationError(f"'{person['email']}' is not an e-mail address; give one like jane@example.com")
         if person:
@@ -803,6 +806,7 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         "slot": board.slot,
         "name": stored.get("name", ""),
         "email": stored.get("email", ""),
+        "task": stored.get("task") or DEFAULT_TASK,
     }
     if getattr(args, "json", False):
         _print_json(shown)
@@ -1110,6 +1114,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("--slot", type=int, metavar="MIN", help="minutes per row: 10, 15, 20, 30 or 60")
     settings_set.add_argument("--name", help="your name, on timesheets and in Toggl, Clockify and Harvest exports")
     settings_set.add_argument("--email", help="your e-mail address, on timesheets and exports")
+    settings_set.add_argument(
+        "--task", help="the task of a Clockify or Harvest row whose entry has no tag ('' resets to General)"
+    )
     settings_set.set_defaults(handler=cmd_settings)
 
     add_record_commands(commands)

@@ -34,7 +34,7 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         check_target(args.output, replace=args.force)  # refused before the export is read and rendered
     hours = "decimal" if args.decimal else "clock"
     result = build_export(
-        store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now(), hours=hours
+        store, fmt, first, last, names=args.engagement or (), side=args.side, stamp=now(), hours=hours, raw=args.raw
     )
     if args.output in (None, "-"):
         sys.stdout.write(result.text)
@@ -43,6 +43,8 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
         print(f"Wrote {result.count()} to {printable(args.output)}.", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -89,6 +91,13 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         notes += [f"{count} left out: {why}" for why, count in reasons.items()]
     for note in notes:
         print(printable(note))
+    for where, how in plan.remarks:
+        print(f"note: {printable(where)}: {printable(how)}")
+    if fmt == "harvest" and plan.entries:
+        print(
+            "note: Harvest's report has hours but no times of day; each day's entries are placed one after "
+            "another from 09:00, in the file's order"
+        )
     for where, why in plan.bad:
         print(f"bad: {printable(where)}: {printable(why)}", file=sys.stderr)
     if plan.bad and not args.skip_bad:
@@ -297,8 +306,10 @@ def add_record_commands(commands) -> None:
     backup_restore.add_argument("when", metavar="WHEN", help="a `when` from 'planner backup list' (or its start)")
     backup_restore.set_defaults(handler=cmd_backup)
 
-    imports = commands.add_parser("import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, CSV")
-    imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify or csv")
+    imports = commands.add_parser(
+        "import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, Harvest, CSV"
+    )
+    imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify, harvest or csv")
     imports.add_argument("path", metavar="PATH", help="the file (or Timewarrior folder) to read")
     imports.add_argument("--inbound", action="append", metavar="NAME", help="this source name is an inbound job")
     imports.add_argument("--client", action="append", metavar="NAME", help="this source name is a client")
@@ -309,14 +320,21 @@ def add_record_commands(commands) -> None:
     imports.set_defaults(handler=cmd_import)
 
     export = commands.add_parser(
-        "export", help="timesheets (csv, toggl, clockify, harvest, json, md, html), plan (ics)"
+        "export", help="timesheets (csv, toggl, clockify, harvest, harvest-report, json, md, html), plan (ics)"
     )
     _add_range_options(export, month=True)
     export.add_argument(
         "--engagement", action="append", metavar="NAME", help="only this job or client (repeat for several)"
     )
     export.add_argument("--side", choices=(INBOUND, OUTBOUND), help="only inbound jobs or only clients")
-    export.add_argument("--format", required=True, metavar="FMT", help="csv toggl clockify harvest json md html ics")
+    export.add_argument(
+        "--format", required=True, metavar="FMT", help="csv toggl clockify harvest harvest-report json md html ics"
+    )
+    export.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV for a service's importer: no ' guard before cells starting = + - @ (keep it for spreadsheets)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists (refused otherwise)")
     export.add_argument(

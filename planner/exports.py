@@ -9,7 +9,7 @@ import html
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,9 @@ from planner.store import Store
 from planner.text import clean, safe_json
 from planner.timesheet import Timesheet, build_timesheet, select_engagements
 
-TIMESHEET_FORMATS = ("csv", "toggl", "clockify", "harvest", "json", "md", "html")
+TIMESHEET_FORMATS = ("csv", "toggl", "clockify", "harvest", "harvest-report", "json", "md", "html")
+#: The CSV formats, where a formula guard applies and `--raw` turns it off.
+CSV_FORMATS = ("csv", "toggl", "clockify", "harvest", "harvest-report")
 FORMATS = (*TIMESHEET_FORMATS, "ics")
 
 CSV_COLUMNS = (
@@ -42,6 +44,8 @@ CSV_COLUMNS = (
     "currency",
     "seconds",
     "billed_seconds",
+    "start_utc",
+    "end_utc",
 )
 TOGGL_COLUMNS = [
     "User",
@@ -59,6 +63,12 @@ TOGGL_COLUMNS = [
     "Tags",
 ]
 HARVEST_COLUMNS = ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
+#: Harvest's detailed time report, as Harvest exports it and solidtime's Harvest importer reads it.
+HARVEST_REPORT_COLUMNS = [
+    *["Date", "Client", "Project", "Project Code", "Task", "Notes", "Hours", "Billable?", "Invoiced?", "Approved?"],
+    *["First Name", "Last Name", "Roles", "Employee?", "Billable Rate", "Billable Amount", "Cost Rate", "Cost Amount"],
+    *["Currency", "External Reference URL"],
+]
 #: A cell starting with one of these, after any leading whitespace, is a formula to a spreadsheet (CSV injection);
 #: such a cell gets a leading '. So does a cell starting with a tab, a carriage return or a line break.
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -75,9 +85,11 @@ def export_format(text: str) -> str:
 
 def safe_cell(value: object) -> str:
     """A text cell a spreadsheet will not run: one that starts a formula, even after spaces, tabs, line breaks or
-    no-break spaces, gets a leading '."""
+    no-break spaces, gets a leading '. So does a cell that already starts with ' before such a start, so that
+    `unguard_cell` gives every text back exactly."""
     text = "" if value is None else str(value)
-    risky = text.startswith(_BLANK_STARTS) or text.lstrip().startswith(_FORMULA_STARTS)
+    rest = text.lstrip("'")
+    risky = rest.startswith(_BLANK_STARTS) or rest.lstrip().startswith(_FORMULA_STARTS)
     return "'" + text if risky else text
 
 
@@ -86,14 +98,19 @@ def unguard_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and safe_cell(text[1:]) == text else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], numbers: Sequence[int] = ()) -> str:
+def _csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], numbers: Sequence[int] = (), *, raw: bool = False
+) -> str:
     """RFC 4180 text. Every cell is text that may come from a person (a name, a note, a tag, the settings' name) and
-    is cleaned and neutralised, except the columns in `numbers`, which planner writes itself and stay numbers."""
+    is cleaned and neutralised, except the columns in `numbers`, which planner writes itself and stay numbers.
+    `raw` leaves out the spreadsheet guard (a leading '), for a file meant for a service's importer, which keeps the
+    ' as part of the text; control characters are dropped all the same."""
+    guard = (lambda text: text) if raw else safe_cell
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, what spreadsheets and the services expect
     writer.writerow(header)
     for row in rows:
-        writer.writerow([cell if index in numbers else safe_cell(clean(cell)) for index, cell in enumerate(row)])
+        writer.writerow([cell if index in numbers else guard(clean(cell)) for index, cell in enumerate(row)])
     return out.getvalue()
 
 
@@ -131,11 +148,30 @@ def _tags(line: Line) -> str:
     return ", ".join(line.tags)
 
 
+def _task(line: Line, sheet: Timesheet) -> str:
+    """The task of a service row (Clockify's Task, Harvest's Task, Kimai's required activity): the entry's first
+    tag, else the sheet's default task."""
+    return line.tags[0] if line.tags else sheet.task
+
+
+def _charged(line: Line) -> int:
+    """The seconds a service row states as its duration: the billed time of a billable entry (so that duration x
+    rate is the row's amount, as the services compute it), the worked time of another."""
+    return line.billed_seconds if line.billable else line.seconds
+
+
+def _utc(moment: datetime) -> str:
+    """A moment in UTC (2026-10-25T00:10:00Z): what tells apart the two 02:10s of the night clocks go back. (An
+    offset such as +02:00 would start with a formula sign in a spreadsheet.)"""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 # ---------------------------------------------------------------- CSV: planner's own and the services'
 
 
-def to_csv(sheet: Timesheet) -> str:
-    """One row per entry and nothing else: totals belong to the other formats."""
+def to_csv(sheet: Timesheet, raw: bool = False) -> str:
+    """One row per entry and nothing else: totals belong to the other formats. Times are local; the same two moments
+    in UTC close the row, so the repeated hour of an autumn night reads back exactly."""
     return _csv(
         CSV_COLUMNS,
         (
@@ -155,15 +191,19 @@ def to_csv(sheet: Timesheet) -> str:
                 line.currency or "",
                 line.seconds,
                 line.billed_seconds,
+                _utc(line.start),
+                _utc(line.end),
             ]
             for line in sheet.lines
         ),
-        numbers=(3, 4, 10, 11, 13, 14),
+        numbers=(3, 4, 10, 11, 13, 14, 15, 16),
+        raw=raw,
     )
 
 
-def to_toggl(sheet: Timesheet) -> str:
-    """Toggl Track's detailed report CSV (what its CSV import reads back)."""
+def to_toggl(sheet: Timesheet, raw: bool = False) -> str:
+    """Toggl Track's detailed report CSV (what its CSV import reads back). Task is left empty, as Toggl writes it
+    for an entry without one; tags carry planner's tags."""
     return _csv(
         TOGGL_COLUMNS,
         (
@@ -184,6 +224,7 @@ def to_toggl(sheet: Timesheet) -> str:
             ]
             for line in sheet.lines
         ),
+        raw=raw,
     )
 
 
@@ -199,8 +240,10 @@ def _single_currency(sheet: Timesheet) -> str:
     return next((engagement.currency for engagement in sheet.engagements if engagement.currency), None) or "EUR"
 
 
-def to_clockify(sheet: Timesheet) -> str:
-    """Clockify's detailed report CSV: US dates and a 12-hour clock, as Clockify writes them."""
+def to_clockify(sheet: Timesheet, raw: bool = False) -> str:
+    """Clockify's detailed report CSV: US dates and a 12-hour clock, as Clockify writes them. Task is the entry's
+    first tag, else the default task (Kimai makes it the required activity). The durations are the billed time of a
+    billable entry, so every figure of a row agrees with its amount."""
     currency = _single_currency(sheet)
     header = [
         *["Project", "Client", "Description", "Task", "User", "Group", "Email", "Tags", "Billable"],
@@ -215,7 +258,7 @@ def to_clockify(sheet: Timesheet) -> str:
                 line.engagement.name,
                 line.engagement.name,
                 line.note,
-                "",
+                _task(line, sheet),
                 sheet.person,
                 "",
                 sheet.email,
@@ -225,20 +268,28 @@ def to_clockify(sheet: Timesheet) -> str:
                 line.start.strftime("%I:%M:%S %p"),
                 line.end.strftime("%m/%d/%Y"),
                 line.end.strftime("%I:%M:%S %p"),
-                _duration(line.seconds),
-                f"{decimal_hours(line.seconds)}",
+                _duration(_charged(line)),
+                f"{decimal_hours(_charged(line))}",
                 _rate(line.rate) if line.billable and line.rate is not None else "0.00",
                 _amount(line) or "0.00",
             ]
             for line in sheet.lines
         ),
         numbers=(14, 15, 16),
+        raw=raw,
     )
 
 
-def to_harvest(sheet: Timesheet) -> str:
-    """Harvest's time import CSV. Task is the entry's first tag (Harvest needs one), else 'General'."""
+def _names(sheet: Timesheet) -> tuple[str, str]:
     first, _, last = sheet.person.strip().partition(" ")
+    return first, last.strip()
+
+
+def to_harvest(sheet: Timesheet, raw: bool = False) -> str:
+    """Harvest's time import CSV (what Harvest's own importer reads). Task is the entry's first tag, else the default
+    task; Hours is the billed time of a billable entry (Harvest prices hours at the project's rate), else the worked
+    time."""
+    first, last = _names(sheet)
     return _csv(
         HARVEST_COLUMNS,
         (
@@ -246,15 +297,52 @@ def to_harvest(sheet: Timesheet) -> str:
                 line.day.isoformat(),
                 line.engagement.name,
                 line.engagement.name,
-                line.tags[0] if line.tags else "General",
+                _task(line, sheet),
                 line.note,
-                f"{decimal_hours(line.seconds)}",
+                f"{decimal_hours(_charged(line))}",
                 first,
-                last.strip(),
+                last,
             ]
             for line in sheet.lines
         ),
         numbers=(5,),
+        raw=raw,
+    )
+
+
+def to_harvest_report(sheet: Timesheet, raw: bool = False) -> str:
+    """Harvest's detailed time report CSV, as Harvest exports it: what solidtime and other tools read as "a Harvest
+    export" (with `Billable?`, `First Name`, `Last Name`, rates and amounts). Hours as in `to_harvest`."""
+    first, last = _names(sheet)
+    return _csv(
+        HARVEST_REPORT_COLUMNS,
+        (
+            [
+                line.day.isoformat(),
+                line.engagement.name,
+                line.engagement.name,
+                "",
+                _task(line, sheet),
+                line.note,
+                f"{decimal_hours(_charged(line))}",
+                _yes(line.billable),
+                "No",
+                "No",
+                first,
+                last,
+                "",
+                "Yes",
+                _rate(line.rate) if line.billable and line.rate is not None else "0.00",
+                _amount(line) or "0.00",
+                "0.00",
+                "0.00",
+                line.currency or "",
+                "",
+            ]
+            for line in sheet.lines
+        ),
+        numbers=(6, 14, 15, 16, 17),
+        raw=raw,
     )
 
 
@@ -565,16 +653,43 @@ def to_html(sheet: Timesheet, hours: str = "clock") -> str:
     return "\n".join(out) + "\n"
 
 
-def render_timesheet(sheet: Timesheet, fmt: str, hours: str = "clock") -> str:
+def render_timesheet(sheet: Timesheet, fmt: str, hours: str = "clock", *, raw: bool = False) -> str:
     """`sheet` as text in `fmt`; `hours` (clock or decimal) is how Markdown and HTML write hours. CSV for the
-    services keeps the decimal hours their importers expect, and JSON carries both exact seconds and decimals."""
+    services keeps the decimal hours their importers expect, and JSON carries both exact seconds and decimals.
+    `raw` (CSV formats only) leaves out the spreadsheet guard."""
     fmt = export_format(fmt)
+    if raw and fmt not in CSV_FORMATS:
+        raise ValidationError(f"--raw goes with a CSV format ({', '.join(CSV_FORMATS)}); {fmt} has no formula guard")
     if fmt == "md":
         return to_markdown(sheet, hours)
     if fmt == "html":
         return to_html(sheet, hours)
-    writers = {"csv": to_csv, "toggl": to_toggl, "clockify": to_clockify, "harvest": to_harvest, "json": to_json}
-    return writers[fmt](sheet)
+    if fmt == "json":
+        return to_json(sheet)
+    writers = {
+        "csv": to_csv,
+        "toggl": to_toggl,
+        "clockify": to_clockify,
+        "harvest": to_harvest,
+        "harvest-report": to_harvest_report,
+    }
+    return writers[fmt](sheet, raw)
+
+
+def service_warnings(sheet: Timesheet, fmt: str) -> list[str]:
+    """What a service's importer will refuse in this file, said before it is sent: Toggl and Clockify rows name a
+    user (Kimai rejects every row without one), Harvest rows a first and last name."""
+    if fmt in ("toggl", "clockify") and sheet.lines and not (sheet.person.strip() and sheet.email.strip()):
+        return [
+            f"the {fmt} rows have no user name or e-mail, and Kimai refuses every such row; "
+            "set yours with: planner settings set --name NAME --email ADDRESS"
+        ]
+    if fmt in ("harvest", "harvest-report") and sheet.lines and not all(_names(sheet)):
+        return [
+            "the harvest rows need your first and last name (First name, Last name); "
+            "set them with: planner settings set --name 'FIRST LAST'"
+        ]
+    return []
 
 
 # ---------------------------------------------------------------- the plan as iCalendar
@@ -745,6 +860,7 @@ class Export:
     items: int  # entries (timesheets) or events (ics) written
     skipped_running: bool = False
     fmt: str = "csv"
+    warnings: list[str] = field(default_factory=list)  # what the receiving service will refuse, said up front
 
     def count(self) -> str:
         """What was written, counted: '1 entry', '12 entries', '3 events'."""
@@ -764,11 +880,14 @@ def build_export(
     stamp: datetime,
     progress: Callable[[int, int], None] | None = None,
     hours: str = "clock",
+    raw: bool = False,
 ) -> Export:
     """The export of first..last in `fmt`, for the named engagements (any case) and/or one side; nothing of any
     other engagement goes in. Used alike by `planner export` and the board's export form, which passes `progress`
     to hear (month files read, month files to read) as a long range is read."""
     fmt = export_format(fmt)
+    if raw and fmt not in CSV_FORMATS:
+        raise ValidationError(f"--raw goes with a CSV format ({', '.join(CSV_FORMATS)}); {fmt} has no formula guard")
     chosen, party = select_engagements(store.engagements(), list(names), side)
     if fmt == "ics":
         ids = {engagement.id for engagement in chosen}
@@ -787,5 +906,7 @@ def build_export(
         party=party,
         person=str(settings.get("name", "")),
         email=str(settings.get("email", "")),
+        task=str(settings.get("task", "")),
     )
-    return Export(render_timesheet(sheet, fmt, hours), len(sheet.lines), sheet.skipped_running, fmt)
+    text = render_timesheet(sheet, fmt, hours, raw=raw)
+    return Export(text, len(sheet.lines), sheet.skipped_running, fmt, service_warnings(sheet, fmt))

@@ -28,11 +28,13 @@ from typing import BinaryIO, TextIO
 
 from planner.errors import ValidationError
 from planner.exports import unguard_cell
-from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_tags
-from planner.schedule import FIRST_DAY, LAST_DAY, check_day, format_local, localize, week_label
+from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_new_tags
+from planner.schedule import FIRST_DAY, LAST_DAY, check_day, format_local, localize, to_local, week_label
 from planner.store import Store
 
-FORMATS = ("watson", "timewarrior", "toggl", "clockify", "csv")
+FORMATS = ("watson", "timewarrior", "toggl", "clockify", "harvest", "csv")
+#: Harvest's report holds hours but no times of day: a day's entries are placed one after another from here.
+HARVEST_DAY_START = 9 * 60
 #: A new inbound job needs contracted hours; an import cannot know them, so it starts here (change with `edit`).
 IMPORTED_JOB_HOURS = 40.0
 #: The largest file (or Timewarrior folder, all its files together) an import reads: 512 MiB, about 4 million rows of
@@ -59,6 +61,7 @@ class Record:
     side: str | None = None  # planner's own CSV says which side its engagement is on
     error: str | None = None  # why this record cannot be imported
     skip: str | None = None  # why it is left out without being an error (zero length, still running)
+    remark: str | None = None  # how a time the file leaves open was read (the repeated hour of a DST change)
 
 
 # ---------------------------------------------------------------- reading the formats
@@ -80,6 +83,7 @@ def read_records(fmt: str, path: Path) -> Iterable[Record]:
         "timewarrior": read_timewarrior,
         "toggl": read_toggl,
         "clockify": read_clockify,
+        "harvest": read_harvest,
         "csv": read_planner_csv,
     }
     reader = readers[import_format(fmt)]
@@ -159,7 +163,7 @@ def _finish(record: Record) -> Record:
         record.error = "it lasts more than 28 days"
     if record.error is None:
         try:
-            record.tags = check_tags(record.tags)
+            record.tags = check_new_tags(record.tags)
         except ValidationError as error:
             record.error = str(error)
     return record
@@ -343,16 +347,19 @@ def _csv_rows(path: Path, needed: Iterable[str], what: str) -> Iterator[tuple[in
 
 
 def _csv_body(path: Path, text: TextIO, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    number = 1
+    """(line, cells) per row; `line` is the line of the file the row starts on, so a note with line breaks in one
+    row does not put every later row number off."""
+    number = reader.line_num + 1
     with text:
         try:
-            for number, cells in enumerate(reader, 2):
+            for cells in reader:
                 if any(cell.strip() for cell in cells):
                     yield number, dict(zip(header, cells, strict=False))
+                number = reader.line_num + 1
         except csv.Error as exc:
             raise ValidationError(f"{path} is not valid CSV near line {reader.line_num}: {exc}") from None
         except UnicodeDecodeError:
-            raise ValidationError(f"{path} is not UTF-8 text (near line {number + 1}); is it the right file?") from None
+            raise ValidationError(f"{path} is not UTF-8 text (near line {number}); is it the right file?") from None
 
 
 def _lines(text: TextIO, path: Path) -> Iterator[str]:
@@ -395,6 +402,72 @@ def _moment(day_text: str, clock_text: str, us: bool = False) -> datetime:
     return (localize(day, hour * 60 + minute) + timedelta(seconds=second)).astimezone(UTC)
 
 
+def _wall(day_text: str, clock_text: str, us: bool = False) -> datetime:
+    """A local date and time of a CSV row, naive (the zone is applied by `_FileOrder`)."""
+    hour, minute, second = _clock(clock_text)
+    day = _date(day_text, us)
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+def _utc_cell(text: str) -> datetime | None:
+    """A `start_utc`/`end_utc` cell of planner's CSV (2026-10-25T00:10:00Z); None when empty (an older export)."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a UTC time; write it as 2026-10-25T00:10:00Z") from None
+
+
+class _FileOrder:
+    """Reads the local times of a CSV file, row after row.
+
+    A wall time the clocks pass twice (02:10 the night they go back) is the pass the row's UTC time names, where the
+    file has one (planner's own CSV ends with `start_utc` and `end_utc`). Otherwise (Toggl, Clockify, an older
+    planner CSV) it is the first pass, unless the file's order says otherwise: such files list entries in time
+    order, so a start that would fall before the end of the row above it is read as the second pass, and an end that
+    would not come after its start likewise. Each such reading is remarked, so the import says how it read them:
+    never dropped as "already stored"."""
+
+    def __init__(self) -> None:
+        self.previous_end: datetime | None = None
+
+    def read(
+        self,
+        record: Record,
+        start: datetime,
+        end: datetime,
+        hints: tuple[datetime | None, datetime | None] = (None, None),
+    ) -> None:
+        record.start = self._instant(record, start, self.previous_end, hints[0], strictly=False)
+        record.end = self._instant(record, end, record.start, hints[1], strictly=True)
+        self.previous_end = record.end
+
+    def _instant(
+        self, record: Record, wall: datetime, after: datetime | None, hint: datetime | None, *, strictly: bool
+    ) -> datetime:
+        minute, extra = wall.hour * 60 + wall.minute, timedelta(seconds=wall.second)
+        # to UTC before adding the seconds: arithmetic on a local time forgets which pass (fold) it was
+        first = localize(wall.date(), minute).astimezone(UTC) + extra
+        second = localize(wall.date(), minute, fold=1).astimezone(UTC) + extra
+        if first == second:
+            return first
+        if hint in (first, second):
+            return hint  # type: ignore[return-value]
+        chosen, which = first, "first"
+        if after is not None:
+            too_early = first <= after if strictly else first < after
+            fits = second > after if strictly else second >= after
+            if too_early and fits:
+                chosen, which = second, "second"
+        text = (
+            f"{wall:%Y-%m-%d %H:%M} happens twice (the clocks go back); "
+            f"read as its {which} pass, UTC{to_local(chosen).isoformat()[-6:]}"
+        )
+        record.remark = f"{record.remark}; {text}" if record.remark else text
+        return chosen
+
+
 def _split_tags(text: str) -> list[str]:
     return [tag.strip() for tag in text.split(",") if tag.strip()]
 
@@ -406,22 +479,28 @@ def _yes(text: str) -> bool:
 def read_toggl(path: Path) -> Iterator[Record]:
     needed = ("Client", "Project", "Description", "Billable", "Start date", "Start time", "End date", "End time")
     rows = _csv_rows(path, needed, "Toggl detailed CSV export")
-    return (_service_record(number, row, us=False, start=("Start date", "Start time"), end=("End date", "End time"))
+    order = _FileOrder()
+    return (_service_record(number, row, order, us=False, start=("Start date", "Start time"),
+                            end=("End date", "End time"))
             for number, row in rows)  # fmt: skip
 
 
 def read_clockify(path: Path) -> Iterator[Record]:
     needed = ("Project", "Client", "Description", "Billable", "Start Date", "Start Time", "End Date", "End Time")
     rows = _csv_rows(path, needed, "Clockify detailed CSV export")
-    return (_service_record(number, row, us=True, start=("Start Date", "Start Time"), end=("End Date", "End Time"))
+    order = _FileOrder()
+    return (_service_record(number, row, order, us=True, start=("Start Date", "Start Time"),
+                            end=("End Date", "End Time"))
             for number, row in rows)  # fmt: skip
 
 
-def _service_record(number: int, row: dict[str, str], *, us: bool, start: tuple, end: tuple) -> Record:
+def _service_record(
+    number: int, row: dict[str, str], order: _FileOrder, *, us: bool, start: tuple, end: tuple
+) -> Record:
     record = Record(where=f"line {number}")
     try:
-        record.start = _moment(row.get(start[0], ""), row.get(start[1], ""), us)
-        record.end = _moment(row.get(end[0], ""), row.get(end[1], ""), us)
+        begins = _wall(row.get(start[0], ""), row.get(start[1], ""), us)
+        order.read(record, begins, _wall(row.get(end[0], ""), row.get(end[1], ""), us))
     except ValidationError as error:
         record.error = str(error)
         return record
@@ -436,6 +515,61 @@ def _service_record(number: int, row: dict[str, str], *, us: bool, start: tuple,
     if not record.project and not record.client:
         record.error = "it has neither a project nor a client"
     return _finish(record)
+
+
+def read_harvest(path: Path) -> Iterator[Record]:
+    """Harvest's detailed time report (Date, Client, Project, Task, Notes, Hours, Billable?, ...). It has hours but no
+    times of day: each day's entries are placed one after another from 09:00, in the file's order, so importing the
+    same file again finds them stored already."""
+    needed = ("Date", "Client", "Project", "Task", "Notes", "Hours", "Billable?")
+    rows = _csv_rows(path, needed, "Harvest detailed time report (CSV)")
+    return _harvest_records(rows)
+
+
+def _harvest_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Record]:
+    next_start: dict[date, datetime] = {}
+    for number, row in rows:
+        record = Record(where=f"line {number}")
+        try:
+            day = _date(row["Date"], us=True)
+            seconds = _harvest_seconds(row["Hours"])
+            start = next_start.get(day) or localize(day, HARVEST_DAY_START).astimezone(UTC)
+        except ValidationError as error:
+            record.error = str(error)
+            yield record
+            continue
+        record.start, record.end = start, start + timedelta(seconds=seconds)
+        next_start[day] = record.end
+        record.project = _unsafe(row["Project"]).strip()
+        record.client = _unsafe(row["Client"]).strip()
+        record.note = _unsafe(row["Notes"]).strip()
+        record.billable = _yes(row["Billable?"])
+        task = _unsafe(row["Task"]).strip()
+        record.tags = [task] if task else []
+        if not record.project and not record.client:
+            record.error = "it has neither a project nor a client"
+        yield _finish(record)
+
+
+def _harvest_seconds(text: str) -> int:
+    """Harvest's Hours: decimal (`1.5`, or `1,5` and `1.234,5` with a decimal comma) or h:mm (`1:30`)."""
+    from decimal import Decimal, InvalidOperation
+
+    raw = text.strip()
+    clock = re.fullmatch(r"(\d{1,4}):([0-5]\d)", raw)
+    if clock:
+        return int(clock[1]) * 3600 + int(clock[2]) * 60
+    if "," in raw and "." in raw:
+        decimal_mark = "," if raw.rindex(",") > raw.rindex(".") else "."
+        raw = raw.replace("." if decimal_mark == "," else ",", "")
+    raw = raw.replace(",", ".")
+    try:
+        hours = Decimal(raw) if re.fullmatch(r"\d{1,6}(\.\d+)?", raw) else None
+    except InvalidOperation:
+        hours = None
+    if hours is None:
+        raise ValidationError(f"Hours '{text}' is not a number of hours (1.5, 1,5 or 1:30)")
+    return int((hours * 3600).to_integral_value())
 
 
 def _unsafe(text: str) -> str:
@@ -453,17 +587,20 @@ def read_planner_csv(path: Path) -> Iterator[Record]:
 
 
 def _planner_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Record]:
+    order = _FileOrder()
     for number, row in rows:
         record = Record(where=f"line {number}")
         try:
             day = _date(row["date"])
-            record.start = _moment(row["date"], row["start"])
+            start = _wall(row["date"], row["start"])
             end_text = row["end"].strip()
             if " " in end_text:
                 end_day, _, end_clock = end_text.partition(" ")
-                record.end = _moment(end_day, end_clock)
+                end = _wall(end_day, end_clock)
             else:
-                record.end = _moment(day.isoformat(), end_text)
+                end = _wall(day.isoformat(), end_text)
+            hints = (_utc_cell(row.get("start_utc", "")), _utc_cell(row.get("end_utc", "")))
+            order.read(record, start, end, hints)
         except ValidationError as error:
             record.error = str(error)
             yield record
@@ -497,6 +634,7 @@ class ImportPlan:
     duplicates: int
     skipped: list[tuple[str, str]]  # (where, why): zero length, still running
     read: int = 0  # records read from the file
+    remarks: list[tuple[str, str]] = field(default_factory=list)  # (where, how): times the file left open
 
     def per_engagement(self) -> dict[str, tuple[int, float]]:
         """Entries and hours per engagement name."""
@@ -555,6 +693,7 @@ def plan_import(
     new: dict[str, Engagement] = {}
     bad: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
+    remarks: list[tuple[str, str]] = []
     planned: list[Planned] = []
 
     def engagement_for(source: str, side: str | None) -> str:
@@ -580,6 +719,8 @@ def plan_import(
         if record.skip:
             skipped.append((record.where, record.skip))
             continue
+        if record.remark:
+            remarks.append((record.where, record.remark))
         try:
             source = _source_name(fmt, record, existing, named, mapping, default)
             name = engagement_for(source, record.side)
@@ -593,7 +734,7 @@ def plan_import(
         progress(read, total or read)
     planned, duplicates, clashes = _against_store(store, planned)
     bad += clashes
-    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped, read)
+    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped, read, remarks)
 
 
 def _source_name(

@@ -246,6 +246,23 @@ def check_round_mode(value: str) -> str:
     return mode
 
 
+#: The task a Clockify or Harvest row gets when its entry has no tag (`planner settings set --task` changes it).
+DEFAULT_TASK = "General"
+
+
+def check_new_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
+    """Tags as typed or imported: `check_tags`, and no comma in a tag, since every CSV service (Toggl, Clockify,
+    Kimai, and planner's own CSV) writes an entry's tags as one comma-separated cell and would split it."""
+    checked = check_tags(tags)
+    for tag in checked:
+        if "," in tag:
+            raise ValidationError(
+                f"tag '{tag}' holds a comma, which splits it in two in every CSV export; "
+                "give each tag on its own (--tag a --tag b)"
+            )
+    return checked
+
+
 def check_tags(tags: list[str] | tuple[str, ...]) -> list[str]:
     seen: list[str] = []
     for tag in tags:

@@ -168,15 +168,15 @@ def format_clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def localize(day: date, minutes: int, *, strict: bool = True) -> datetime:
+def localize(day: date, minutes: int, *, strict: bool = True, fold: int = 0) -> datetime:
     """The aware local moment at `minutes` after midnight of `day`.
 
     A wall time that does not exist (clocks jump forward) is an error when strict, else moved past the gap;
-    a wall time that happens twice (clocks go back) is its first occurrence.
+    a wall time that happens twice (clocks go back) is its first occurrence, or its second with `fold` 1.
     """
     base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
     zone = local_zone()
-    moment = base.replace(tzinfo=zone)
+    moment = base.replace(tzinfo=zone, fold=fold)
     if not tz.datetime_exists(moment):
         if strict:
             raise ValidationError(gap_problem(base))

@@ -412,7 +412,7 @@ def _check_boundaries(key: str, doc: dict) -> None:
 
 
 def _check_settings(key: str, doc: dict) -> None:
-    for field_name in ("day_start", "day_end", "name", "email"):
+    for field_name in ("day_start", "day_end", "name", "email", "task"):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
     _need(_is_int(doc.get("slot", 30)), "its slot is not a whole number of minutes")
     BoardSettings.from_settings(doc).validate()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from planner.errors import ValidationError
-from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
+from planner.model import DEFAULT_TASK, INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.money import Figures, Line, group, price
 from planner.schedule import span_of_days, split_by_day
 
@@ -163,6 +163,7 @@ class Timesheet:
     lines: list[Line]  # priced by planner.money, ordered by start
     engagements: list[Engagement]  # those the selection covers, in report order
     skipped_running: bool = False  # a running timer in the period was left out (it has no end yet)
+    task: str = DEFAULT_TASK  # the task (Kimai's activity) of a service row whose entry has no tag
 
     def total(self) -> Figures:
         return Figures.of(self.lines)
@@ -221,9 +222,12 @@ def build_timesheet(
     party: str = "all jobs and clients",
     person: str = "",
     email: str = "",
+    task: str = "",
 ) -> Timesheet:
     """The finished entries of `engagements` in the days first..last, each clipped to the period (an entry over the
     period's edge counts its part inside), billed and priced by planner.money. A running timer is left out: it has
     no end to bill yet."""
     priced = price(engagements, logs, first, last)
-    return Timesheet(first, last, party, person, email, priced.lines, engagements, priced.skipped_running)
+    return Timesheet(
+        first, last, party, person, email, priced.lines, engagements, priced.skipped_running, task or DEFAULT_TASK
+    )

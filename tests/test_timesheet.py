@@ -224,13 +224,14 @@ def test_csv_columns_and_rows(seeded):
     rows = list(csv.DictReader(io.StringIO(export(seeded, "csv"))))
     assert list(rows[0]) == [
         "date", "start", "end", "raw_hours", "billed_hours", "side", "engagement", "note", "tags", "billable",
-        "rate", "amount", "currency", "seconds", "billed_seconds",
+        "rate", "amount", "currency", "seconds", "billed_seconds", "start_utc", "end_utc",
     ]  # fmt: skip
     assert len(rows) == 7
     over_midnight = rows[3]
     assert over_midnight["end"] == "2026-11-25 01:10:00" and over_midnight["tags"] == "ops, night"
     assert over_midnight["billed_hours"] == "1.70" and over_midnight["amount"] == "161.50"
     assert (over_midnight["seconds"], over_midnight["billed_seconds"]) == ("6000", "6120")
+    assert (over_midnight["start_utc"], over_midnight["end_utc"]) == ("2026-11-24T22:30:00Z", "2026-11-25T00:10:00Z")
     assert {row["currency"] for row in rows} == {"EUR", "USD"}
 
 
@@ -242,7 +243,10 @@ def test_service_csvs_have_the_columns_the_services_read(seeded):
     ]  # fmt: skip
     clockify = list(csv.reader(io.StringIO(export(seeded, "clockify", "globex"))))
     assert clockify[0][-2:] == ["Billable Rate (EUR)", "Billable Amount (EUR)"]
-    assert clockify[1][9:15] == ["11/23/2026", "06:00:00 PM", "11/23/2026", "07:02:00 PM", "01:02:00", "1.03"]
+    # worked 18:00-19:02, billed 1:00 at 95.00 (15-minute nearest): the durations are the billed time, like the amount
+    assert clockify[1][9:17] == [
+        "11/23/2026", "06:00:00 PM", "11/23/2026", "07:02:00 PM", "01:00:00", "1.00", "95.00", "95.00",
+    ]  # fmt: skip
     harvest = list(csv.reader(io.StringIO(export(seeded, "harvest"))))
     assert harvest[0] == ["Date", "Client", "Project", "Task", "Notes", "Hours", "First name", "Last name"]
     assert harvest[1][-2:] == ["Jane", "Q. Doe"]
