@@ -21,7 +21,7 @@ from textual.widgets import Footer
 import planner_widgets
 from planner.balance import Finding, check_week, gather
 from planner.crash import BoardCrashed
-from planner.errors import PlannerError
+from planner.errors import PlannerError, ValidationError
 from planner.history import Change, History
 from planner.model import (
     INBOUND,
@@ -87,6 +87,7 @@ KEYS = [
     Key("c", "copy_block", "copy the block", "plan"),
     Key("v", "paste_block", "paste the copied block at the cursor", "plan"),
     Key("w", "copy_last_week", "copy last week's plan into this week", "plan"),
+    Key("i", "import_calendar", "import a calendar (.ics) as a job's or client's blocks", "plan"),
     Key("left_square_bracket", "week(-1)", "previous week", "week"),
     Key("right_square_bracket", "week(1)", "next week", "week"),
     Key("full_stop", "this_week", "this week", "week"),
@@ -503,7 +504,9 @@ class PlannerApp(App[None]):
         board = self.board
         length = self.copied_block.end - self.copied_block.start
         start = board.cursor_minute
-        pasted = replace(self.copied_block, day=board.cursor_date, start=start, end=min(24 * 60, start + length))
+        pasted = replace(  # a pasted copy of a calendar's event is the person's own block
+            self.copied_block, day=board.cursor_date, start=start, end=min(24 * 60, start + length), source=None
+        )
 
         def work() -> str:
             added = self.store.add_block(pasted)
@@ -511,6 +514,36 @@ class PlannerApp(App[None]):
             return "Pasted."
 
         self._attempt(work)
+
+    def action_import_calendar(self) -> None:
+        from planner.calendar_in import DEFAULT_AHEAD, DEFAULT_BACK, calendar_range, import_calendar, sync_summary
+
+        Field = forms().Field
+        jobs = self._engagement_names(INBOUND)
+        today_ = to_local(self.clock()).date()
+        fields = [
+            Field("file", "Calendar file", "", "an .ics export or downloaded subscription"),
+            Field("engagement", "Engagement", jobs[0] if jobs else "", "job or client", self._engagement_names()),
+            Field("first", "From", (today_ - DEFAULT_BACK).isoformat(), "YYYY-MM-DD"),
+            Field("last", "To", (today_ + DEFAULT_AHEAD).isoformat(), "YYYY-MM-DD"),
+            Field("all_day", "All-day events as days off", False),
+        ]
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                given = str(values["file"]).strip()
+                if not given:
+                    raise ValidationError("give the calendar file, e.g. ~/Downloads/calendar.ics")
+                first, last = calendar_range(str(values["first"]).strip(), str(values["last"]).strip(), today_)
+                all_day = "off" if values["all_day"] else "skip"
+                name = str(values["engagement"]).strip()
+                read, sync = import_calendar(self.store, Path(given).expanduser(), name, first, last, all_day=all_day)
+                skipped = sum(read.skipped.values())
+                return sync_summary(sync, name, first, last) + (f" {skipped} events left out." if skipped else "")
+
+            return self._attempt(work)
+
+        self.push_screen(forms().FormScreen("Import a calendar", fields, submit))
 
     def action_copy_last_week(self) -> None:
         def work() -> str:
@@ -521,8 +554,8 @@ class PlannerApp(App[None]):
             }
             changes = []
             for block in last:
-                if block.series_id is not None:
-                    continue  # a series repeats into this week by itself
+                if block.series_id is not None or block.source:
+                    continue  # a series repeats into this week by itself, a calendar's import brings its events
                 copy = replace(block, id=0, day=block.day + timedelta(days=7))
                 if (copy.engagement_id, copy.day, copy.start, copy.end) in present:
                     continue
@@ -914,7 +947,6 @@ class PlannerApp(App[None]):
 
     def _export_request(self, values: Values, monday: date) -> tuple[str, date, date, list[str], bool, Path]:
         """The export a form asks for, checked before anything runs (a clear reason when it cannot)."""
-        from planner.errors import ValidationError
         from planner.exports import CSV_FORMATS, export_format
         from planner.schedule import parse_range
 

@@ -201,7 +201,7 @@ def check_week(facts: Facts) -> list[Finding]:
         findings += _caps(basis, spans, engagements, facts.boundaries)
         findings += _windows(basis, spans, engagements, facts.boundaries)
         findings += _maxima(basis, spans, facts.boundaries)
-        findings += _days(basis, spans, engagements, facts.boundaries)
+        findings += _days(basis, spans, engagements, facts.boundaries, week)
     findings += _rest(PLAN, plan, week, facts.boundaries)
     findings += _rest(
         ACTUAL, clip(actual_all, lo - timedelta(days=1), min(hi, max(lo, week.now))), week, facts.boundaries
@@ -376,17 +376,21 @@ def _maxima(basis: str, spans: list[Span], rules: Boundaries) -> list[Finding]:
     return found
 
 
-def _days(basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries) -> list[Finding]:
+def _days(
+    basis: str, spans: list[Span], engagements: dict[int, Engagement], rules: Boundaries, week: Week
+) -> list[Finding]:
     found = []
     for day, pieces in sorted(by_day(spans).items()):
-        if day.weekday() in rules.days_off:
+        dated = week.day_off(day)
+        if day.weekday() in rules.days_off or dated is not None:
+            what = f" ({dated.title})" if dated is not None and dated.title else ""
             found.append(
                 Finding(
                     "day-off",
                     WARN,
                     basis,
                     day.isoformat(),
-                    f"{hours(seconds_of(pieces)):g} h {_what(basis)} on {day:%A %d %b}, a day off.",
+                    f"{hours(seconds_of(pieces)):g} h {_what(basis)} on {day:%A %d %b}, a day off{what}.",
                     {"date": day.isoformat(), "hours": hours(seconds_of(pieces))},
                     _blocks_of(pieces),
                 )

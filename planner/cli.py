@@ -286,6 +286,18 @@ def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, o
         "notes": block.notes,
         "repeat": block.repeat,
         "series": block.series_id is not None,
+        "source": _source_json(block.source),
+    }
+
+
+def _source_json(source: dict | None) -> dict[str, object] | None:
+    """Where a block came from, for scripts: null for planner's own, else the calendar event (`import ics`)."""
+    if not source:
+        return None
+    return {
+        "kind": source.get("kind"),
+        "uid": source.get("uid"),
+        "recurrence_id": source.get("recurrence_id"),
     }
 
 
@@ -327,9 +339,9 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(items)
         return EXIT_OK
+    days_off = store.days_off(monday, monday + timedelta(days=6))
     if not items:
         print(f"Nothing planned in {week_label(monday)}.")
-        return EXIT_OK
     rows = [
         [
             item["id"],
@@ -339,12 +351,15 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
             item["engagement"],
             item["kind"],
             item["title"],
-            "repeats" if item["series"] else "",
+            "repeats" if item["series"] else "calendar" if item["source"] else "",
         ]
         for block, item in zip(blocks, items, strict=True)
     ]
-    print(f"{week_label(monday)}  {monday.isoformat()} to {(monday + timedelta(days=6)).isoformat()}")
-    print(_table(["id", "day", "time", "hours", "engagement", "side", "title", ""], rows, right=(3,)))
+    if rows:
+        print(f"{week_label(monday)}  {monday.isoformat()} to {(monday + timedelta(days=6)).isoformat()}")
+        print(_table(["id", "day", "time", "hours", "engagement", "side", "title", ""], rows, right=(3,)))
+    for day_off in days_off:
+        print(f"day off {day_off.day:%a %Y-%m-%d}: {printable(day_off.title) or '(no title)'} (calendar)")
     return EXIT_OK
 
 

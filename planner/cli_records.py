@@ -48,11 +48,21 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_LOG_IMPORT_ONLY = ("inbound", "client", "map", "default", "skip_bad")
+_ICS_ONLY = ("engagement", "from_", "to", "all_day")
+
+
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.importers import import_format, parse_mapping, plan_import, read_records
 
+    if args.format.strip().lower() == "ics":
+        return cmd_import_ics(store, args)
+    given = [name for name in _ICS_ONLY if getattr(args, name, None)]
+    if given:
+        flag = "--" + given[0].rstrip("_").replace("_", "-")
+        raise ValidationError(f"{flag} goes with 'planner import ics' (a calendar); log imports take whole files")
     fmt = import_format(args.format)
     mapping = parse_mapping(args.map or [])
     show = _progress_bar("checking")
@@ -123,6 +133,53 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
                 f"note: job {printable(engagement.name)} starts with {engagement.hours:g} contracted hours a week; "
                 f"set them with 'planner edit {printable(engagement.name)} --hours H'"
             )
+    return EXIT_OK
+
+
+def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
+    """`planner import ics FILE --engagement NAME`: a calendar's events as the engagement's planned blocks."""
+    from pathlib import Path
+
+    from planner.calendar_in import calendar_range, read_calendar, sync_summary
+    from planner.schedule import format_clock, today
+
+    given = [name for name in _LOG_IMPORT_ONLY if getattr(args, name, None)]
+    if given:
+        flag = "--" + given[0].replace("_", "-")
+        raise ValidationError(f"{flag} goes with log imports; a calendar goes to one engagement (--engagement NAME)")
+    if not args.engagement:
+        raise ValidationError("import ics needs --engagement NAME: the job or client whose blocks the events become")
+    engagement = store.engagement(args.engagement)
+    first, last = calendar_range(args.from_, args.to, today())
+    email = str(store.settings().get("email", ""))
+    read = read_calendar(
+        Path(args.path).expanduser(), engagement.id, first, last, email=email, all_day=args.all_day or "skip"
+    )
+    name = printable(engagement.name)
+    print(
+        f"{printable(args.path)}: {read.events} event{'' if read.events == 1 else 's'} from "
+        f"{first.isoformat()} to {last.isoformat()}, {len(read.blocks)} block{'' if len(read.blocks) == 1 else 's'} "
+        f"for {name}"
+        + (f", {len(read.days_off)} day{'' if len(read.days_off) == 1 else 's'} off" if read.days_off else "")
+    )
+    for why, count in read.skipped.items():
+        print(f"{count} left out: {why}")
+    if args.dry_run:
+        for block in read.blocks:
+            print(
+                f"  {block.day:%a %Y-%m-%d} {format_clock(block.start)}-{format_clock(block.end)}  "
+                f"{printable(block.title)}"
+            )
+        print("Dry run: nothing was written.")
+        return EXIT_OK
+    sync = store.sync_calendar(engagement.id, first, last, read.blocks, read.days_off)
+    for before, after in sync.changed:
+        was = f"{before.day:%a %Y-%m-%d} {format_clock(before.start)}-{format_clock(before.end)}"
+        now_at = f"{after.day:%a %Y-%m-%d} {format_clock(after.start)}-{format_clock(after.end)}"
+        print(f"moved: {printable(after.title)} {was} → {now_at}")
+    for block in sync.removed:
+        print(f"removed: {printable(block.title)} {block.day:%a %Y-%m-%d} {format_clock(block.start)}")
+    print(sync_summary(sync, engagement.name, first, last))
     return EXIT_OK
 
 
@@ -307,9 +364,11 @@ def add_record_commands(commands) -> None:
     backup_restore.set_defaults(handler=cmd_backup)
 
     imports = commands.add_parser(
-        "import", help="bring time logs from Watson, Timewarrior, Toggl, Clockify, Harvest, CSV"
+        "import", help="time logs from Watson, Timewarrior, Toggl, Clockify, Harvest, CSV; a calendar (ics) as blocks"
     )
-    imports.add_argument("format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify, harvest or csv")
+    imports.add_argument(
+        "format", metavar="FORMAT", help="watson, timewarrior, toggl, clockify, harvest, csv, or ics (a calendar)"
+    )
     imports.add_argument("path", metavar="PATH", help="the file (or Timewarrior folder) to read")
     imports.add_argument("--inbound", action="append", metavar="NAME", help="this source name is an inbound job")
     imports.add_argument("--client", action="append", metavar="NAME", help="this source name is a client")
@@ -317,6 +376,12 @@ def add_record_commands(commands) -> None:
     imports.add_argument("--default", metavar="NAME", help="Timewarrior: the engagement when no tag names one")
     imports.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     imports.add_argument("--skip-bad", action="store_true", help="import the good rows and list the bad ones")
+    imports.add_argument("--engagement", metavar="NAME", help="ics: the job or client whose blocks the events become")
+    imports.add_argument("--from", dest="from_", metavar="D", help="ics: first day (default 4 weeks ago)")
+    imports.add_argument("--to", metavar="D", help="ics: last day (default 12 weeks ahead)")
+    imports.add_argument(
+        "--all-day", choices=("skip", "off"), help="ics: all-day events are left out (skip) or days off (off)"
+    )
     imports.set_defaults(handler=cmd_import)
 
     export = commands.add_parser(

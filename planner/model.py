@@ -445,6 +445,9 @@ class Block:
     repeat: str | None = None  # RFC 5545 RRULE; `day` is the series' DTSTART
     exdates: list[date] = field(default_factory=list)
     series_id: int | None = None  # set on an occurrence expanded from a series
+    #: Where a block came from when planner did not make it: {"kind": "ics", "uid": ..., "recurrence_id": ...} for
+    #: an event of an imported calendar (`planner import ics`), which a later import of that calendar updates.
+    source: dict | None = None
 
     @property
     def minutes(self) -> int:
@@ -476,6 +479,8 @@ class Block:
         if self.repeat:
             doc["repeat"] = self.repeat
             doc["exdates"] = [day.isoformat() for day in self.exdates]
+        if self.source:
+            doc["source"] = dict(self.source)
         return doc
 
     @classmethod
@@ -490,6 +495,30 @@ class Block:
             notes=doc.get("notes", ""),
             repeat=doc.get("repeat"),
             exdates=[date.fromisoformat(day) for day in doc.get("exdates", [])],
+            source=dict(doc["source"]) if isinstance(doc.get("source"), dict) else None,
+        )
+
+
+@dataclass
+class DayOff:
+    """A dated day without work, from an all-day event of an imported calendar (a public holiday, a day of leave).
+    Work planned or logged on it is a `day-off` warning, as on the weekdays `boundaries --days-off` names."""
+
+    day: date
+    title: str = ""
+    source: dict | None = None
+
+    def to_doc(self) -> dict:
+        doc: dict = {"date": self.day.isoformat(), "title": self.title}
+        if self.source:
+            doc["source"] = dict(self.source)
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> DayOff:
+        source = doc.get("source")
+        return cls(
+            date.fromisoformat(doc["date"]), str(doc.get("title", "")), source if isinstance(source, dict) else None
         )
 
 

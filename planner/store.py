@@ -58,6 +58,7 @@ from planner.model import (
     Block,
     BoardSettings,
     Boundaries,
+    DayOff,
     Engagement,
     LogEntry,
     WorkWindow,
@@ -328,6 +329,7 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
         _need(isinstance(doc.get(field_name, ""), str), f"its {field_name} is not text")
     exdates = doc.get("exdates", [])
     _need(isinstance(exdates, list) and all(isinstance(day, str) for day in exdates), "its exdates are not dates")
+    _check_source(doc.get("source"))
     block = Block.from_doc(int(key), doc).validate()
     _in_years(*block.exdates)
     if series:
@@ -364,6 +366,24 @@ def _check_engagement(key: str, doc: dict) -> None:
         day = date.fromisoformat(change["from"])
         _in_years(day)
         engagement.terms_on(day).validate()
+
+
+def _check_source(source: object) -> None:
+    """A block's or day off's `source`: None, or a record of text (and a part number) naming a calendar event."""
+    if source is None:
+        return
+    _need(isinstance(source, dict) and source.get("kind") == "ics", "its source is not a calendar event")
+    assert isinstance(source, dict)
+    _need(isinstance(source.get("uid"), str) and source["uid"], "its source has no event UID")
+    _need(source.get("recurrence_id") is None or isinstance(source["recurrence_id"], str), "its source is damaged")
+    _need(_is_int(source.get("part", 0)) and source.get("part", 0) >= 0, "its source part is not a whole number")
+
+
+def _check_day_off(key: str, doc: dict) -> None:
+    _need(isinstance(doc.get("date"), str), "its date is not text")
+    _need(isinstance(doc.get("title", ""), str), "its title is not text")
+    _check_source(doc.get("source"))
+    _in_years(DayOff.from_doc(doc).day)
 
 
 def _check_series(key: str, doc: dict) -> None:
@@ -455,6 +475,7 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
         ("settings", "settings record", _check_settings),
         ("locks", "lock", _check_lock),
         ("usage", "logged total of engagement", _check_usage),
+        ("days_off", "day off", _check_day_off),
     ],
     "logs": [("logs", "log", _check_log)],
     "blocks": [("blocks", "block", _check_block)],
@@ -992,6 +1013,7 @@ class Store:
                 logs=_logs(tx, lo, hi, include_running=True),
                 running=_running(tx),
                 boundaries=Boundaries.from_doc(tx.main().table("boundaries").get(doc_id=1)),
+                days_off=_days_off(tx, monday, last),
             )
 
     def fingerprint(self, monday: date) -> tuple:
@@ -1292,6 +1314,71 @@ class Store:
             table.update(series.to_doc(), doc_ids=[series_id])
             return series
 
+    def days_off(self, first: date, last: date) -> list[DayOff]:
+        """The dated days off (from imported calendars) within first..last, by date."""
+        with self._transaction(write=False) as tx:
+            return _days_off(tx, first, last)
+
+    def sync_calendar(
+        self, engagement_id: int, first: date, last: date, blocks: list[Block], days_off: list[DayOff]
+    ) -> CalendarSync:
+        """Make the calendar blocks of an engagement dated first..last equal `blocks`, in one transaction: a block
+        whose event (UID, RECURRENCE-ID, part) is stored already is moved or renamed where the calendar changed it,
+        a new event is added, and a calendar block whose event is gone is removed. Blocks planner made, other
+        engagements' blocks and anything outside the range are not touched. Days off from the calendar are synced
+        the same way (they belong to the data folder, not to an engagement)."""
+        for block in blocks:
+            block.validate()
+        with self._transaction(write=True, deliberate=True) as tx:
+            _engagement_by_id(tx, engagement_id, for_new_work=True)
+            sync = CalendarSync()
+            stored: dict[tuple, tuple[Block, str]] = {}
+            for month in tx.months("blocks"):
+                if first.strftime("%Y-%m") <= month <= last.strftime("%Y-%m"):
+                    for doc in tx.shard("blocks", month).table("blocks").all():
+                        block = Block.from_doc(doc.doc_id, doc)
+                        if block.engagement_id == engagement_id and block.source and first <= block.day <= last:
+                            stored[_event_key(block.source)] = (block, month)
+            wanted = {_event_key(block.source or {}): block for block in blocks}
+            for key, (block, month) in stored.items():
+                if key not in wanted:
+                    tx.shard("blocks", month).table("blocks").remove(doc_ids=[block.id])
+                    sync.removed.append(block)
+            for key, block in wanted.items():
+                found = stored.get(key)
+                if found is None:
+                    block.id = tx.allocate("next_block")
+                    _put_block(tx, block)
+                    sync.added.append(block)
+                    continue
+                old, month = found
+                block.id = old.id
+                if (old.day, old.start, old.end, old.title, old.notes) == (
+                    block.day,
+                    block.start,
+                    block.end,
+                    block.title,
+                    block.notes,
+                ):
+                    sync.unchanged += 1
+                    continue
+                tx.shard("blocks", month).table("blocks").remove(doc_ids=[old.id])
+                _put_block(tx, block)
+                sync.changed.append((old, block))
+            table = tx.main().table("days_off")
+            kept = [
+                item
+                for item in map(DayOff.from_doc, table.all())
+                if not (item.source and item.source.get("engagement_id") == engagement_id and first <= item.day <= last)
+            ]
+            for item in days_off:
+                item.source = {**(item.source or {}), "engagement_id": engagement_id}
+            table.truncate()
+            for index, item in enumerate(sorted([*kept, *days_off], key=lambda item: item.day), 1):
+                table.insert(Document(item.to_doc(), doc_id=index))
+            sync.days_off = len(days_off)
+            return sync
+
     # ------------------------------------------------------------ logs
 
     def logs(
@@ -1512,6 +1599,26 @@ def _put_block(tx: _Tx, block: Block) -> None:
         tx.main().table("series").insert(doc)
     else:
         tx.shard("blocks", block.day.strftime("%Y-%m")).table("blocks").insert(doc)
+
+
+@dataclass
+class CalendarSync:
+    """What `sync_calendar` did."""
+
+    added: list[Block] = field(default_factory=list)
+    changed: list[tuple[Block, Block]] = field(default_factory=list)  # (before, after): moved or renamed
+    removed: list[Block] = field(default_factory=list)
+    unchanged: int = 0
+    days_off: int = 0
+
+
+def _event_key(source: dict) -> tuple:
+    return (source.get("uid"), source.get("recurrence_id"), source.get("part", 0))
+
+
+def _days_off(tx: _Tx, first: date, last: date) -> list[DayOff]:
+    found = [DayOff.from_doc(doc) for doc in tx.main().table("days_off").all()]
+    return sorted((item for item in found if first <= item.day <= last), key=lambda item: item.day)
 
 
 def _blocks(tx: _Tx, first: date, last: date, *, series: bool = True) -> list[Block]:

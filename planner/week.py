@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
+from planner.model import INBOUND, OUTBOUND, Block, Boundaries, DayOff, Engagement, LogEntry
 from planner.schedule import overlap_seconds, span_of_days, wall_moment
 
 
@@ -48,6 +48,10 @@ class Week:
     boundaries: Boundaries = field(default_factory=Boundaries)
     locked: bool = False  # the whole week is locked (sent)
     locked_ids: frozenset[int] = frozenset()  # engagements whose entries of this week are locked
+    days_off: list[DayOff] = field(default_factory=list)  # dated days off this week (from imported calendars)
+
+    def day_off(self, day: date) -> DayOff | None:
+        return next((item for item in self.days_off if item.day == day), None)
 
     @property
     def days(self) -> list[date]:

@@ -30,6 +30,7 @@ FORMS = {
     "edit job": ["E", "e"],
     "boundaries": ["b"],
     "export": ["r", "x"],
+    "import calendar": ["i"],
 }
 
 

@@ -28,6 +28,8 @@ from planner.week import Week
 AXIS = 6  # "07:00 "
 HEADER_LINES = 2
 MARKERS = {INBOUND: "■", OUTBOUND: "◆"}
+#: After the side marker of a block that came from an imported calendar (`planner import ics`).
+CALENDAR_MARK = "◷"
 LANE_LABELS = {INBOUND: "in", OUTBOUND: "out"}
 # Readable text on each engagement colour.
 _DARK_TEXT = {"yellow", "cyan", "green", "bright_green", "bright_yellow", "bright_cyan", "white", "bright_white"}
@@ -277,7 +279,11 @@ class WeekBoard(Widget, can_focus=True):
         for index, (_, width) in enumerate(self._day_geometry()):
             day = self.week.monday + timedelta(days=index)
             label = f"{day:%a %d}" if width >= 7 else f"{day:%a}"[: width - 1]
+            if self.week.day_off(day) is not None:
+                label = f"{label} off" if width >= 11 else label
             style = Style(bold=True, reverse=True) if index == today else Style(bold=True)
+            if self.week.day_off(day) is not None:
+                style += Style(italic=True, dim=index != today)
             segments.append(Segment("│", cell_style(dim=True)))
             segments.append(Segment(label[: width - 1].ljust(width - 1), style))
         return segments
@@ -322,7 +328,8 @@ class WeekBoard(Widget, can_focus=True):
             first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
             first_row = row == first_visible
             name = printable(engagement.name) if engagement else "?"
-            words = MARKERS[lane] + (f"{printable(block.title)} · {name}" if block.title else name)
+            words = MARKERS[lane] + (CALENDAR_MARK if block.source else "")
+            words += f"{printable(block.title)} · {name}" if block.title else name
             if len(blocks) > 1:
                 words = MARKERS[lane] + f"+{len(blocks) - 1} " + words[1:]
             lines = wrap_text(words, area)
