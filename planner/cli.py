@@ -150,7 +150,8 @@ def _history_json(engagement: Engagement) -> list[dict[str, object]]:
         {
             "from": None if day is None else day.isoformat(),
             **{
-                key: (None if value is None else str(value)) if key == "rate" else value for key, value in terms.items()
+                key: (None if value is None else float(value)) if key == "rate" else value
+                for key, value in terms.items()
             },
         }
         for day, terms in engagement.periods()

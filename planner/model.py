@@ -425,6 +425,11 @@ class Engagement:
     def to_json(self) -> dict:
         data = {"id": self.id, **self.to_doc()}
         data["rate"] = None if self.rate is None else float(self.rate)
+        if "changes" in data:  # rates are numbers here too, as at the top level
+            data["changes"] = [
+                {**change, "rate": float(change["rate"])} if change.get("rate") is not None else change
+                for change in data["changes"]
+            ]
         return data
 
 

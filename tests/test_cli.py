@@ -305,7 +305,7 @@ def test_terms_change_from_a_date_and_earlier_weeks_keep_theirs(cli):
     changed = cli("edit", "acme-corp", "--rate", "70", "--hours", "30", "--from", "2026-12-01")
     assert changed.code == 0, changed.err
     [acme] = [item for item in json.loads(cli("list", "--json").out) if item["name"] == "acme-corp"]
-    assert acme["rate"] == 60.0 and acme["changes"] == [{"from": "2026-12-01", "rate": "70", "hours": 30.0}]
+    assert acme["rate"] == 60.0 and acme["changes"] == [{"from": "2026-12-01", "rate": 70.0, "hours": 30.0}]
     report = json.loads(cli("report", "--from", "2026-11-30", "--to", "2026-12-01", "--json").out)
     assert report["engagements"][0]["amount"] == 2 * 60 + 2 * 70
     assert_bad_input(cli("edit", "acme-corp", "--name", "x", "--from", "2026-12-01"), "--from dates changes")

@@ -133,9 +133,9 @@ def test_edit_without_from_changes_terms_from_today(run):
     [listed] = json.loads(run.ok("list", "--json", "--history", now="2026-12-01T12:00+01:00"))
     assert listed["rate"] == 140.0  # the rate in force today, not the first one
     assert [(period["from"], period["rate"]) for period in listed["history"]] == [
-        (None, "120"),
-        ("2026-11-30", "130"),
-        ("2026-12-01", "140"),
+        (None, 120.0),
+        ("2026-11-30", 130.0),
+        ("2026-12-01", 140.0),
     ]
     table = run.ok("list", "--history", now="2026-12-01T12:00+01:00")
     assert "140 EUR/h" in table and "from 2026-11-30" in table and "from the start" in table
