@@ -310,3 +310,47 @@ def test_planners_csv_round_trips_a_history_exactly(tmp_path_factory, pieces, da
         return sorted((e.start, e.end, e.note, tuple(e.tags), e.billable) for e in found)
 
     assert essence(other) == essence(store)
+
+
+# ---------------------------------------------------------------- each service's importer rules, replayed
+
+
+def _service_rows(store: Store, fmt: str, *names: str) -> list[dict[str, str]]:
+    from planner.exports import build_export
+    from tests.test_timesheet import STAMP, WEEK
+
+    return rows(build_export(store, fmt, *WEEK, names=names, stamp=STAMP, raw=True).text)
+
+
+def test_the_seeded_week_passes_every_services_importer_rules(store: Store):
+    """Kimai's and solidtime's checks on the golden week's files (tests/golden/week.*), written with --raw."""
+    from tests.test_timesheet import seed
+
+    seed(store)
+    tags = {(entry.start, entry.end): entry.tags for entry in store.logs(*_week_span())}
+    for row in _service_rows(store, "toggl"):
+        assert row["User"] and row["Email"]  # Kimai: the user of every row
+        start = datetime.strptime(f"{row['Start date']} {row['Start time']}", "%Y-%m-%d %H:%M:%S")  # solidtime
+        assert row["Description"] == row["Description"].lstrip("'")  # no guard for an importer
+        if row["Tags"]:
+            assert [tag for tag in row["Tags"].split(", ")] in [list(found) for found in tags.values()], start
+    for row in _service_rows(store, "clockify", "acme-corp", "globex"):
+        assert row["Task"] and row["User"] and row["Email"]  # Kimai: Task becomes the required activity
+        datetime.strptime(f"{row['Start Date']} {row['Start Time']}", "%m/%d/%Y %I:%M:%S %p")  # solidtime
+        rate = Decimal(row["Billable Rate (EUR)"])
+        hours = Decimal(row["Duration (decimal)"])
+        assert (hours * rate).quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal(row["Billable Amount (EUR)"])
+        h, m, s = map(int, row["Duration (h)"].split(":"))
+        assert Decimal(h * 3600 + m * 60 + s) / 3600 == hours  # both durations say the same
+    for row in _service_rows(store, "harvest-report"):
+        assert set(SOLIDTIME_HARVEST_FIELDS) <= set(row)
+        assert row["Billable?"] in ("Yes", "No") and row["Task"] and row["First Name"] and row["Last Name"]
+        datetime.strptime(row["Date"], "%Y-%m-%d")
+        assert float(row["Hours"].replace(",", ".")) > 0
+
+
+def _week_span() -> tuple[datetime, datetime]:
+    from planner.schedule import span_of_days
+    from tests.test_timesheet import WEEK
+
+    return span_of_days(*WEEK)
