@@ -150,7 +150,7 @@ def _history_json(engagement: Engagement) -> list[dict[str, object]]:
         {
             "from": None if day is None else day.isoformat(),
             **{
-                key: (None if value is None else float(value)) if key == "rate" else value
+                key: (None if value is None else float(str(value))) if key == "rate" else value
                 for key, value in terms.items()
             },
         }
