@@ -104,3 +104,23 @@ def test_export_form(snap_compare, demo_app):
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=(120, 40), run_before=export_form)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_board_with_a_calendar_imported(snap_compare, store, size):
+    """Calendar blocks carry ◷ after their side marker; a day off from the calendar says `off` in its header."""
+    from pathlib import Path
+
+    from planner.calendar_in import import_calendar
+    from planner.model import INBOUND, Engagement
+
+    store.add_engagement(Engagement(0, "acme-corp", INBOUND, hours=32, colour="blue"))
+    store.set_settings(email="jane@acme.example")
+    calendar = Path(__file__).parent / "data" / "calendars" / "google.ics"
+    first, last = now().date().replace(day=23), now().date().replace(day=29)
+    import_calendar(store, calendar, "acme-corp", first, last, all_day="off")
+    assert snap_compare(make_app(store), terminal_size=size, run_before=settle)
+
+
+def test_calendar_import_form(snap_compare, demo_app):
+    assert snap_compare(demo_app, terminal_size=(120, 40), press=["i"], run_before=settle)

@@ -280,7 +280,7 @@ class WeekBoard(Widget, can_focus=True):
             day = self.week.monday + timedelta(days=index)
             label = f"{day:%a %d}" if width >= 7 else f"{day:%a}"[: width - 1]
             if self.week.day_off(day) is not None:
-                label = f"{label} off" if width >= 11 else label
+                label = f"{label} off" if width >= 11 else f"{day:%a} off" if width >= 8 else label
             style = Style(bold=True, reverse=True) if index == today else Style(bold=True)
             if self.week.day_off(day) is not None:
                 style += Style(italic=True, dim=index != today)
