@@ -801,6 +801,10 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         }
         if any(not value.isprintable() for value in person.values()):
             raise ValidationError("--name, --email and --task take one line of printable text")
+        if "," in person.get("task", "") or len(person.get("task", "")) > 60:
+            raise ValidationError(
+                "--task is one tag-like word of at most 60 characters, without a comma (it becomes a task and a tag)"
+            )
         if person.get("email") and "@" not in person["email"]:
             raise ValidationError(f"'{person['email']}' is not an e-mail address; give one like jane@example.com")
         if person:

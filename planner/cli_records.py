@@ -103,6 +103,11 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
         print(printable(note))
     for where, how in plan.remarks:
         print(f"note: {printable(where)}: {printable(how)}")
+    if plan.shifted:
+        print(
+            f"note: {plan.shifted} rows were written in another time zone (their local times differ here); "
+            "each is read by its start_utc and end_utc, so it keeps its moment"
+        )
     if fmt == "harvest" and plan.entries:
         print(
             "note: Harvest's report has hours but no times of day; each day's entries are placed one after "
@@ -140,7 +145,7 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
     """`planner import ics FILE --engagement NAME`: a calendar's events as the engagement's planned blocks."""
     from pathlib import Path
 
-    from planner.calendar_in import calendar_range, read_calendar, sync_summary
+    from planner.calendar_in import calendar_engagement, calendar_range, read_calendar, sync_summary
     from planner.schedule import format_clock, today
 
     given = [name for name in _LOG_IMPORT_ONLY if getattr(args, name, None)]
@@ -149,7 +154,7 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
         raise ValidationError(f"{flag} goes with log imports; a calendar goes to one engagement (--engagement NAME)")
     if not args.engagement:
         raise ValidationError("import ics needs --engagement NAME: the job or client whose blocks the events become")
-    engagement = store.engagement(args.engagement)
+    engagement = calendar_engagement(store, args.engagement)
     first, last = calendar_range(args.from_, args.to, today())
     email = str(store.settings().get("email", ""))
     read = read_calendar(
@@ -172,11 +177,15 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
             )
         print("Dry run: nothing was written.")
         return EXIT_OK
-    sync = store.sync_calendar(engagement.id, first, last, read.blocks, read.days_off)
+    days_off = read.days_off if args.all_day == "off" else None  # skipping all-day events leaves days off alone
+    sync = store.sync_calendar(engagement.id, first, last, read.blocks, days_off)
     for before, after in sync.changed:
         was = f"{before.day:%a %Y-%m-%d} {format_clock(before.start)}-{format_clock(before.end)}"
         now_at = f"{after.day:%a %Y-%m-%d} {format_clock(after.start)}-{format_clock(after.end)}"
         print(f"moved: {printable(after.title)} {was} → {now_at}")
+    for before, after in sync.renamed:
+        when = f"{after.day:%a %Y-%m-%d} {format_clock(after.start)}-{format_clock(after.end)}"
+        print(f"renamed: {printable(before.title)} → {printable(after.title)} ({when})")
     for block in sync.removed:
         print(f"removed: {printable(block.title)} {block.day:%a %Y-%m-%d} {format_clock(block.start)}")
     print(sync_summary(sync, engagement.name, first, last))

@@ -28,7 +28,7 @@ from typing import BinaryIO, TextIO
 
 from planner.errors import ValidationError
 from planner.exports import unguard_cell
-from planner.model import INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_new_tags
+from planner.model import DEFAULT_TASK, INBOUND, MAX_LOG_SPAN, OUTBOUND, Engagement, LogEntry, check_new_tags
 from planner.schedule import FIRST_DAY, LAST_DAY, check_day, format_local, localize, to_local, week_label
 from planner.store import Store
 
@@ -62,6 +62,8 @@ class Record:
     error: str | None = None  # why this record cannot be imported
     skip: str | None = None  # why it is left out without being an error (zero length, still running)
     remark: str | None = None  # how a time the file leaves open was read (the repeated hour of a DST change)
+    shifted: bool = False  # its UTC times say other local times than its own (written in another time zone)
+    task: str = ""  # a service's task (Toggl, Clockify, Harvest): a tag, unless it is only the default task
 
 
 # ---------------------------------------------------------------- reading the formats
@@ -420,40 +422,28 @@ def _utc_cell(text: str) -> datetime | None:
 
 
 class _FileOrder:
-    """Reads the local times of a CSV file, row after row.
+    """Reads the local times of a CSV file without UTC times (Toggl, Clockify, an older planner CSV), row after row.
 
-    A wall time the clocks pass twice (02:10 the night they go back) is the pass the row's UTC time names, where the
-    file has one (planner's own CSV ends with `start_utc` and `end_utc`). Otherwise (Toggl, Clockify, an older
-    planner CSV) it is the first pass, unless the file's order says otherwise: such files list entries in time
-    order, so a start that would fall before the end of the row above it is read as the second pass, and an end that
-    would not come after its start likewise. Each such reading is remarked, so the import says how it read them:
-    never dropped as "already stored"."""
+    A wall time the clocks pass twice (02:10 the night they go back) is its first pass, unless the file's order says
+    otherwise: such files list entries in time order, so a start that would fall before the end of the row above it
+    is read as the second pass, and an end that would not come after its start likewise. Each such reading is
+    remarked, so the import says how it read them: never dropped as "already stored"."""
 
     def __init__(self) -> None:
         self.previous_end: datetime | None = None
 
-    def read(
-        self,
-        record: Record,
-        start: datetime,
-        end: datetime,
-        hints: tuple[datetime | None, datetime | None] = (None, None),
-    ) -> None:
-        record.start = self._instant(record, start, self.previous_end, hints[0], strictly=False)
-        record.end = self._instant(record, end, record.start, hints[1], strictly=True)
+    def read(self, record: Record, start: datetime, end: datetime) -> None:
+        record.start = self._instant(record, start, self.previous_end, strictly=False)
+        record.end = self._instant(record, end, record.start, strictly=True)
         self.previous_end = record.end
 
-    def _instant(
-        self, record: Record, wall: datetime, after: datetime | None, hint: datetime | None, *, strictly: bool
-    ) -> datetime:
+    def _instant(self, record: Record, wall: datetime, after: datetime | None, *, strictly: bool) -> datetime:
         minute, extra = wall.hour * 60 + wall.minute, timedelta(seconds=wall.second)
         # to UTC before adding the seconds: arithmetic on a local time forgets which pass (fold) it was
         first = localize(wall.date(), minute).astimezone(UTC) + extra
         second = localize(wall.date(), minute, fold=1).astimezone(UTC) + extra
         if first == second:
             return first
-        if hint in (first, second):
-            return hint  # type: ignore[return-value]
         chosen, which = first, "first"
         if after is not None:
             too_early = first <= after if strictly else first < after
@@ -506,12 +496,10 @@ def _service_record(
         return record
     record.project = _unsafe(row.get("Project", "")).strip()
     record.client = _unsafe(row.get("Client", "")).strip()
-    record.note = _unsafe(row.get("Description", "")).strip()
+    record.note = _unsafe(row.get("Description", ""))  # as written: a round trip gives back every space
     record.billable = _yes(row.get("Billable", "yes"))
     record.tags = _split_tags(_unsafe(row.get("Tags", "")))
-    task = _unsafe(row.get("Task", "")).strip()
-    if task:
-        record.tags.append(task)
+    record.task = _unsafe(row.get("Task", "")).strip()
     if not record.project and not record.client:
         record.error = "it has neither a project nor a client"
     return _finish(record)
@@ -521,8 +509,8 @@ def read_harvest(path: Path) -> Iterator[Record]:
     """Harvest's detailed time report (Date, Client, Project, Task, Notes, Hours, Billable?, ...). It has hours but no
     times of day: each day's entries are placed one after another from 09:00, in the file's order, so importing the
     same file again finds them stored already."""
-    needed = ("Date", "Client", "Project", "Task", "Notes", "Hours", "Billable?")
-    rows = _csv_rows(path, needed, "Harvest detailed time report (CSV)")
+    needed = ("Date", "Client", "Project", "Task", "Notes", "Hours")  # Billable? only in the report, not the template
+    rows = _csv_rows(path, needed, "Harvest CSV (its detailed time report, or its time import template)")
     return _harvest_records(rows)
 
 
@@ -542,10 +530,9 @@ def _harvest_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Rec
         next_start[day] = record.end
         record.project = _unsafe(row["Project"]).strip()
         record.client = _unsafe(row["Client"]).strip()
-        record.note = _unsafe(row["Notes"]).strip()
-        record.billable = _yes(row["Billable?"])
-        task = _unsafe(row["Task"]).strip()
-        record.tags = [task] if task else []
+        record.note = _unsafe(row["Notes"])
+        record.billable = _yes(row.get("Billable?", "Yes"))
+        record.task = _unsafe(row["Task"]).strip()
         if not record.project and not record.client:
             record.error = "it has neither a project nor a client"
         yield _finish(record)
@@ -599,8 +586,14 @@ def _planner_records(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Rec
                 end = _wall(end_day, end_clock)
             else:
                 end = _wall(day.isoformat(), end_text)
-            hints = (_utc_cell(row.get("start_utc", "")), _utc_cell(row.get("end_utc", "")))
-            order.read(record, start, end, hints)
+            utc_start, utc_end = _utc_cell(row.get("start_utc", "")), _utc_cell(row.get("end_utc", ""))
+            if utc_start is not None and utc_end is not None:  # planner's own CSV: the UTC times are the entry
+                record.start, record.end = utc_start, utc_end
+                order.previous_end = utc_end
+                here = (to_local(utc_start).replace(tzinfo=None), to_local(utc_end).replace(tzinfo=None))
+                record.shifted = here != (start, end)
+            else:
+                order.read(record, start, end)
         except ValidationError as error:
             record.error = str(error)
             yield record
@@ -635,6 +628,7 @@ class ImportPlan:
     skipped: list[tuple[str, str]]  # (where, why): zero length, still running
     read: int = 0  # records read from the file
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (where, how): times the file left open
+    shifted: int = 0  # rows of planner's CSV whose local times differ here from their UTC times
 
     def per_engagement(self) -> dict[str, tuple[int, float]]:
         """Entries and hours per engagement name."""
@@ -694,6 +688,9 @@ def plan_import(
     bad: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     remarks: list[tuple[str, str]] = []
+    shifted = 0
+    # A task that is only the default a row gets without a tag (planner's own exports write one) is no tag.
+    default_tasks = {DEFAULT_TASK.casefold(), str(store.settings().get("task") or DEFAULT_TASK).casefold()}
     planned: list[Planned] = []
 
     def engagement_for(source: str, side: str | None) -> str:
@@ -721,6 +718,13 @@ def plan_import(
             continue
         if record.remark:
             remarks.append((record.where, record.remark))
+        shifted += record.shifted
+        if record.task and record.task not in record.tags and record.task.casefold() not in default_tasks:
+            try:
+                record.tags = check_new_tags([*record.tags, record.task])
+            except ValidationError as error:
+                bad.append((record.where, f"its task: {error}"))
+                continue
         try:
             source = _source_name(fmt, record, existing, named, mapping, default)
             name = engagement_for(source, record.side)
@@ -734,7 +738,7 @@ def plan_import(
         progress(read, total or read)
     planned, duplicates, clashes = _against_store(store, planned)
     bad += clashes
-    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped, read, remarks)
+    return ImportPlan(planned, list(new.values()), bad, duplicates, skipped, read, remarks, shifted)
 
 
 def _source_name(

@@ -96,7 +96,8 @@ def _zone_from_path(path: str) -> str | None:
 
 
 def _is_zone_name(name: str) -> bool:
-    from zoneinfo import ZoneInfo
+    """A name other calendars know: an IANA zone (not a file of the zoneinfo folder such as posixrules)."""
+    from zoneinfo import ZoneInfo, available_timezones
 
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", name):
         return False
@@ -104,7 +105,10 @@ def _is_zone_name(name: str) -> bool:
         ZoneInfo(name)
     except Exception:  # zoneinfo raises several kinds for names it does not know
         return False
-    return True
+    if name in ("localtime", "posixrules", "Factory"):  # files of a zoneinfo folder, no zone's name
+        return False
+    known = available_timezones()
+    return not known or name in known or name == "UTC"
 
 
 def now() -> datetime:
@@ -200,6 +204,27 @@ def gap_problem(wall: datetime) -> str:
         f"{wall:%H:%M} on {wall:%a %Y-%m-%d} does not exist in this time zone: the clocks jump from {before:%H:%M} to "
         f"{after:%H:%M}; give a time before {before:%H:%M} or from {after:%H:%M} on"
     )
+
+
+#: How far ahead a new series is checked for occurrences the clocks skip (DST rules repeat yearly).
+SERIES_GAP_YEARS = 5
+
+
+def check_series_wall_times(rule: str, first: date, start: int, end: int) -> None:
+    """Refuse a series with an occurrence, within SERIES_GAP_YEARS of its start, whose start or end the clocks skip
+    that day (a daily 02:30 block meets the spring-forward night once a year), naming that occurrence."""
+    horizon = min(LAST_DAY - timedelta(days=1), first + timedelta(days=366 * SERIES_GAP_YEARS))
+    day = first
+    before = localize(day, 0, strict=False).utcoffset()
+    while day <= horizon:
+        after = localize(day + timedelta(days=1), 0, strict=False).utcoffset()
+        if before is not None and after is not None and after > before and expand_rrule(rule, first, day, day):
+            try:
+                check_wall_times(day, start, end)
+            except ValidationError as error:
+                raise ValidationError(f"the series would have an occurrence the clocks skip: {error}") from None
+        before = after
+        day += timedelta(days=1)
 
 
 def check_wall_times(day: date, start: int, end: int) -> None:

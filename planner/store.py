@@ -69,6 +69,7 @@ from planner.model import (
 from planner.schedule import (
     check_day,
     check_rrule,
+    check_series_wall_times,
     check_wall_times,
     expand_rrule,
     first_within,
@@ -810,10 +811,13 @@ def _keep_counters(root: Path, contents: dict[Path, bytes | None], main: dict | 
     if file not in contents:
         return  # planner.json stays as it is, counters and all
     highest = dict.fromkeys(_COUNTERS, 1)
+    calendar_id = None  # the folder's calendar id stays what it is now: exported UIDs must not change
     for path in [root / MAIN_FILE, *(b.path / MAIN_FILE for b in list_backups(root) if MAIN_FILE in b.held)]:
         try:
             state = json.loads(read_regular(path))["state"]["1"]
             values = [state.get(counter) for counter in _COUNTERS]
+            if calendar_id is None and isinstance(state.get("calendar_id"), str):
+                calendar_id = state["calendar_id"]
         except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
             continue  # damaged or missing: the others still count
         for counter, value in zip(_COUNTERS, values, strict=True):
@@ -821,7 +825,11 @@ def _keep_counters(root: Path, contents: dict[Path, bytes | None], main: dict | 
                 highest[counter] = max(highest[counter], value)
     document = main if main is not None else {"_meta": {"1": {"app": APP, "schema": SCHEMA, "kind": "main"}}}
     restored: dict[str, Any] = document.setdefault("state", {}).setdefault("1", {})
-    raised = {counter: value for counter, value in highest.items() if int(restored.get(counter, 1)) < value}
+    raised: dict[str, Any] = {
+        counter: value for counter, value in highest.items() if int(restored.get(counter, 1)) < value
+    }
+    if calendar_id is not None and restored.get("calendar_id") != calendar_id:
+        raised["calendar_id"] = calendar_id
     if raised:
         restored.update(raised)
         contents[file] = _encode(document, root / MAIN_FILE)
@@ -1244,6 +1252,8 @@ class Store:
         block.validate()
         if not keep_id:
             check_wall_times(block.day, block.start, block.end)
+            if block.repeat:
+                check_series_wall_times(block.repeat, block.day, block.start, block.end)
         with self._transaction(write=True) as tx:
             _engagement_by_id(tx, block.engagement_id, for_new_work=not keep_id)
             if keep_id:
@@ -1285,8 +1295,15 @@ class Store:
         with self._transaction(write=True, deliberate=True) as tx:
             current, table = _find_block(tx, block_id)
             updated = replace(current, **changes).validate()
-            if (updated.day, updated.start, updated.end) != (current.day, current.start, current.end):
+            if (updated.day, updated.start, updated.end, updated.repeat) != (
+                current.day,
+                current.start,
+                current.end,
+                current.repeat,
+            ):
                 check_wall_times(updated.day, updated.start, updated.end)
+                if updated.repeat:
+                    check_series_wall_times(updated.repeat, updated.day, updated.start, updated.end)
             if updated.engagement_id != current.engagement_id:
                 _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
             table.remove(doc_ids=[block_id])
@@ -1320,13 +1337,13 @@ class Store:
             return _days_off(tx, first, last)
 
     def sync_calendar(
-        self, engagement_id: int, first: date, last: date, blocks: list[Block], days_off: list[DayOff]
+        self, engagement_id: int, first: date, last: date, blocks: list[Block], days_off: list[DayOff] | None
     ) -> CalendarSync:
         """Make the calendar blocks of an engagement dated first..last equal `blocks`, in one transaction: a block
         whose event (UID, RECURRENCE-ID, part) is stored already is moved or renamed where the calendar changed it,
         a new event is added, and a calendar block whose event is gone is removed. Blocks planner made, other
-        engagements' blocks and anything outside the range are not touched. Days off from the calendar are synced
-        the same way (they belong to the data folder, not to an engagement)."""
+        engagements' blocks and anything outside the range are not touched. `days_off` (None: leave them as they
+        are) replaces the days off this engagement's calendar gave in the range."""
         for block in blocks:
             block.validate()
         with self._transaction(write=True, deliberate=True) as tx:
@@ -1340,43 +1357,59 @@ class Store:
                         if block.engagement_id == engagement_id and block.source and first <= block.day <= last:
                             stored[_event_key(block.source)] = (block, month)
             wanted = {_event_key(block.source or {}): block for block in blocks}
+            gone: dict[str, list[int]] = {}  # month → block ids to remove, removed in one write a month
+            fresh: list[Block] = []
             for key, (block, month) in stored.items():
                 if key not in wanted:
-                    tx.shard("blocks", month).table("blocks").remove(doc_ids=[block.id])
+                    gone.setdefault(month, []).append(block.id)
                     sync.removed.append(block)
             for key, block in wanted.items():
                 found = stored.get(key)
                 if found is None:
-                    block.id = tx.allocate("next_block")
-                    _put_block(tx, block)
+                    fresh.append(block)
                     sync.added.append(block)
                     continue
                 old, month = found
                 block.id = old.id
-                if (old.day, old.start, old.end, old.title, old.notes) == (
-                    block.day,
-                    block.start,
-                    block.end,
-                    block.title,
-                    block.notes,
-                ):
+                if (old.day, old.start, old.end) != (block.day, block.start, block.end):
+                    sync.changed.append((old, block))
+                elif (old.title, old.notes) != (block.title, block.notes):
+                    sync.renamed.append((old, block))
+                else:
                     sync.unchanged += 1
                     continue
-                tx.shard("blocks", month).table("blocks").remove(doc_ids=[old.id])
-                _put_block(tx, block)
-                sync.changed.append((old, block))
-            table = tx.main().table("days_off")
-            kept = [
-                item
-                for item in map(DayOff.from_doc, table.all())
-                if not (item.source and item.source.get("engagement_id") == engagement_id and first <= item.day <= last)
-            ]
-            for item in days_off:
-                item.source = {**(item.source or {}), "engagement_id": engagement_id}
-            table.truncate()
-            for index, item in enumerate(sorted([*kept, *days_off], key=lambda item: item.day), 1):
-                table.insert(Document(item.to_doc(), doc_id=index))
-            sync.days_off = len(days_off)
+                gone.setdefault(month, []).append(old.id)
+                fresh.append(block)
+            for month, ids in gone.items():
+                tx.shard("blocks", month).table("blocks").remove(doc_ids=ids)
+            if sync.added:
+                counter = int(tx.state().get("next_block", 1))
+                for offset, block in enumerate(sync.added):
+                    block.id = counter + offset
+                tx.set_state(next_block=counter + len(sync.added))
+            by_month: dict[str, list[Document]] = {}
+            for block in fresh:
+                by_month.setdefault(block.day.strftime("%Y-%m"), []).append(Document(block.to_doc(), block.id))
+            for month, docs in by_month.items():
+                tx.shard("blocks", month).table("blocks").insert_multiple(docs)
+            if days_off is not None:
+                table = tx.main().table("days_off")
+                before = [DayOff.from_doc(doc) for doc in table.all()]
+                mine = [
+                    item
+                    for item in before
+                    if item.source and item.source.get("engagement_id") == engagement_id and first <= item.day <= last
+                ]
+                kept = [item for item in before if item not in mine]
+                for item in days_off:
+                    item.source = {**(item.source or {}), "engagement_id": engagement_id}
+                table.truncate()
+                table.insert_multiple(
+                    Document(item.to_doc(), doc_id=index)
+                    for index, item in enumerate(sorted([*kept, *days_off], key=lambda item: item.day), 1)
+                )
+                sync.days_off = len(days_off)
+                sync.days_off_removed = len({item.day for item in mine} - {item.day for item in days_off})
             return sync
 
     # ------------------------------------------------------------ logs
@@ -1606,10 +1639,12 @@ class CalendarSync:
     """What `sync_calendar` did."""
 
     added: list[Block] = field(default_factory=list)
-    changed: list[tuple[Block, Block]] = field(default_factory=list)  # (before, after): moved or renamed
+    changed: list[tuple[Block, Block]] = field(default_factory=list)  # (before, after): moved
+    renamed: list[tuple[Block, Block]] = field(default_factory=list)  # (before, after): same time, new title or notes
     removed: list[Block] = field(default_factory=list)
     unchanged: int = 0
     days_off: int = 0
+    days_off_removed: int = 0
 
 
 def _event_key(source: dict) -> tuple:

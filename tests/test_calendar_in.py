@@ -59,7 +59,7 @@ def test_reimporting_the_same_file_changes_nothing(run: Cli, data_dir):
     run.ok("import", "ics", str(GOOGLE), "--engagement", "acme", *WEEK)
     before = snapshot_files(data_dir)
     out = run.ok("import", "ics", str(GOOGLE), "--engagement", "acme", *WEEK)
-    assert "0 added, 0 moved or renamed, 0 removed, 6 unchanged" in out
+    assert "0 added, 0 moved, 0 renamed, 0 removed, 6 unchanged" in out
     assert {k: v for k, v in snapshot_files(data_dir).items() if "blocks" in k} == {
         k: v for k, v in before.items() if "blocks" in k
     }
@@ -79,7 +79,7 @@ def test_an_updated_calendar_moves_and_removes_and_leaves_other_blocks_alone(run
     updated = tmp_path / "google-updated.ics"
     updated.write_text(text, newline="")
     out = run.ok("import", "ics", str(updated), "--engagement", "acme", *WEEK)
-    assert "0 added, 1 moved or renamed, 2 removed, 3 unchanged" in out
+    assert "0 added, 1 moved, 0 renamed, 2 removed, 3 unchanged" in out
     assert "moved: Quarterly planning, Q1 Wed 2026-11-25 14:00-16:00 → Thu 2026-11-26 14:00-15:00" in out
     assert blocks(run) == [
         ("2026-11-23", "09:30", "09:45", "Daily standup"),
@@ -105,8 +105,19 @@ def test_an_outlook_calendar_with_a_windows_zone_and_days_off(run: Cli, monkeypa
     code, out, _ = run("check", "--week", "2026-W50", "--json")
     found = [item for item in json.loads(out)["warnings"] if item["code"] == "day-off"]
     assert code == 1 and found and "Out of office" in found[0]["message"]
-    # without --all-day off a later import takes the days off away again
+    # a later import that skips all-day events leaves the days off alone; one without the event takes them away
     run.ok("import", "ics", str(OUTLOOK), "--engagement", "acme", "--from", "2026-11-30", "--to", "2026-12-13")
+    assert "day off Mon 2026-12-07" in run.ok("plan", "list", "--week", "2026-W50")
+    text = OUTLOOK.read_bytes().decode()
+    start = text.index("BEGIN:VEVENT\r\nUID:040000008200E00074C5B7101A82E00800000000FFEEDDCCBBAA990001")
+    end = text.index("END:VEVENT\r\n", start) + len("END:VEVENT\r\n")
+    back = OUTLOOK.parent.parent.parent / "data" / "calendars" / "outlook.ics"
+    assert back == OUTLOOK
+    cancelled = Path(run.data).parent / "outlook-back.ics"
+    cancelled.write_text(text[:start] + text[end:], newline="")
+    out = run.ok("import", "ics", str(cancelled), "--engagement", "acme", "--from", "2026-11-30", "--to",
+                 "2026-12-13", "--all-day", "off")  # fmt: skip
+    assert "0 days off (2 taken away)" in out
     assert "day off" not in run.ok("plan", "list", "--week", "2026-W50")
 
 
@@ -176,3 +187,90 @@ def test_the_board_imports_a_calendar_from_its_form(run: Cli, data_dir):
     asyncio.run(steps())
     assert any("Calendar in: 6 added" in note for note in notes), notes
     assert len(blocks(run)) == 6
+
+
+# ---------------------------------------------------------------- found by a first user's attacks
+
+
+def _calendar(tmp_path: Path, *events: str, name: str = "c.ics") -> Path:
+    body = "".join(f"BEGIN:VEVENT\r\nDTSTAMP:20261120T080000Z\r\n{event.strip()}\r\nEND:VEVENT\r\n" for event in events)
+    path = tmp_path / name
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n", newline="")
+    return path
+
+
+def _event(uid: str, start: str, end: str, *extra: str, summary: str = "meeting") -> str:
+    return "\r\n".join([f"UID:{uid}", f"DTSTART:{start}", f"DTEND:{end}", f"SUMMARY:{summary}", *extra])
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=7", "FREQ=HOURLY", "FREQ=DAILY;BYHOUR=9,10,11"]
+)
+def test_a_rule_repeating_more_than_once_a_day_is_left_out_at_once(run: Cli, tmp_path, rule):
+    path = _calendar(
+        tmp_path,
+        _event("fast", "20001123T090000Z", "20001123T090001Z", f"RRULE:{rule}"),
+        _event("ok", "20261124T090000Z", "20261124T100000Z"),
+    )
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", *WEEK)
+    assert "1 left out: repeats more than once a day" in out and "1 added" in out
+
+
+def test_a_calendar_giving_too_many_blocks_is_refused(run: Cli, tmp_path):
+    events = [_event(f"daily-{n}", "20250101T090000Z", "20250101T091000Z", "RRULE:FREQ=DAILY") for n in range(11)]
+    err = run.refused("import", "ics", str(_calendar(tmp_path, *events)), "--engagement", "acme",
+                      "--from", "2025-01-01", "--to", "2027-12-31")  # fmt: skip
+    assert "more than 10,000 blocks" in err
+
+
+def test_meetings_the_wall_clock_cannot_hold_are_counted_not_lost(run: Cli, tmp_path):
+    path = _calendar(
+        tmp_path,
+        _event("second-pass", "20261025T011500Z", "20261025T014500Z"),  # 02:15-02:45 CET, the hour's second pass
+        _event("across", "20261025T003000Z", "20261025T013000Z"),  # 02:30 CEST to 02:30 CET: a real hour
+        _event("first-pass", "20261025T001000Z", "20261025T005000Z"),  # 02:10-02:50 CEST: fine
+        _event("gap", "20260329T013000Z", "20260329T013000Z"),  # no length
+    )
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", "--from", "2026-03-01", "--to", "2026-11-30")
+    assert "2 left out: in the hour the clocks go back" in out and "1 left out: no length" in out
+    assert "1 added" in out
+    assert blocks(run, "2026-10-25") == [("2026-10-25", "02:10", "02:50", "meeting")]
+
+
+def test_a_narrow_range_keeps_the_part_of_a_meeting_from_the_evening_before(run: Cli, tmp_path):
+    path = _calendar(tmp_path, _event("late", "20261127T220000Z", "20261128T003000Z", summary="release"))
+    run.ok("import", "ics", str(path), "--engagement", "acme", *WEEK)
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", "--from", "2026-11-28", "--to", "2026-11-28")
+    assert "0 removed, 1 unchanged" in out
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", "--from", "2026-11-27", "--to", "2026-11-27")
+    assert "1 block for acme" in out and "0 removed, 1 unchanged" in out
+    assert blocks(run) == [("2026-11-27", "23:00", "24:00", "release"), ("2026-11-28", "00:00", "01:30", "release")]
+
+
+def test_broken_events_and_shared_uids_are_counted(run: Cli, tmp_path):
+    path = _calendar(
+        tmp_path,
+        _event("bad-rule", "20261123T090000Z", "20261123T100000Z", "RRULE:FREQ=WEEKLY;UNTIL=garbage"),
+        _event("twice", "20261124T090000Z", "20261124T100000Z", summary="one"),
+        _event("twice", "20261125T090000Z", "20261125T100000Z", summary="two"),
+        _event("backwards", "20261126T120000Z", "20261126T110000Z"),
+    )
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", *WEEK)
+    assert "1 left out: a repeat rule planner cannot read" in out
+    assert "1 left out: a second event with the UID of another" in out
+    assert "1 left out: ends before it starts" in out
+    assert [title for *_, title in blocks(run)] == ["one"]
+
+
+def test_a_renamed_meeting_is_reported_as_renamed(run: Cli, tmp_path):
+    run.ok("import", "ics", str(_calendar(tmp_path, _event("m", "20261124T140000Z", "20261124T150000Z"))),
+           "--engagement", "acme", *WEEK)  # fmt: skip
+    path = _calendar(tmp_path, _event("m", "20261124T140000Z", "20261124T150000Z", summary="NY call"), name="d.ics")
+    out = run.ok("import", "ics", str(path), "--engagement", "acme", *WEEK)
+    assert "renamed: meeting → NY call" in out and "0 moved, 1 renamed" in out
+
+
+def test_an_archived_engagement_is_refused_before_the_file_is_read(run: Cli, data_dir):
+    run.ok("archive", "globex")
+    code, out, err = run("import", "ics", str(GOOGLE), "--engagement", "globex")
+    assert code == 2 and out == "" and "archived" in err

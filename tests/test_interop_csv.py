@@ -354,3 +354,65 @@ def _week_span() -> tuple[datetime, datetime]:
     from tests.test_timesheet import WEEK
 
     return span_of_days(*WEEK)
+
+
+# ---------------------------------------------------------------- found by a first user's attacks
+
+
+def test_planners_csv_read_in_another_zone_keeps_every_moment(client: Cli, tmp_path, monkeypatch):
+    _autumn(client)
+    target = tmp_path / "out.csv"
+    client.ok("export", "--format", "csv", "--week", "2026-10-25", "-o", str(target))
+    monkeypatch.setenv("TZ", "America/New_York")  # its clocks go back a week later: 02:10 on 25 Oct is plain here
+    other = Cli(tmp_path / "other", client.capsys, client.monkeypatch)
+    out = other.ok("import", "csv", str(target))
+    assert "Imported 2 entries" in out and "2 rows were written in another time zone" in out
+    back = json.loads(other.ok("log", "list", "--from", "2026-10-24", "--to", "2026-10-25", "--json"))
+    assert [(item["start"], item["end"]) for item in back] == [
+        ("2026-10-24T20:10:00-04:00", "2026-10-24T20:50:00-04:00"),
+        ("2026-10-24T21:10:00-04:00", "2026-10-24T21:50:00-04:00"),
+    ]
+
+
+def test_a_default_task_with_a_comma_or_too_long_is_refused(client: Cli):
+    assert "comma" in client.refused("settings", "set", "--task", "a,b")
+    client.refused("settings", "set", "--task", "x" * 61)
+
+
+def test_the_default_task_does_not_come_back_as_a_tag(client: Cli, tmp_path):
+    client.ok("settings", "set", "--name", "Jane Doe", "--email", "jane@example.com", "--task", "Development")
+    client.ok("log", "add", "globex", "--start", "2026-11-23 09:00", "--end", "2026-11-23 10:00")
+    client.ok("log", "add", "globex", "--start", "2026-11-23 11:00", "--end", "2026-11-23 12:00", "--tag", "design")
+    for fmt in ("clockify", "harvest-report", "toggl"):
+        target = tmp_path / f"{fmt}.csv"
+        client.ok("export", "--format", fmt, "--week", "2026-W48", "-o", str(target))
+        other = Cli(tmp_path / f"other-{fmt}", client.capsys, client.monkeypatch)
+        other.ok("settings", "set", "--task", "Development")  # the same person's other folder
+        other.ok("import", "harvest" if fmt.startswith("harvest") else fmt, str(target))
+        tags = [item["tags"] for item in json.loads(other.ok("log", "list", "--week", "2026-W48", "--json"))]
+        assert tags == [[], ["design"]], fmt
+
+
+def test_notes_with_leading_and_trailing_spaces_round_trip_through_the_services(client: Cli, tmp_path):
+    notes = ["  =SUM(2) spaced", "\t=tab", "  plain leading", "trailing  ", "\u00a0=nbsp"]
+    for hour, note in enumerate(notes, 8):
+        client.ok("log", "add", "globex", "--start", f"2026-11-23 {hour:02d}:00", "--end",
+                  f"2026-11-23 {hour:02d}:30", "--note", note)  # fmt: skip
+    for fmt in ("csv", "toggl", "clockify"):
+        target = tmp_path / f"{fmt}.csv"
+        client.ok("export", "--format", fmt, "--week", "2026-W48", "-o", str(target))
+        other = Cli(tmp_path / f"other-{fmt}", client.capsys, client.monkeypatch)
+        other.ok("import", fmt, str(target))
+        back = [item["note"] for item in json.loads(other.ok("log", "list", "--week", "2026-W48", "--json"))]
+        assert back == notes, fmt
+
+
+def test_harvests_import_template_reads_back_too(client: Cli, tmp_path):
+    client.ok("settings", "set", "--name", "Jane Doe")
+    client.ok("log", "add", "globex", "--start", "2026-11-23 09:00", "--end", "2026-11-23 10:30", "--tag", "design")
+    target = tmp_path / "h.csv"
+    client.ok("export", "--format", "harvest", "--week", "2026-W48", "-o", str(target))
+    other = Cli(tmp_path / "other", client.capsys, client.monkeypatch)
+    other.ok("import", "harvest", str(target))
+    [entry] = json.loads(other.ok("log", "list", "--week", "2026-W48", "--json"))
+    assert (entry["engagement"], entry["hours"], entry["tags"], entry["billable"]) == ("globex", 1.5, ["design"], True)

@@ -254,3 +254,52 @@ def test_planners_occurrences_equal_the_calendar_expansion_across_a_year(zoned: 
     text = exported(zoned, first, last)
     ours = planned(zoned, first, last)
     assert len(ours) > 300 and ours == expanded(text, first, last)
+
+
+# ---------------------------------------------------------------- found by a first user's attacks
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=DAILY;COUNT=40", "FREQ=WEEKLY;BYDAY=SU", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;UNTIL=20300101"]
+)
+def test_a_series_meeting_the_spring_gap_is_refused_naming_the_day(run: Cli, rule):
+    run.ok("job", "add", "acme", "--hours", "40")
+    err = run.refused("plan", "add", "acme", "--date", "2026-03-01", "--start", "02:30", "--end", "03:30",
+                      "--repeat", rule)  # fmt: skip
+    assert "2026-03-29" in err and "does not exist" in err
+    run.ok(
+        "plan",
+        "add",
+        "acme",
+        "--date",
+        "2026-03-23",
+        "--start",
+        "02:30",
+        "--end",
+        "03:30",
+        "--repeat",
+        "FREQ=WEEKLY;BYDAY=MO",
+    )  # fmt: skip  (Mondays never meet the Sunday change)
+
+
+def test_restoring_a_backup_keeps_the_calendar_uids(run: Cli, data_dir):
+    run.ok("job", "add", "acme", "--hours", "40")
+    run.ok("plan", "add", "acme", "--date", "2026-11-26", "--start", "10:00", "--end", "11:00")
+    backups = json.loads(run.ok("backup", "list", "--json"))
+    assert backups, "a change keeps a dated backup"
+    before = _uids(exported(run, date(2026, 11, 23), date(2026, 11, 29)))  # the calendar id is made now
+    run.ok("backup", "restore", backups[0]["when"], now="2026-11-25T12:00:00+01:00")
+    run.ok("plan", "add", "acme", "--date", "2026-11-26", "--start", "10:00", "--end", "11:00",
+           now="2026-11-25T12:05:00+01:00")  # fmt: skip
+    after = _uids(exported(run, date(2026, 11, 23), date(2026, 11, 29)))
+    assert before[0].split("-block-")[0] == after[0].split("-block-")[0]
+
+
+@pytest.mark.parametrize("name", ["posixrules", "localtime", "Factory"])
+def test_zone_files_that_are_no_zone_name_are_refused(run: Cli, monkeypatch, name):
+    run.ok("job", "add", "acme", "--hours", "40")
+    run.ok("plan", "add", "acme", "--date", "2026-06-01", "--start", "09:00", "--end", "10:00")
+    monkeypatch.setenv("TZ", name)
+    if name == "Factory":
+        pytest.importorskip("zoneinfo").ZoneInfo("Factory")
+    assert "TZ" in run.refused("export", "--format", "ics", "--from", "2026-06-01", "--to", "2026-06-07")
