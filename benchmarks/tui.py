@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from cli import build_history, compile_planner  # noqa: E402
 
 LAUNCH_PLANNER = """
-from planner.app import PlannerApp
+from planner_widgets.app import PlannerApp
 from planner.store import Store
 
 class Once(PlannerApp):
-    def _first_load(self):
-        super()._first_load()
+    def board_ready(self):
+        super().board_ready()
         self.call_after_refresh(self.exit)
 
 Once(Store()).run(headless=True, size=(120, 40))
@@ -43,10 +43,10 @@ LAUNCH_BARE = """
 from textual.app import App
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
-from planner.app import PlannerApp
+from planner_widgets.keys import bindings
 
 class Bare(App):
-    BINDINGS = PlannerApp.BINDINGS
+    BINDINGS = bindings()
 
     def compose(self):
         yield Static("header")
@@ -75,8 +75,8 @@ def week_switches(root: Path, count: int) -> tuple[list[float], list[float]]:
     """(work, round trip) per switch. Work: read the week, lay it out and render every line of the board, the
     panel and the header, as the next screen update will. Round trip: a `]` keypress through Pilot until idle,
     which adds Pilot's own waiting and Textual's frame pacing."""
-    from planner.app import make_app
     from planner.store import Store
+    from planner_widgets.app import make_app
 
     app = make_app(Store(root))
     work: list[float] = []
@@ -85,10 +85,11 @@ def week_switches(root: Path, count: int) -> tuple[list[float], list[float]]:
     async def run() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            board, header, panel = app._board_widgets()
+            screen = app.board_screen
+            board, header, panel = screen.board, screen.header, screen.panel
             for step in range(count):
                 started = time.perf_counter()
-                app.action_week(1 if step % 2 == 0 else -1)
+                screen.action_week(1 if step % 2 == 0 else -1)
                 for y in range(board.size.height):
                     board.render_line(y)
                 panel.render()

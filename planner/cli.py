@@ -910,7 +910,7 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
 def _run_board(store: Store) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise ValidationError("the board needs a terminal; in scripts use the commands ('planner --help')")
-    from planner.app import make_app  # Textual loads only for the board
+    from planner_widgets.app import make_app  # Textual loads only for the board
 
     store.engagements()  # a damaged data file stops here with its one-line error, before the screen opens
     app = make_app(store)

@@ -816,6 +816,32 @@ def to_ics(
 # ---------------------------------------------------------------- one export, from the store
 
 
+_SUFFIXES = {
+    "toggl": "toggl.csv",
+    "clockify": "clockify.csv",
+    "harvest": "harvest.csv",
+    "harvest-report": "harvest-report.csv",
+}
+
+
+def export_path(fmt: str, first: date, last: date, names: Sequence[str], given: str, folder: Path) -> Path:
+    """Where an export goes: the file given, else `timesheet-<range>[-<engagement>].<suffix>` in `folder`, where
+    the range is an ISO week (2026-W48) or two dates. Refused when it is a folder or its folder does not exist."""
+    from planner.schedule import week_label
+
+    if given.strip():
+        path = Path(given.strip()).expanduser()
+    else:
+        whole_week = last - first == timedelta(days=6) and first.weekday() == 0
+        span = week_label(first) if whole_week else f"{first.isoformat()}_{last.isoformat()}"
+        path = folder / f"timesheet-{span}{'-' + names[0] if names else ''}.{_SUFFIXES.get(fmt, fmt)}"
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ValidationError(f"the folder {path.parent} does not exist; give a file in a folder that does")
+    return path
+
+
 def check_target(name: str | Path, *, replace: bool = False) -> Path:
     """The file an export goes to, refused when it is a folder, or exists and `replace` is not given."""
     import os

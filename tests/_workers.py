@@ -64,8 +64,8 @@ def tui(root: str, worker: int, count: int) -> None:
 
     from textual.widgets import Input
 
-    from planner.app import make_app
     from planner.schedule import to_local
+    from planner_widgets.app import make_app
 
     store = Store(root, lock_timeout=120)
     app = make_app(store)

@@ -46,7 +46,11 @@ def check(work: Path) -> list[str]:
     _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)], cwd=work)
     seen.append(f"installed it into a fresh environment in {time.monotonic() - started:.0f} s")
     where = _run(
-        [str(python), "-c", "import planner, planner.app as a; print(planner.__file__); print(a.PlannerApp.CSS_PATH)"],
+        [
+            str(python),
+            "-c",
+            "import planner, planner_widgets.app as a; print(planner.__file__); print(a.PlannerApp.CSS_PATH)",
+        ],
         cwd=work,
     ).stdout.split()
     for path in where:

@@ -10,11 +10,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from planner.app import PlannerApp, make_app
 from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
-from planner_widgets.forms import ChoiceScreen, EngagementsScreen, FormScreen, HelpScreen, LogsScreen
+from planner_widgets.app import PlannerApp, make_app
+from planner_widgets.engagements_screen import EngagementsScreen
+from planner_widgets.forms import ChoiceScreen, FormScreen, HelpScreen
+from planner_widgets.logs_screen import LogsScreen
 
 MONDAY = date(2026, 11, 23)  # the pinned clock is Wednesday 2026-11-25 10:00 in Berlin
 

@@ -10,10 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from planner.app import make_app
 from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
+from planner_widgets.app import make_app
 from planner_widgets.forms import FormScreen
 
 WEDNESDAY = date(2026, 11, 25)  # the pinned clock's day; the board's cursor starts there at 10:00, inbound lane

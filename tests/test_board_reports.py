@@ -13,11 +13,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar
 
-from planner.app import make_app
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.overview import build_overview
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
+from planner_widgets.app import make_app
 from planner_widgets.forms import ChoiceScreen, FormScreen
 from planner_widgets.reports import ReportsScreen
 from tests.test_board import MONDAY, drive, fill

@@ -161,8 +161,8 @@ def test_the_board_imports_a_calendar_from_its_form(run: Cli, data_dir):
 
     from textual.widgets import Input
 
-    from planner.app import make_app
     from planner.store import Store
+    from planner_widgets.app import make_app
     from planner_widgets.forms import FormScreen
 
     store = Store(data_dir)

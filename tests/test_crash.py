@@ -67,10 +67,10 @@ def test_the_report_goes_to_the_temporary_folder_when_the_data_folder_cannot_tak
 BOARD_THAT_BREAKS = """
 import sys
 import termios
-from planner import app
+from planner_widgets import board_screen
 def broken(self):
     raise ZeroDivisionError("the board divided by zero")
-app.PlannerApp.action_help = broken
+board_screen.BoardScreen.action_help = broken
 from planner.cli import main
 sys.exit(main(sys.argv[1:]))
 """

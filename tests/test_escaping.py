@@ -349,7 +349,7 @@ def test_the_board_shows_hostile_text_escaped_and_markup_literally(store, hostil
     from rich.text import Text
     from textual.widgets import DataTable
 
-    from planner.app import make_app
+    from planner_widgets.app import make_app
     from planner_widgets.forms import FormScreen
 
     app = make_app(store)
@@ -403,7 +403,7 @@ def test_the_board_shows_hostile_text_escaped_and_markup_literally(store, hostil
 
 
 def test_notifications_and_lists_never_read_markup(store):
-    from planner.app import make_app
+    from planner_widgets.app import make_app
 
     app = make_app(store)
 

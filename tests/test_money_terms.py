@@ -12,13 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
 
-from planner.app import make_app
 from planner.errors import ValidationError
 from planner.exports import build_export
 from planner.model import OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
-from planner_widgets.forms import EngagementsScreen, FormScreen
+from planner_widgets.app import make_app
+from planner_widgets.engagements_screen import EngagementsScreen
+from planner_widgets.forms import FormScreen
 from tests.conftest import NOW, Cli
 
 

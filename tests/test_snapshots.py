@@ -10,11 +10,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from planner.app import PlannerApp, make_app
 from planner.demo import seed_demo
 from planner.model import OUTBOUND
 from planner.schedule import now
 from planner.store import Store
+from planner_widgets.app import PlannerApp, make_app
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
@@ -135,18 +134,10 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 
 class TableScreen(ModalScreen[None]):
-    """A list to act on: subclasses say which keys do what; the app makes the changes."""
+    """A list to act on; subclasses own their keys and actions. The selection is kept by the row's key across a
+    reload (another process adding a row must not move `d` onto another entry)."""
 
     BINDINGS = [Binding("escape,q", "close", "Close")]
-
-    class Act(Message):
-        """The person asked for `action` on the row with `key` (None when the action needs no row)."""
-
-        def __init__(self, screen: TableScreen, action: str, key: str | None) -> None:
-            super().__init__()
-            self.screen = screen
-            self.action = action
-            self.key = key
 
     def __init__(
         self, title: str, columns: Sequence[str], rows: Callable[[], list[tuple[str, list[object]]]], hint: str
@@ -171,13 +162,15 @@ class TableScreen(ModalScreen[None]):
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
-        row = table.cursor_row
+        selected, row = self.selected_key(), table.cursor_row
         table.clear()
+        keys = []
         for key, cells in self.rows():
             # Text, never a str: a DataTable reads a str as markup, and a note like "[red]x" must show as typed.
             table.add_row(*[cell if isinstance(cell, Text) else Text(printable(str(cell))) for cell in cells], key=key)
+            keys.append(key)
         if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+            table.move_cursor(row=keys.index(selected) if selected in keys else min(row, table.row_count - 1))
 
     def selected_key(self) -> str | None:
         table = self.query_one(DataTable)
@@ -185,53 +178,15 @@ class TableScreen(ModalScreen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def request(self, action: str, needs_row: bool = True) -> None:
+    def selected(self) -> str | None:
+        """The selected row's key, or None (said on screen) when the list is empty."""
         key = self.selected_key()
-        if needs_row and key is None:
+        if key is None:
             self.notify("Nothing selected.", severity="warning")
-            return
-        self.post_message(self.Act(self, action, key))
+        return key
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-class LogsScreen(TableScreen):
-    BINDINGS = [
-        Binding("e,enter", "edit", "Edit"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("a", "add", "Add"),
-    ]
-
-    def action_edit(self) -> None:
-        self.request("edit")
-
-    def action_delete(self) -> None:
-        self.request("delete")
-
-    def action_add(self) -> None:
-        self.request("add", needs_row=False)
-
-
-class EngagementsScreen(TableScreen):
-    BINDINGS = [
-        Binding("j", "add_job", "Add job"),
-        Binding("a", "add_client", "Add client"),
-        Binding("e,enter", "edit", "Edit"),
-        Binding("x", "archive", "Archive/restore"),
-    ]
-
-    def action_add_job(self) -> None:
-        self.request("add-job", needs_row=False)
-
-    def action_add_client(self) -> None:
-        self.request("add-client", needs_row=False)
-
-    def action_edit(self) -> None:
-        self.request("edit")
-
-    def action_archive(self) -> None:
-        self.request("archive")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,0 +1,209 @@
+"""The Textual app: a router. It holds the shown week (read from the store, with its warnings), reloads it when
+another process changes the data, and opens the board screen; each screen owns its keys and actions in its own module,
+and every change goes through `planner.edits` (the store writes with undo)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+import planner_widgets
+from planner.balance import Finding, check_week, gather
+from planner.crash import BoardCrashed
+from planner.edits import Edits
+from planner.errors import PlannerError
+from planner.schedule import monday_of, now, to_local
+from planner.store import Store
+from planner.text import printable
+from planner.week import Week
+from planner_widgets.board_screen import BoardScreen
+from planner_widgets.keys import EXPORTS, KEYS, key_label
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+NARROW = 100  # below this width the balance panel moves under the board
+POLL_SECONDS = 1.0
+
+
+class PlannerApp(App[None]):
+    CSS_PATH = str(Path(planner_widgets.__file__).parent / "app.tcss")
+    TITLE = "planner"
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = now) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.edits = Edits(store)
+        self.monday = monday_of(to_local(clock()).date())
+        self.week_data: Week | None = None
+        self.findings: list[Finding] = []
+        self._fingerprint: tuple | None = None
+        self._known: set[tuple[str, str, str]] = set()
+        self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
+        self.board_screen = BoardScreen(self)
+
+    @property
+    def history(self):
+        return self.edits.history
+
+    @property
+    def board(self):
+        return self.board_screen.board
+
+    @property
+    def _panel(self):
+        return self.board_screen.panel
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug stops the board: keep the traceback for the crash report (planner.crash) instead of printing it
+        over the terminal, and exit with a non-zero return code. Tests still see the exception raised."""
+        import traceback
+
+        if self.crash is None:
+            self.crash = BoardCrashed(error, "".join(traceback.format_exception(error)))
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
+    # ------------------------------------------------------------ set-up and data
+
+    def get_default_screen(self) -> Screen:
+        return self.board_screen
+
+    def board_ready(self) -> None:
+        """Once the board screen is composed: show this week with the cursor on now, so the very first paint is the
+        whole board, and start watching the data folder."""
+        self.reload()
+        board = self.board
+        moment = to_local(self.clock())
+        board.place_cursor(
+            moment.weekday() if self.monday == monday_of(moment.date()) else 0,
+            max(9 * 60, min(moment.hour * 60, 20 * 60)),
+        )
+        board.focus()
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._relayout(self.size.width)
+
+    def show_week(self, monday: date | None) -> None:
+        """Show the week of `monday` (None: this week)."""
+        self.monday = monday if monday is not None else monday_of(to_local(self.clock()).date())
+        self.reload()
+
+    def reload(self, *, announce: bool = False) -> None:
+        """Read the week from the store and show it; the cursor and any open form stay as they are. With
+        `announce` (after a change made here), warnings the change created are notified, each once."""
+        try:
+            week = self.store.week(self.monday, self.clock())
+            findings = check_week(gather(self.store, week))
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        if announce:
+            for finding in findings:
+                if finding.key not in self._known and finding.severity != "info":
+                    self.notify(
+                        finding.message,
+                        title=finding.code,
+                        timeout=6,
+                        severity="error" if finding.severity == "breach" else "warning",
+                    )
+        self._known = {finding.key for finding in findings}
+        self.findings = findings
+        self.week_data = week
+        self._fingerprint = self.store.fingerprint(self.monday)
+        if hasattr(self.board_screen, "board"):
+            self.board_screen.show(week, findings)
+        if "planner_widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
+            from planner_widgets.forms import TableScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, TableScreen):
+                    screen.reload()
+
+    def _poll(self) -> None:
+        if self.store.fingerprint(self.monday) != self._fingerprint:
+            self.reload()
+
+    def on_resize(self, event) -> None:
+        self._relayout(event.size.width)
+
+    def _relayout(self, width: int) -> None:
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        if hasattr(self.board_screen, "panel"):  # resize events can come before the board is composed
+            self._panel.compact = narrow
+
+    # ------------------------------------------------------------ what every screen uses
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, the screens' included, shows its text literally: they quote names, notes and error
+        messages, so "[link=...]" must not become markup nor an ESC reach the terminal. `markup` is ignored."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
+
+    def attempt(self, work: Callable[[], str | None]) -> str | None:
+        """Run a change; show its result, or the store's one-line reason it refused. Returns that reason."""
+        try:
+            message = work()
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return str(error)
+        self.reload(announce=True)
+        if message:
+            self.notify(message, timeout=3)
+        return None
+
+    def engagement_names(self, side: str | None = None) -> list[str]:
+        return [e.name for e in self.store.engagements(include_archived=False) if side is None or e.kind == side]
+
+    # ------------------------------------------------------------ the palette
+
+    def on_reports_screen_export_requested(self, event) -> None:
+        from planner_widgets.export_form import open_export_form
+
+        open_export_form(self, event.monday)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from planner_widgets.export_form import open_export_form
+
+        yield from super().get_system_commands(screen)
+        board = self.board_screen
+        for key in KEYS:
+            if key.action in ("quit", "help"):
+                continue  # Textual's own palette entries cover these
+            yield SystemCommand(
+                f"{key.group}: {key.description}",
+                f"key: {key_label(key.keys)}",
+                lambda action=key.action: self.run_action(action, board),
+            )
+        for fmt, what in EXPORTS:
+            yield SystemCommand(
+                f"export: {what}", f"r then x; format {fmt}", lambda fmt=fmt: open_export_form(self, self.monday, fmt)
+            )
+        locked = self.week_data is not None and self.week_data.locked
+        yield SystemCommand(
+            "week: unlock this week" if locked else "week: lock this week (sent: its entries can no longer change)",
+            "planner lock / unlock --week",
+            lambda: self.attempt(lambda: self.edits.toggle_lock(self.monday, locked)),
+        )
+
+
+def make_app(store: Store, *, clock: Callable[[], datetime] = now) -> PlannerApp:
+    """The app exactly as `planner` runs it; tests build it the same way with their own store and clock."""
+    return PlannerApp(store, clock=clock)
