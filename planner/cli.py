@@ -43,6 +43,7 @@ from planner.model import (
     check_round_mode,
 )
 from planner.schedule import (
+    check_past,
     format_clock,
     format_duration,
     format_moment,
@@ -429,7 +430,7 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
     changes: dict[str, object] = {}
     if args.note is not None:
         changes["note"] = args.note
-    entry = store.stop_timer(_moment(args.at, moment), **changes)
+    entry = store.stop_timer(check_past(_moment(args.at, moment), moment, "the stop"), **changes)
     engagement = store.engagement_by_id(entry.engagement_id)
     assert entry.end is not None
     if entry.seconds() == 0:
@@ -470,7 +471,7 @@ def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
         id=0,
         engagement_id=engagement.id,
         start=parse_moment(args.start, reference=moment),
-        end=parse_moment(args.end, reference=moment),
+        end=check_past(parse_moment(args.end, reference=moment), moment, "the end"),
         note=args.note or "",
         tags=check_new_tags(args.tag or []),
         billable=not args.no_billable,
@@ -524,9 +525,9 @@ def cmd_log_edit(store: Store, args: argparse.Namespace) -> int:
     if args.engagement is not None:
         changes["engagement_id"] = store.engagement(args.engagement).id
     if args.start is not None:
-        changes["start"] = parse_moment(args.start, reference=moment)
+        changes["start"] = check_past(parse_moment(args.start, reference=moment), moment, "the start")
     if args.end is not None:
-        changes["end"] = parse_moment(args.end, reference=moment)
+        changes["end"] = check_past(parse_moment(args.end, reference=moment), moment, "the end")
     if args.note is not None:
         changes["note"] = args.note
     if args.tag is not None:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from planner.errors import ValidationError
 from planner.history import Change, History
 from planner.model import Block, Engagement, LogEntry
-from planner.schedule import format_clock, format_duration
+from planner.schedule import check_past, format_clock, format_duration
 from planner.store import Store
 
 MINUTES_PER_DAY = 24 * 60
@@ -76,15 +76,15 @@ class Edits:
 
     def copy_last_week(self, monday: date) -> str:
         """Last week's one-off blocks into the week of `monday`, leaving out those already there. A series repeats
-        into this week by itself and a calendar's import brings its own events."""
+        into this week by itself (an edited occurrence of it too), and a calendar's import brings its own events."""
         last = self.store.blocks(monday - timedelta(days=7), monday - timedelta(days=1))
         present = {
             (b.engagement_id, b.day, b.start, b.end) for b in self.store.blocks(monday, monday + timedelta(days=6))
         }
         changes = []
         for block in last:
-            if block.series_id is not None or block.source:
-                continue
+            if block.series_id is not None or block.source or block.occurrence_of:
+                continue  # an edited occurrence belongs to its series, which repeats into this week itself
             copy = replace(block, id=0, day=block.day + timedelta(days=7))
             if (copy.engagement_id, copy.day, copy.start, copy.end) in present:
                 continue
@@ -103,6 +103,7 @@ class Edits:
         changes = [Change(series_before, series_after)]
         if replacement is not None:
             replacement.repeat = None
+            replacement.occurrence_of = {"series": occurrence.series_id, "date": occurrence.day.isoformat()}
             changes.append(Change(None, self.store.add_block(replacement)))
         return changes
 
@@ -127,13 +128,18 @@ class Edits:
         started, _ = self.store.start_timer(entry)
         return f"Timer started on {self.store.engagement_by_id(started.engagement_id).name}."
 
-    def log_time(self, entry: LogEntry) -> str:
+    def log_time(self, entry: LogEntry, now: datetime) -> str:
+        """Store time worked; an end in the future is refused (the future is the plan's)."""
+        if entry.end is not None:
+            check_past(entry.end, now, "the end")
         entry.id = 0
         added = self.store.add_log(entry)
         self.history.record("log time", Change(None, added))
         return f"Logged {format_duration(added.seconds())}."
 
-    def edit_log(self, before: LogEntry, target: LogEntry) -> str:
+    def edit_log(self, before: LogEntry, target: LogEntry, now: datetime) -> str:
+        if target.end is not None:
+            check_past(target.end, now, "the end")
         updated = self.store.update_log(before.id, **log_content(target))
         self.history.record("edit log", Change(before, updated))
         return "Log updated."

@@ -453,6 +453,9 @@ class Block:
     #: Where a block came from when planner did not make it: {"kind": "ics", "uid": ..., "recurrence_id": ...} for
     #: an event of an imported calendar (`planner import ics`), which a later import of that calendar updates.
     source: dict | None = None
+    #: Set on a one-off block that replaces an edited or moved occurrence of a series: {"series": id, "date": the
+    #: occurrence's own day}. It belongs to that series (copying a week leaves it out: the series repeats itself).
+    occurrence_of: dict | None = None
 
     @property
     def minutes(self) -> int:
@@ -486,6 +489,8 @@ class Block:
             doc["exdates"] = [day.isoformat() for day in self.exdates]
         if self.source:
             doc["source"] = dict(self.source)
+        if self.occurrence_of:
+            doc["occurrence_of"] = dict(self.occurrence_of)
         return doc
 
     @classmethod
@@ -501,6 +506,7 @@ class Block:
             repeat=doc.get("repeat"),
             exdates=[date.fromisoformat(day) for day in doc.get("exdates", [])],
             source=dict(doc["source"]) if isinstance(doc.get("source"), dict) else None,
+            occurrence_of=dict(doc["occurrence_of"]) if isinstance(doc.get("occurrence_of"), dict) else None,
         )
 
 

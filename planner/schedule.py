@@ -132,6 +132,16 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(local_zone())
 
 
+def check_past(moment: datetime, reference: datetime, what: str) -> datetime:
+    """`moment` when it is not in the future (a minute's grace for clocks that differ): logged time has happened;
+    the future is the plan's."""
+    if moment > reference + timedelta(minutes=1):
+        raise ValidationError(
+            f"{what} {format_local(moment)} is in the future; log time that has passed, and plan what is to come"
+        )
+    return moment
+
+
 def today() -> date:
     return to_local(now()).date()
 

@@ -331,6 +331,12 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
     exdates = doc.get("exdates", [])
     _need(isinstance(exdates, list) and all(isinstance(day, str) for day in exdates), "its exdates are not dates")
     _check_source(doc.get("source"))
+    owner = doc.get("occurrence_of")
+    _need(
+        owner is None
+        or (isinstance(owner, dict) and _is_int(owner.get("series")) and isinstance(owner.get("date"), str)),
+        "its occurrence_of is not a series and a date",
+    )
     block = Block.from_doc(int(key), doc).validate()
     _in_years(*block.exdates)
     if series:

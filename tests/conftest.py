@@ -37,6 +37,18 @@ def store(data_dir: Path) -> Store:
     return Store(data_dir)
 
 
+@pytest.fixture
+def people(store: Store):
+    """The usual pair: an inbound job (acme-corp, 32 h, weekdays 09-17) and an outbound client (globex, 95 an hour)."""
+    from planner.model import INBOUND, OUTBOUND, Engagement
+
+    job = store.add_engagement(
+        Engagement(id=0, name="acme-corp", kind=INBOUND, hours=32, window="mon-fri 09:00-17:00", colour="blue")
+    )
+    client = store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND, rate=95, colour="magenta"))
+    return job, client
+
+
 @dataclass
 class Result:
     code: int

@@ -21,15 +21,6 @@ from planner_widgets.logs_screen import LogsScreen
 MONDAY = date(2026, 11, 23)  # the pinned clock is Wednesday 2026-11-25 10:00 in Berlin
 
 
-@pytest.fixture
-def people(store: Store) -> tuple[Engagement, Engagement]:
-    job = store.add_engagement(
-        Engagement(id=0, name="acme-corp", kind=INBOUND, hours=32, window="mon-fri 09:00-17:00", colour="blue")
-    )
-    client = store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND, rate=95, colour="magenta"))
-    return job, client
-
-
 def drive(app: PlannerApp, steps: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (120, 40)) -> None:
     async def run() -> None:
         async with app.run_test(size=size) as pilot:

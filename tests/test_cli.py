@@ -216,7 +216,7 @@ def test_report_json_and_table(cli):
         ("2026-11-23 18:00", "2026-11-23 20:00", "globex"),
         ("2026-11-29 23:00", "2026-11-30 01:00", "globex"),  # Sunday night into next week: 1 h counts
     ]:
-        assert cli("log", "add", name, "--start", start, "--end", end).code == 0
+        assert cli("log", "add", name, "--start", start, "--end", end, now="2026-12-01T09:00:00+01:00").code == 0
     report = json.loads(cli("report", "--week", "2026-W48", "--json").out)
     assert report["from"] == "2026-11-23" and report["to"] == "2026-11-29"
     assert report["inbound_hours"] == 8.0 and report["outbound_hours"] == 3.0
@@ -300,8 +300,13 @@ def test_board_settings(cli):
 
 def test_terms_change_from_a_date_and_earlier_weeks_keep_theirs(cli):
     setup_people(cli)
-    assert cli("log", "add", "acme-corp", "--start", "2026-11-30 09:00", "--end", "2026-11-30 11:00").code == 0
-    assert cli("log", "add", "acme-corp", "--start", "2026-12-01 09:00", "--end", "2026-12-01 11:00").code == 0
+    later = "2026-12-02T09:00:00+01:00"  # logged time has happened
+    assert (
+        cli("log", "add", "acme-corp", "--start", "2026-11-30 09:00", "--end", "2026-11-30 11:00", now=later).code == 0
+    )
+    assert (
+        cli("log", "add", "acme-corp", "--start", "2026-12-01 09:00", "--end", "2026-12-01 11:00", now=later).code == 0
+    )
     changed = cli("edit", "acme-corp", "--rate", "70", "--hours", "30", "--from", "2026-12-01")
     assert changed.code == 0, changed.err
     [acme] = [item for item in json.loads(cli("list", "--json").out) if item["name"] == "acme-corp"]
@@ -360,9 +365,9 @@ def test_check_exit_codes_and_json(cli):
         )
     week_over = "2026-11-30T09:00:00+01:00"
     for day in range(23, 28):
-        assert (
-            cli("log", "add", "acme-corp", "--start", f"2026-11-{day} 09:00", "--end", f"2026-11-{day} 16:00").code == 0
-        )
+        logged = cli("log", "add", "acme-corp", "--start", f"2026-11-{day} 09:00", "--end", f"2026-11-{day} 16:00",
+                     now=week_over)  # fmt: skip
+        assert logged.code == 0
     clean = cli("check", "--week", "2026-W48", now=week_over)
     assert clean.code == 0 and "within your boundaries" in clean.out
     assert json.loads(cli("check", "--week", "2026-W48", "--json", now=week_over).out) == {

@@ -404,7 +404,7 @@ def test_restoring_an_empty_backup_name_is_refused(cli, data_dir, when):
     [
         (["start", "acme", "--block", "999"], "no planned block with id 999"),
         (["start", "acme", "--block", "-1"], "no planned block with id -1"),
-        (["log", "add", "acme", "--start", "13:00", "--end", "14:00", "--block", "999"], "no planned block"),
+        (["log", "add", "acme", "--start", "08:00", "--end", "09:00", "--block", "999"], "no planned block"),
         # the series (id 2) repeats on Mondays and Wednesdays; 2026-11-24 is a Tuesday
         (["log", "add", "globex", "--start", "2026-11-24 18:00", "--end", "2026-11-24 19:00", "--block", "2"],
          "series 2 has no occurrence on 2026-11-24"),
@@ -421,11 +421,13 @@ def test_a_block_reference_to_a_real_occurrence_is_kept(cli, data_dir):
     store = Store(data_dir)
     store.skip_occurrence(ids["series"], date(2026, 11, 30))
     wednesday = ["--start", "2026-11-25 18:00", "--end", "2026-11-25 19:00", "--block", str(ids["series"])]
-    assert cli("log", "add", "globex", *wednesday).code == 0
+    assert cli("log", "add", "globex", *wednesday, now="2026-11-25T20:00:00+01:00").code == 0
     tuesday = ["--start", "2026-11-24 18:00", "--end", "2026-11-24 19:00", "--block", str(ids["block"])]
     assert cli("log", "add", "globex", *tuesday).code == 0
     skipped = ["--start", "2026-11-30 18:00", "--end", "2026-11-30 19:00", "--block", str(ids["series"])]
-    assert_refused(cli("log", "add", "globex", *skipped), "no occurrence on 2026-11-30")
+    assert_refused(
+        cli("log", "add", "globex", *skipped, now="2026-12-01T09:00:00+01:00"), "no occurrence on 2026-11-30"
+    )
     assert sorted(entry.block_id or 0 for entry in store.logs(*_week_span())) == [0, ids["block"], ids["series"]]
 
 

@@ -7,11 +7,11 @@ no block under it is shaded, so unplanned work shows too.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -46,11 +46,61 @@ class LogPiece:
 
 
 @lru_cache(maxsize=4096)
-def wrap_text(words: str, width: int) -> tuple[str, ...]:
-    """A block's text cut into lines of the lane's width, at word boundaries where it can."""
+def wrap_text(words: str, width: int, rows: int = 0) -> tuple[str, ...]:
+    """A block's text in lines of at most `width` terminal cells (a CJK character or an emoji takes two), broken at
+    word boundaries where a word fits, and (with `rows`) at most that many lines, the last ending in … when the text
+    goes on."""
     if width <= 0:
         return ()
-    return tuple(textwrap.wrap(words, width, break_on_hyphens=False)) or ("",)
+    lines: list[str] = []
+    current = ""
+    for word in words.split():
+        while cell_len(word) > width:  # a word wider than the lane: cut it, filling the line it starts on
+            room = width - cell_len(current) - (1 if current else 0)
+            head = _cut(word, room) if room > 0 else ""
+            if not head and current:  # no room left beside what the line holds: go on on the next line
+                lines.append(current)
+                current = ""
+                continue
+            if not head:  # one character wider than the whole lane (an emoji in a one-cell lane)
+                head, rest = "…", word[1:]
+            else:
+                rest = word[len(head) :]
+            lines.append(f"{current} {head}" if current else head)
+            current, word = "", rest
+        candidate = f"{current} {word}" if current else word
+        if cell_len(candidate) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    if rows and len(lines) > rows:
+        lines = [*lines[: rows - 1], _cut(lines[rows - 1], width - 1) + "…"]
+    return tuple(lines)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` terminal cells."""
+    taken, used = [], 0
+    for char in text:
+        used += cell_len(char)
+        if used > cells:
+            break
+        taken.append(char)
+    return "".join(taken)
+
+
+def fit(text: str, cells: int) -> str:
+    """`text` cut or padded to exactly `cells` terminal cells (wide characters never shift the grid)."""
+    return set_cell_size(text, cells)
+
+
+def short_tag(name: str) -> str:
+    """An engagement's short tag for a block's text: its first word, at most 6 characters (acme-corp → acme)."""
+    first = name.replace("_", "-").replace(" ", "-").split("-")[0] or name
+    return _cut(first, 6)
 
 
 @lru_cache(maxsize=1024)
@@ -119,6 +169,7 @@ class WeekBoard(Widget, can_focus=True):
         #: block id → the worst severity of the warnings it causes ("warn" or "breach"); those blocks are marked
         self.flags: dict[int, str] = {}
         self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
 
     # ------------------------------------------------------------ data
 
@@ -126,6 +177,11 @@ class WeekBoard(Widget, can_focus=True):
         """Display `week`, keeping the cursor where it was."""
         self.week = week
         self._pieces = self._log_pieces(week)
+        self._used = [{lane: bool(self._pieces[index][lane]) for lane in (INBOUND, OUTBOUND)} for index in range(7)]
+        for block in week.blocks:
+            index = (block.day - week.monday).days
+            if 0 <= index < 7:
+                self._used[index][week.kind_of(block.engagement_id)] = True
         first, last = self.default_start, self.default_end
         for block in week.blocks:
             first, last = min(first, block.start), max(last, block.end)
@@ -247,9 +303,17 @@ class WeekBoard(Widget, can_focus=True):
             x += day_width
         return columns
 
-    def _lane_widths(self, width: int) -> tuple[int, int]:
+    def _lane_widths(self, width: int, day_index: int | None = None) -> tuple[int, int]:
+        """The inbound and outbound lanes of a day column. They share it by what they hold: a lane with nothing in
+        it that day keeps only room for the cursor (3 cells), so the other reads wide; otherwise half each."""
         inner = width - 1  # the separator
         inbound = inner // 2
+        if day_index is not None and self.week is not None:
+            used = self._used[day_index]
+            if used[INBOUND] and not used[OUTBOUND]:
+                inbound = max(inbound, inner - 3)
+            elif used[OUTBOUND] and not used[INBOUND]:
+                inbound = min(inbound, 3)
         return inbound, inner - inbound
 
     def render_line(self, y: int) -> Strip:
@@ -290,9 +354,9 @@ class WeekBoard(Widget, can_focus=True):
 
     def _lane_line(self) -> list[Segment]:
         segments = [Segment(" " * AXIS)]
-        for _, width in self._day_geometry():
+        for index, (_, width) in enumerate(self._day_geometry()):
             segments.append(Segment("│", cell_style(dim=True)))
-            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
+            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
                 segments.append(Segment(label.ljust(lane_width), Style(dim=True, italic=True)))
         return segments
@@ -310,7 +374,7 @@ class WeekBoard(Widget, can_focus=True):
         for index, (_, width) in enumerate(self._day_geometry()):
             segments.append(Segment("│", cell_style(dim=True)))
             underline = is_now_row and index == today
-            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width), strict=True):
+            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 segments.extend(self._cell(index, lane, lane_width, row, minute, underline))
         return segments
 
@@ -328,26 +392,24 @@ class WeekBoard(Widget, can_focus=True):
             first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
             first_row = row == first_visible
             name = printable(engagement.name) if engagement else "?"
-            words = MARKERS[lane] + (CALENDAR_MARK if block.source else "")
-            words += f"{printable(block.title)} · {name}" if block.title else name
+            flag = self.flags.get(block.series_id if block.series_id is not None else block.id)
+            # marker, then ! for a block that causes a warning (the side stays readable), the calendar mark, the
+            # title, and the engagement as a short tag (the full name when there is no title)
+            words = MARKERS[lane] + ("!" if flag else "") + (CALENDAR_MARK if block.source else "")
             if len(blocks) > 1:
-                words = MARKERS[lane] + f"+{len(blocks) - 1} " + words[1:]
-            lines = wrap_text(words, area)
+                words += f"+{len(blocks) - 1} "
+            words += f"{printable(block.title)} ·{short_tag(name)}" if block.title else name
+            rows = max(1, -(-(block.end - max(block.start, self.axis_start + first_visible * self.slot)) // self.slot))
+            lines = wrap_text(words, area, rows)
             index = row - first_visible
             text = lines[index] if index < len(lines) else ""
-            flag = self.flags.get(block.series_id if block.series_id is not None else block.id)
-            if flag and first_row and area:
+            if flag and first_row and area >= 2:
+                warn = "red" if flag == "breach" else "dark_orange"
+                block_style = cell_style(text_colour(colour), colour, bold=True, underline=underline, reverse=cursor)
                 cell = [
-                    Segment(
-                        "!",
-                        cell_style(
-                            "bright_white", "red" if flag == "breach" else "dark_orange", bold=True, reverse=cursor
-                        ),
-                    ),
-                    Segment(
-                        text[1:area].ljust(area - 1),
-                        cell_style(text_colour(colour), colour, bold=True, underline=underline, reverse=cursor),
-                    ),
+                    Segment(text[:1], block_style),
+                    Segment("!", cell_style("bright_white", warn, bold=True, reverse=cursor)),
+                    Segment(fit(text[2:], area - 2), block_style),
                 ]
                 return [*cell, self._gutter(pieces, minute)]
             style_args = {"colour": text_colour(colour), "bgcolor": colour, "bold": first_row}
@@ -359,7 +421,7 @@ class WeekBoard(Widget, can_focus=True):
         else:
             text, style_args = "", {}
         style = cell_style(**style_args, underline=underline, reverse=cursor)
-        cell = [Segment(text[:area].ljust(area), style)]
+        cell = [Segment(fit(text, area), style)]
         if width >= 1:
             cell.append(self._gutter(pieces, minute))
         return cell

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from planner.model import INBOUND, Block, BoardSettings, LogEntry
-from planner.schedule import localize, to_local
+from planner.schedule import localize, monday_of, to_local, week_label
 from planner.week import Week, block_interval
 from planner_widgets.balance import BalancePanel
 from planner_widgets.board import WeekBoard
@@ -179,11 +179,17 @@ class BoardScreen(Screen[None]):
             self.planner.notify("A block stays within its day.", severity="warning")
             return
         day = block.day + timedelta(days=days)
-        self.planner.attempt(
-            lambda: self.planner.edits.change_block(
-                block, "move", day=day, start=block.start + delta, end=block.end + delta
-            )
+        app = self.planner
+        refused = app.attempt(
+            lambda: app.edits.change_block(block, "move", day=day, start=block.start + delta, end=block.end + delta)
         )
+        if refused is not None:
+            return
+        if not app.monday <= day <= app.monday + timedelta(days=6):  # off the week's edge: follow the block
+            app.show_week(monday_of(day))
+            board.place_cursor(day.weekday(), block.start + delta)
+            app.notify(f"Moved to {day:%a %d %b}, in {week_label(day)}.", timeout=4)
+            return
         board.action_move(days, rows)
 
     def action_resize_block(self, rows: int) -> None:

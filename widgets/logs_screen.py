@@ -24,11 +24,12 @@ def open_log_form(app: PlannerApp, entry: LogEntry | None, engagement: str, star
 
     def submit(values: Values) -> str | None:
         def work() -> str:
-            made = log_from(app.store, values, entry, app.clock())
+            moment = app.clock()
+            made = log_from(app.store, values, entry, moment)
             if editing:
                 assert entry is not None
-                return app.edits.edit_log(entry, made)
-            return app.edits.log_time(made)
+                return app.edits.edit_log(entry, made, moment)
+            return app.edits.log_time(made, moment)
 
         return app.attempt(work)
 

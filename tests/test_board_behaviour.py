@@ -1,0 +1,98 @@
+"""The board's behaviour a first user found wrong (issue 13), driven with Pilot or through planner.edits, checked
+against the store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable
+
+from planner.edits import Edits
+from planner.errors import ValidationError
+from planner.model import INBOUND, Block, LogEntry
+from planner.schedule import parse_moment
+from planner_widgets.app import make_app
+from planner_widgets.logs_screen import LogsScreen
+from tests.test_board import MONDAY, add_block, drive, week_blocks
+
+
+def test_w_leaves_out_an_edited_occurrence_it_belongs_to_its_series(store, people):
+    job, _ = people
+    last_monday = MONDAY - timedelta(days=7)
+    series = store.add_block(
+        Block(0, job.id, last_monday, 9 * 60, 17 * 60, title="work", repeat="FREQ=WEEKLY;BYDAY=MO,WE")
+    )
+    edits = Edits(store)
+    [wednesday] = [b for b in store.blocks(last_monday, last_monday + timedelta(days=6)) if b.day.weekday() == 2]
+    edits.edit_occurrence(wednesday, Block(0, job.id, wednesday.day, 9 * 60, 18 * 60, title="long day"))
+    assert edits.copy_last_week(MONDAY) == "Nothing to copy: last week's blocks are all here."
+    this_week = sorted((b.day.weekday(), b.start, b.end, b.series_id) for b in week_blocks(store))
+    assert this_week == [(0, 540, 1020, series.id), (2, 540, 1020, series.id)]  # only the series, once a day
+    [edited] = [b for b in store.blocks(last_monday, last_monday + timedelta(days=6)) if b.series_id is None]
+    assert edited.occurrence_of == {"series": series.id, "date": wednesday.day.isoformat()}
+
+
+def test_moving_a_block_off_mondays_edge_follows_it_into_the_other_week(store, people):
+    job, _ = people
+    add_block(store, job, MONDAY, "09:00", "10:00", title="standup")
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        app.board.place_cursor(0, 9 * 60, INBOUND)
+        await pilot.press("shift+left")
+        await pilot.pause()
+        seen.append((app.monday, app.board.cursor_date))
+        seen.extend(str(item.message) for item in app._notifications)
+
+    drive(app, steps)
+    assert seen[0] == (MONDAY - timedelta(days=7), MONDAY - timedelta(days=1))
+    assert any("Moved to Sun 22 Nov" in note for note in seen[1:])
+    [moved] = store.blocks(MONDAY - timedelta(days=7), MONDAY)
+    assert moved.day == MONDAY - timedelta(days=1)
+
+
+def test_the_logs_list_keeps_its_selection_by_id_when_another_process_adds_an_entry(store, people):
+    job, _ = people
+    for hour in (9, 11, 13):
+        store.add_log(LogEntry(0, job.id, parse_moment(f"2026-11-24 {hour}:00"), parse_moment(f"2026-11-24 {hour}:30")))
+    app = make_app(store)
+    kept = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogsScreen)
+        await pilot.press("down")  # the 11:00 entry, id 2
+        chosen = screen.selected_key()
+        store.add_log(LogEntry(0, job.id, parse_moment("2026-11-23 08:00"), parse_moment("2026-11-23 08:30")))
+        app.reload()  # what the poll does when the folder changes
+        await pilot.pause()
+        kept.append((chosen, screen.selected_key(), screen.query_one(DataTable).row_count))
+        await pilot.press("d")
+        await pilot.pause()
+
+    drive(app, steps)
+    assert kept == [("2", "2", 4)]
+    assert [entry.id for entry in store.logs(parse_moment("2026-11-23 00:00"), parse_moment("2026-11-25 00:00"))] == [
+        4, 1, 3,
+    ]  # fmt: skip
+
+
+def test_a_log_in_the_future_is_refused_on_the_board_and_in_the_cli(store, people, cli):
+    job, _ = people
+    edits = Edits(store)
+    now = parse_moment("2026-11-25 10:00")
+    with pytest.raises(ValidationError, match="in the future"):
+        edits.log_time(LogEntry(0, job.id, parse_moment("2026-11-25 14:00"), parse_moment("2026-11-25 15:00")), now)
+    assert edits.log_time(LogEntry(0, job.id, parse_moment("2026-11-25 08:00"), now), now).startswith("Logged")
+    err = cli("log", "add", "acme-corp", "--start", "2026-11-25 14:00", "--end", "2026-11-25 15:00").err
+    assert err.startswith("error:") and "in the future" in err
+    assert cli("start", "acme-corp").code == 0
+    later = cli("log", "add", "globex", "--start", "2026-11-26 09:00", "--end", "2026-11-26 10:00")
+    assert later.code == 2 and "in the future" in later.err and "overlap" not in later.err
+    stop = cli("stop", "--at", "2026-11-25 12:00")
+    assert stop.code == 2 and "in the future" in stop.err
+    assert store.running() is not None
