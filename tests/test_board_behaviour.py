@@ -96,3 +96,84 @@ def test_a_log_in_the_future_is_refused_on_the_board_and_in_the_cli(store, peopl
     stop = cli("stop", "--at", "2026-11-25 12:00")
     assert stop.code == 2 and "in the future" in stop.err
     assert store.running() is not None
+
+
+def test_the_warnings_screen_lists_every_warning_and_enter_goes_to_its_block(store):
+    from planner.demo import seed_demo
+    from planner.schedule import now
+    from planner_widgets.warnings_screen import WarningsScreen
+
+    seed_demo(store, now())
+    globex = store.engagement("globex")  # a client's block inside the job's window: a warning naming the block
+    store.add_block(Block(0, globex.id, MONDAY + timedelta(days=3), 10 * 60, 11 * 60, title="inside"))
+    app = make_app(store)
+    seen = {}
+
+    async def steps(pilot) -> None:
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WarningsScreen)
+        table = screen.query_one(DataTable)
+        seen["rows"] = table.row_count
+        seen["findings"] = len(app.findings)
+        severities = [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+        seen["sorted"] = severities == sorted(severities, key=lambda item: {"breach": 0, "warn": 1}.get(item, 2))
+        target = next(index for index, finding in enumerate(app.findings) if finding.block_ids)
+        table.move_cursor(row=target)
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["closed"] = not isinstance(app.screen, WarningsScreen)
+        block = app.board.block_at_cursor()
+        seen["block"] = block is not None and (block.series_id or block.id) in app.findings[target].block_ids
+
+    drive(app, steps)
+    assert seen["rows"] == seen["findings"] >= 3 and seen["sorted"]
+    assert seen["closed"] and seen["block"]
+
+
+def test_the_detail_line_shows_the_block_or_log_under_the_cursor_in_full(store, people):
+    job, client = people
+    add_block(store, job, MONDAY, "09:00", "12:00", title="sprint planning with a long title", notes="room 4")
+    store.add_log(LogEntry(0, client.id, parse_moment("2026-11-23 18:00"), parse_moment("2026-11-23 18:40"),
+                           note="api call"))  # fmt: skip
+    app = make_app(store)
+    shown = []
+
+    async def steps(pilot) -> None:
+        app.board.place_cursor(0, 10 * 60, INBOUND)
+        await pilot.pause()
+        shown.append(str(app.board_screen.detail.render()))
+        app.board.place_cursor(0, 18 * 60, "outbound")
+        await pilot.pause()
+        shown.append(str(app.board_screen.detail.render()))
+        app.board.place_cursor(1, 7 * 60, INBOUND)
+        await pilot.pause()
+        shown.append(str(app.board_screen.detail.render()))
+
+    drive(app, steps)
+    assert shown[0] == (
+        "■ acme-corp · sprint planning with a long title · Mon 23 Nov 09:00–12:00 · 3:00 planned, 0:00 logged · room 4"
+    )
+    assert shown[1] == "logged: globex · Mon 23 Nov 18:00–18:40 · 0:40 · api call"
+    assert shown[2].startswith("Tuesday 24 Nov: ■ in 0:00 planned, 0:00 logged · ◆ out 0:00 planned")
+
+
+def test_the_palette_has_every_key_of_the_board_without_doubled_prefixes(store, people):
+    from planner_widgets.keys import EXPORTS, KEYS
+
+    app = make_app(store)
+    titles = []
+
+    async def steps(pilot) -> None:
+        titles.extend(command.title for command in app.get_system_commands(app.screen))
+
+    drive(app, steps)
+    expected = {f"{key.group}: {key.description}" for key in KEYS if key.action not in ("quit", "help")}
+    expected |= {f"export: {what}" for _, what in EXPORTS}
+    assert expected <= set(titles)
+    assert "warnings: every warning of the week; enter goes to its cause" in titles
+    doubled = [
+        title for title in titles if ": " in title and title.split(": ")[1].startswith(title.split(": ")[0] + ":")
+    ]
+    assert not doubled

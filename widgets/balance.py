@@ -69,7 +69,9 @@ class BalancePanel(Widget):
         )
         parts: list[RenderableType] = [table, self._share_line()]
         if self.warnings:
+            count = len(self.warnings)
             parts.append(Text(""))
+            parts.append(Text(f"{count} warning{'' if count == 1 else 's'} · ! lists them all", style="dim italic"))
             for severity, sentence in self.warnings:
                 colour = {"breach": "bold red", "warn": "yellow"}.get(severity, "dim")
                 parts.append(Text(f"{severity}: {printable(sentence)}", style=colour))
@@ -97,5 +99,6 @@ class BalancePanel(Widget):
         text.append("\n")
         text.append_text(self._share_line())
         if self.warnings:
-            text.append(f"  {len(self.warnings)} warnings", style="yellow")
+            count = len(self.warnings)
+            text.append(f"  {count} warning{'' if count == 1 else 's'} (! lists them)", style="yellow")
         return text

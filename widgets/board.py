@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -23,10 +24,12 @@ from textual.widget import Widget
 from planner.model import INBOUND, OUTBOUND, Block
 from planner.schedule import day_start, to_local
 from planner.text import printable
-from planner.week import Week
+from planner.week import Week, block_seconds
 
 AXIS = 6  # "07:00 "
 HEADER_LINES = 2
+#: The day totals under the grid: planned, then logged hours of each lane.
+TOTAL_LINES = 2
 MARKERS = {INBOUND: "■", OUTBOUND: "◆"}
 #: After the side marker of a block that came from an imported calendar (`planner import ics`).
 CALENDAR_MARK = "◷"
@@ -43,6 +46,7 @@ class LogPiece:
     end: int
     engagement_id: int
     running: bool
+    entry_id: int = 0
 
 
 @lru_cache(maxsize=4096)
@@ -95,6 +99,12 @@ def _cut(text: str, cells: int) -> str:
 def fit(text: str, cells: int) -> str:
     """`text` cut or padded to exactly `cells` terminal cells (wide characters never shift the grid)."""
     return set_cell_size(text, cells)
+
+
+def _hours(seconds: float) -> str:
+    """Hours as h:mm, compact for a lane (7:30)."""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def short_tag(name: str) -> str:
@@ -170,6 +180,7 @@ class WeekBoard(Widget, can_focus=True):
         self.flags: dict[int, str] = {}
         self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
         self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
+        self._totals: list[dict[str, list[float]]] = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
 
     # ------------------------------------------------------------ data
 
@@ -178,10 +189,15 @@ class WeekBoard(Widget, can_focus=True):
         self.week = week
         self._pieces = self._log_pieces(week)
         self._used = [{lane: bool(self._pieces[index][lane]) for lane in (INBOUND, OUTBOUND)} for index in range(7)]
+        self._totals = [{lane: [0.0, 0.0] for lane in (INBOUND, OUTBOUND)} for _ in range(7)]
         for block in week.blocks:
             index = (block.day - week.monday).days
             if 0 <= index < 7:
                 self._used[index][week.kind_of(block.engagement_id)] = True
+                self._totals[index][week.kind_of(block.engagement_id)][0] += block_seconds(block)
+        for index, day in enumerate(self._pieces):
+            for lane, pieces in day.items():
+                self._totals[index][lane][1] += sum((piece.end - piece.start) * 60 for piece in pieces)
         first, last = self.default_start, self.default_end
         for block in week.blocks:
             first, last = min(first, block.start), max(last, block.end)
@@ -194,6 +210,7 @@ class WeekBoard(Widget, can_focus=True):
         self.cursor_row = min(self.cursor_row, self.rows - 1)
         self._keep_cursor_visible()
         self.refresh()
+        self.post_message(self.CursorMoved())
 
     @staticmethod
     def _log_pieces(week: Week) -> list[dict[str, list[LogPiece]]]:
@@ -210,7 +227,9 @@ class WeekBoard(Widget, can_focus=True):
                 start_minute = start_local.hour * 60 + start_local.minute
                 end_minute = 24 * 60 if piece_end == hi else end_local.hour * 60 + end_local.minute
                 if end_minute > start_minute:
-                    days[index][kind].append(LogPiece(start_minute, end_minute, entry.engagement_id, entry.running))
+                    days[index][kind].append(
+                        LogPiece(start_minute, end_minute, entry.engagement_id, entry.running, entry.id)
+                    )
         return days
 
     @property
@@ -261,25 +280,37 @@ class WeekBoard(Widget, can_focus=True):
     def action_switch_lane(self) -> None:
         self.lane = OUTBOUND if self.lane == INBOUND else INBOUND
 
+    class CursorMoved(Message):
+        """The cursor moved (or the week under it changed): the screen updates what it shows about the cursor."""
+
     def watch_cursor_row(self) -> None:
         self._keep_cursor_visible()
         self.refresh()
+        self.post_message(self.CursorMoved())
 
     def watch_cursor_day(self) -> None:
         self.refresh()
+        self.post_message(self.CursorMoved())
 
     def watch_lane(self) -> None:
         self.refresh()
+        self.post_message(self.CursorMoved())
+
+    def logs_at_cursor(self) -> list[LogPiece]:
+        """The pieces of log entries in the cursor's slot and lane."""
+        minute = self.cursor_minute
+        pieces = self._pieces[self.cursor_day][self.lane]
+        return [piece for piece in pieces if piece.start < minute + self.slot and piece.end > minute]
 
     def on_resize(self) -> None:
         # Show the cursor with some of the day before it: from the axis start when it fits, else a third down.
-        visible = max(1, self.size.height - HEADER_LINES)
+        visible = max(1, self.size.height - HEADER_LINES - TOTAL_LINES)
         self.top_row = 0 if self.cursor_row < visible else self.cursor_row - visible // 3
         self._keep_cursor_visible()
         self.refresh()
 
     def _keep_cursor_visible(self) -> None:
-        visible = max(1, self.size.height - HEADER_LINES)
+        visible = max(1, self.size.height - HEADER_LINES - TOTAL_LINES)
         if self.cursor_row < self.top_row:
             self.top_row = self.cursor_row
         elif self.cursor_row >= self.top_row + visible:
@@ -324,6 +355,8 @@ class WeekBoard(Widget, can_focus=True):
             segments = self._header_line()
         elif y == 1:
             segments = self._lane_line()
+        elif y >= self.size.height - TOTAL_LINES and self.size.height > HEADER_LINES + TOTAL_LINES:
+            segments = self._total_line(y - (self.size.height - TOTAL_LINES))
         else:
             row = self.top_row + y - HEADER_LINES
             if row >= self.rows:
@@ -359,6 +392,23 @@ class WeekBoard(Widget, can_focus=True):
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
                 segments.append(Segment(label.ljust(lane_width), Style(dim=True, italic=True)))
+        return segments
+
+    def _total_line(self, which: int) -> list[Segment]:
+        """Under each day, in each lane: the planned hours (first line) or the logged hours (second line)."""
+        assert self.week is not None
+        label = ("plan", "log")[which]
+        segments = [Segment(f" {label:<{AXIS - 1}}", Style(bold=True, dim=which == 1))]
+        for index, (_, width) in enumerate(self._day_geometry()):
+            segments.append(Segment("│", cell_style(dim=True)))
+            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
+                seconds = self._totals[index][lane][which]
+                room = max(0, lane_width - 1)  # a cell between the two lanes' figures
+                text = "" if not seconds else _hours(seconds)
+                if cell_len(text) > room:
+                    text = f"{round(seconds / 3600)}h"
+                style = cell_style(bold=which == 0, dim=which == 1)
+                segments.append(Segment(fit(text, room) + (" " if lane_width else ""), style))
         return segments
 
     def _row_line(self, row: int) -> list[Segment]:

@@ -7,13 +7,15 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from planner.model import INBOUND, Block, BoardSettings, LogEntry
 from planner.schedule import localize, monday_of, to_local, week_label
+from planner.text import printable
 from planner.week import Week, block_interval
 from planner_widgets.balance import BalancePanel
 from planner_widgets.board import WeekBoard
@@ -43,10 +45,12 @@ class BoardScreen(Screen[None]):
         self.header = WeekHeader(app.clock, id="header")
         self.board = WeekBoard(day_start_minute=axis.day_start, day_end_minute=axis.day_end, slot=axis.slot, id="board")
         self.panel = BalancePanel(id="balance")
+        self.detail = Static("", id="detail", markup=False)
         yield self.header
         with Horizontal(id="main"):
             yield self.board
             yield self.panel
+        yield self.detail
         yield Footer()
 
     def on_mount(self) -> None:
@@ -61,6 +65,25 @@ class BoardScreen(Screen[None]):
         self.panel.warnings = [(finding.severity, finding.message) for finding in findings]
         self.header.refresh()
         self.panel.refresh()
+        self._describe_cursor()
+
+    @on(WeekBoard.CursorMoved)
+    def _describe_cursor(self) -> None:
+        """The detail line: the block under the cursor in full, else the logged entry there, else the day's totals."""
+        from planner.detail import describe_block, describe_day, describe_log
+
+        week = self.planner.week_data
+        if week is None or not hasattr(self, "detail"):
+            return
+        board = self.board
+        block = board.block_at_cursor()
+        if block is not None:
+            text = describe_block(week, block, self.planner.findings)
+        else:
+            pieces = board.logs_at_cursor()
+            entry = next((entry for entry in week.logs if pieces and entry.id == pieces[0].entry_id), None)
+            text = describe_log(week, entry) if entry is not None else describe_day(week, board.cursor_day)
+        self.detail.update(printable(text))
 
     # ------------------------------------------------------------ helpers
 
@@ -276,6 +299,11 @@ class BoardScreen(Screen[None]):
         from planner_widgets.engagements_screen import EngagementsScreen
 
         self.planner.push_screen(EngagementsScreen(self.planner))
+
+    def action_warnings(self) -> None:
+        from planner_widgets.warnings_screen import WarningsScreen
+
+        self.planner.push_screen(WarningsScreen(self.planner))
 
     def action_boundaries(self) -> None:
         from planner_widgets.form_boundaries import boundaries_fields

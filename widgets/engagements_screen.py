@@ -26,6 +26,8 @@ class EngagementsScreen(TableScreen):
         Binding("x", "archive", "Archive/restore"),
     ]
 
+    ENTER_ACTION = "edit"
+
     def __init__(self, app: PlannerApp) -> None:
         super().__init__(
             "Jobs and clients",

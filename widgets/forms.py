@@ -178,6 +178,14 @@ class TableScreen(ModalScreen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
+    #: What enter on a row does (the table takes enter itself and says a row was chosen): an action's name.
+    ENTER_ACTION = ""
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        if self.ENTER_ACTION:
+            getattr(self, f"action_{self.ENTER_ACTION}")()
+
     def selected(self) -> str | None:
         """The selected row's key, or None (said on screen) when the list is empty."""
         key = self.selected_key()

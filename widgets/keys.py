@@ -37,10 +37,11 @@ KEYS = [
     Key("full_stop", "this_week", "this week", "week"),
     Key("s", "toggle_timer", "start the timer on the block; stop it if it runs", "timer", "Timer"),
     Key("L", "log_time", "log time by hand", "log", "Log"),
-    Key("g", "show_logs", "the week's logs: edit or delete", "log"),
+    Key("g", "show_logs", "the week's logs: add, edit or delete", "log"),
     Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs"),
-    Key("b", "boundaries", "boundaries: the rules your week keeps", "boundaries"),
-    Key("r", "reports", "reports: hours per day, share trend, hours and money; x exports", "report", "Reports"),
+    Key("b", "boundaries", "the rules your week keeps", "boundaries"),
+    Key("exclamation_mark", "warnings", "every warning of the week; enter goes to its cause", "warnings", "Warnings"),
+    Key("r", "reports", "hours per day, share trend, hours and money; x exports", "reports", "Reports"),
     Key("u", "undo", "undo the last change", "edit"),
     Key("ctrl+r", "redo", "redo", "edit"),
     Key("question_mark", "help", "all keys", "help", "Keys"),
@@ -75,6 +76,7 @@ _NAMES = {
     "plus": "+",
     "equals_sign": "=",
     "minus": "-",
+    "exclamation_mark": "!",
 }
 
 

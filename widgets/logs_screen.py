@@ -44,6 +44,8 @@ class LogsScreen(TableScreen):
         Binding("a", "add", "Add"),
     ]
 
+    ENTER_ACTION = "edit"
+
     def __init__(self, app: PlannerApp) -> None:
         super().__init__(
             f"Logs of {week_label(app.monday)}",
