@@ -68,7 +68,8 @@ def tui(root: str, worker: int, count: int) -> None:
     from planner_widgets.app import make_app
 
     store = Store(root, lock_timeout=120)
-    app = make_app(store)
+    last = slot(worker * 100_000 + count)[1]
+    app = make_app(store, clock=lambda: last)  # the board's clock after every slot: logged time has happened
 
     async def run() -> None:
         async with app.run_test(size=(80, 24)) as pilot:

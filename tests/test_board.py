@@ -379,7 +379,15 @@ def test_the_axis_follows_the_settings(store, people):
         await pilot.press("down")
         assert board.cursor_minute == 11 * 60
 
-    drive(app, steps)
+    drive(app, steps, size=(120, 14))  # too short for more hours: the axis is the settings' day
+
+    async def tall(pilot: Pilot) -> None:
+        board = app.board
+        assert board.slot == 60 and board.axis_start <= 8 * 60 and board.axis_end >= 18 * 60
+        assert board.rows == min(24, board.size.height - 4)  # more hours fill the height, up to the whole day
+
+    app = make_app(store)
+    drive(app, tall, size=(120, 40))
 
 
 def test_b_sets_boundaries_and_warnings_show_mark_and_notify_once(store, people):

@@ -177,3 +177,79 @@ def test_the_palette_has_every_key_of_the_board_without_doubled_prefixes(store, 
         title for title in titles if ": " in title and title.split(": ")[1].startswith(title.split(": ")[0] + ":")
     ]
     assert not doubled
+
+
+def test_a_first_run_says_where_to_begin(store):
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        seen.append(str(app.board_screen.detail.render()))
+        seen.extend(str(item.message) for item in app._notifications)
+
+    drive(app, steps)
+    assert seen[0].startswith("Start here: E then j adds your job") and "planner demo" in seen[0]
+    assert any("E then a a client" in note for note in seen[1:])
+
+
+def test_a_checkbox_reads_its_state_without_colour_and_enter_on_it_saves(store, people):
+    from planner_widgets.forms import FormScreen, Tick
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("b")  # boundaries: one checkbox, on
+        await pilot.pause()
+        tick = app.screen.query_one(Tick)
+        seen.append(str(tick.render()))
+        tick.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        seen.append(str(tick.render()))
+        await pilot.press("enter")
+        await pilot.pause()
+        seen.append(isinstance(app.screen, FormScreen))
+
+    drive(app, steps)
+    assert seen[0].startswith("▐X▌") and seen[1].startswith("▐ ▌") and seen[2] is False
+    assert store.boundaries().protect_windows is False
+
+
+def test_a_click_moves_the_cursor_and_a_double_click_opens_the_block(store, people):
+    from planner_widgets.forms import FormScreen
+
+    job, _ = people
+    add_block(store, job, MONDAY + timedelta(days=1), "10:00", "12:00", title="review")
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        board = app.board
+        x, _ = board._day_geometry()[1]
+        row = (10 * 60 + 30 - board.axis_start) // board.slot
+        await pilot.click(board, offset=(x + 1, 2 + row - board.top_row))
+        await pilot.pause()
+        seen.append((board.cursor_date, board.cursor_minute, board.lane))
+        await pilot.click(board, offset=(x + 1, 2 + row - board.top_row), times=2)
+        await pilot.pause()
+        seen.append(type(app.screen).__name__)
+        if isinstance(app.screen, FormScreen):
+            seen.append(app.screen.form_title)
+
+    drive(app, steps)
+    assert seen[0] == (MONDAY + timedelta(days=1), 10 * 60 + 30, INBOUND)
+    assert seen[1:] == ["FormScreen", "Edit block"]
+
+
+def test_the_grid_fills_the_height_it_is_given(store, people):
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        board = app.board
+        seen.append((board.rows, board.size.height))
+
+    drive(app, steps, size=(120, 40))
+    rows, height = seen[0]
+    assert rows == height - 4  # two header lines above, two lines of day totals below, no empty line between

@@ -90,6 +90,10 @@ class PlannerApp(App[None]):
             max(9 * 60, min(moment.hour * 60, 20 * 60)),
         )
         board.focus()
+        if self.week_data is not None and not self.week_data.engagements:
+            from planner_widgets.board_screen import FIRST_STEPS
+
+            self.notify(FIRST_STEPS, title="An empty planner", timeout=20)
         self.set_interval(POLL_SECONDS, self._poll)
         self._relayout(self.size.width)
 

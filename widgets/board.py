@@ -181,6 +181,7 @@ class WeekBoard(Widget, can_focus=True):
         self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
         self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
         self._totals: list[dict[str, list[float]]] = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
+        self._content_axis = (day_start_minute, day_end_minute)
 
     # ------------------------------------------------------------ data
 
@@ -205,12 +206,24 @@ class WeekBoard(Widget, can_focus=True):
             for pieces in day.values():
                 for piece in pieces:
                     first, last = min(first, piece.start), max(last, piece.end)
-        self.axis_start = first // self.slot * self.slot
-        self.axis_end = -(-last // self.slot) * self.slot
-        self.cursor_row = min(self.cursor_row, self.rows - 1)
+        minute = self.cursor_minute
+        self._content_axis = (first // self.slot * self.slot, -(-last // self.slot) * self.slot)
+        self._fill_height()
+        self.cursor_row = max(0, min(self.rows - 1, (minute - self.axis_start) // self.slot))
         self._keep_cursor_visible()
         self.refresh()
         self.post_message(self.CursorMoved())
+
+    def _fill_height(self) -> None:
+        """The axis: the settings' day, widened to what the week holds, then to the rows the terminal has room for
+        (later hours first, then earlier ones), so no line under the grid stays empty."""
+        first, last = self._content_axis
+        spare = max(0, self.size.height - HEADER_LINES - TOTAL_LINES) - (last - first) // self.slot
+        if spare > 0 and self.size.height:
+            later = min(spare, (24 * 60 - last) // self.slot)
+            last += later * self.slot
+            first = max(0, first - (spare - later) * self.slot)
+        self.axis_start, self.axis_end = first, last
 
     @staticmethod
     def _log_pieces(week: Week) -> list[dict[str, list[LogPiece]]]:
@@ -283,6 +296,40 @@ class WeekBoard(Widget, can_focus=True):
     class CursorMoved(Message):
         """The cursor moved (or the week under it changed): the screen updates what it shows about the cursor."""
 
+    class OpenRequested(Message):
+        """A double click on a block: the screen opens it for editing."""
+
+    # ------------------------------------------------------------ the mouse
+
+    def cell_at(self, x: int, y: int) -> tuple[int, str, int] | None:
+        """(day index, lane, row) under a point of the widget, or None outside the grid."""
+        row = self.top_row + y - HEADER_LINES
+        if y < HEADER_LINES or y >= self.size.height - TOTAL_LINES or not 0 <= row < self.rows:
+            return None
+        for index, (left, width) in enumerate(self._day_geometry()):
+            if left <= x < left + width:
+                inbound, _ = self._lane_widths(width, index)
+                return index, INBOUND if x - left - 1 < inbound else OUTBOUND, row
+        return None
+
+    def on_click(self, event) -> None:
+        """A click moves the cursor to the cell; a double click on a block opens it."""
+        found = self.cell_at(event.x, event.y)
+        if found is None:
+            return
+        self.cursor_day, self.lane, self.cursor_row = found
+        self.focus()
+        if event.chain >= 2 and self.block_at_cursor() is not None:
+            self.post_message(self.OpenRequested())
+
+    def on_mouse_scroll_down(self, event) -> None:
+        self.action_move(0, 3)
+        event.stop()
+
+    def on_mouse_scroll_up(self, event) -> None:
+        self.action_move(0, -3)
+        event.stop()
+
     def watch_cursor_row(self) -> None:
         self._keep_cursor_visible()
         self.refresh()
@@ -303,6 +350,9 @@ class WeekBoard(Widget, can_focus=True):
         return [piece for piece in pieces if piece.start < minute + self.slot and piece.end > minute]
 
     def on_resize(self) -> None:
+        minute = self.cursor_minute
+        self._fill_height()
+        self.cursor_row = max(0, min(self.rows - 1, (minute - self.axis_start) // self.slot))
         # Show the cursor with some of the day before it: from the axis start when it fits, else a third down.
         visible = max(1, self.size.height - HEADER_LINES - TOTAL_LINES)
         self.top_row = 0 if self.cursor_row < visible else self.cursor_row - visible // 3

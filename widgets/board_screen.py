@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from planner_widgets.forms import Values
 
 OCCURRENCE_OR_SERIES = [("one", "This occurrence"), ("series", "Whole series")]
+#: What an empty data folder shows: where to begin.
+FIRST_STEPS = (
+    "Start here: E then j adds your job (its hours and window), E then a a client; n plans a block at the cursor; "
+    "? lists every key. To look around first, quit and run: planner demo"
+)
 
 
 class BoardScreen(Screen[None]):
@@ -67,6 +72,10 @@ class BoardScreen(Screen[None]):
         self.panel.refresh()
         self._describe_cursor()
 
+    @on(WeekBoard.OpenRequested)
+    def _open_block(self) -> None:
+        self.action_edit_block()
+
     @on(WeekBoard.CursorMoved)
     def _describe_cursor(self) -> None:
         """The detail line: the block under the cursor in full, else the logged entry there, else the day's totals."""
@@ -74,6 +83,9 @@ class BoardScreen(Screen[None]):
 
         week = self.planner.week_data
         if week is None or not hasattr(self, "detail"):
+            return
+        if not week.engagements:
+            self.detail.update(FIRST_STEPS)
             return
         board = self.board
         block = board.block_at_cursor()

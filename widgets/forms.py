@@ -23,6 +23,18 @@ from planner.text import printable
 Values = dict[str, str | bool]
 
 
+class Tick(Checkbox, inherit_bindings=False):
+    """A checkbox whose state reads without colour: ▐X▌ when on, ▐ ▌ when off (Textual draws an X either way).
+    Space toggles it; enter saves the form, as everywhere else in it."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
+
 @dataclass
 class Field:
     key: str
@@ -42,6 +54,7 @@ class FormScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("enter", "save", "Save", show=False),  # on a checkbox or button; an input says so itself
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], submit: Callable[[Values], str | None]) -> None:
@@ -56,7 +69,7 @@ class FormScreen(ModalScreen[bool]):
             yield Label("enter saves · escape cancels · tab moves on", classes="list-hint")
             for spec in self.fields:
                 if spec.is_check:
-                    yield Checkbox(spec.label, bool(spec.value), id=f"field-{spec.key}", compact=True)
+                    yield Tick(spec.label, bool(spec.value), id=f"field-{spec.key}", compact=True)
                     continue
                 with Horizontal(classes="form-row"):
                     yield Label(spec.label, classes="form-label")
