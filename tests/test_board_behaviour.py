@@ -253,3 +253,27 @@ def test_the_grid_fills_the_height_it_is_given(store, people):
     drive(app, steps, size=(120, 40))
     rows, height = seen[0]
     assert rows == height - 4  # two header lines above, two lines of day totals below, no empty line between
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"), [(["g"], "Edit"), (["E"], "Add job"), (["exclamation_mark"], "Go to it")]
+)
+def test_question_mark_inside_a_list_lists_its_own_keys(store, people, keys, expected):
+    from textual.widgets import Static
+
+    from planner_widgets.forms import HelpScreen
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        seen.append(isinstance(app.screen, HelpScreen))
+        if seen[-1]:
+            seen.append(str(app.screen.query_one(Static).render()))
+
+    drive(app, steps)
+    assert seen[0] and expected in seen[1] and "Close" in seen[1]

@@ -150,7 +150,17 @@ class TableScreen(ModalScreen[None]):
     """A list to act on; subclasses own their keys and actions. The selection is kept by the row's key across a
     reload (another process adding a row must not move `d` onto another entry)."""
 
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("question_mark", "keys", "Keys")]
+
+    def action_keys(self) -> None:
+        """`?` here lists this list's own keys."""
+        keys = [
+            (binding.key.replace("question_mark", "?").replace(",", " / "), binding.description)
+            for cls in type(self).__mro__
+            for binding in cls.__dict__.get("BINDINGS", [])
+            if isinstance(binding, Binding) and binding.description
+        ]
+        self.app.push_screen(HelpScreen([(self.table_title, keys)]))
 
     def __init__(
         self, title: str, columns: Sequence[str], rows: Callable[[], list[tuple[str, list[object]]]], hint: str
@@ -221,10 +231,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = Text()
+        width = max((len(key) for _, keys in self.sections for key, _ in keys), default=0) + 2
         for heading, keys in self.sections:
             text.append(f"{heading}\n", style="bold underline")
             for key, description in keys:
-                text.append(f"  {key:<18}", style="bold")
+                text.append(f"  {key:<{width}}", style="bold")
                 text.append(f"{description}\n")
             text.append("\n")
         text.append("ctrl+p opens the command palette with every action. escape closes this.", style="dim")
