@@ -21,7 +21,7 @@ import pytest
 
 from planner.backups import before_change, clean_leftovers, list_backups, prune, state_at
 from planner.doctor import examine
-from planner.errors import PlannerError, ValidationError
+from planner.errors import PlannerError, StoreError, ValidationError
 from planner.model import OUTBOUND, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
@@ -134,7 +134,7 @@ def test_restore_refuses_unknown_or_damaged_backups(store, monkeypatch):
     (backup.path / "planner.json").unlink()
     (backup.path / "planner.json").write_text("{broken")
     before = snapshot_files(store.root)
-    with pytest.raises(Exception, match=r"is damaged or incomplete: planner\.json has 7 bytes"):
+    with pytest.raises(StoreError, match=r"is damaged or incomplete: planner\.json has 7 bytes"):
         store.restore_backup(backup.label)
     assert snapshot_files(store.root) == before
 

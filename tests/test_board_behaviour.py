@@ -277,3 +277,27 @@ def test_question_mark_inside_a_list_lists_its_own_keys(store, people, keys, exp
 
     drive(app, steps)
     assert seen[0] and expected in seen[1] and "Close" in seen[1]
+
+
+def test_a_refused_form_shows_its_reason_once_without_toasts_piling_over_it(store, people):
+    from textual.widgets import Input, Static
+
+    from planner_widgets.forms import FormScreen
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-start", Input).value = "25:99"
+        for _ in range(3):
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        seen.append(isinstance(app.screen, FormScreen))
+        seen.append(str(form.query_one("#form-error", Static).render()))
+        seen.append([str(item.message) for item in app._notifications])
+
+    drive(app, steps)
+    assert seen[0] and "25:99" in seen[1] and seen[2] == []

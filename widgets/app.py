@@ -47,6 +47,7 @@ class PlannerApp(App[None]):
         self._fingerprint: tuple | None = None
         self._known: set[tuple[str, str, str]] = set()
         self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
+        self.form_is_saving = False  # set by a form while it saves: its refusal shows in the form, not as a toast
         self.board_screen = BoardScreen(self)
 
     @property
@@ -166,7 +167,8 @@ class PlannerApp(App[None]):
         try:
             message = work()
         except PlannerError as error:
-            self.notify(str(error), severity="error", timeout=8)
+            if not self.form_is_saving:  # a form shows the reason on its own error line
+                self.notify(str(error), severity="error", timeout=8)
             return str(error)
         self.reload(announce=True)
         if message:

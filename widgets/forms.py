@@ -97,8 +97,15 @@ class FormScreen(ModalScreen[bool]):
         return found
 
     def action_save(self) -> None:
-        error = self.submit(self.values())
+        app = self.app
+        app.form_is_saving = True  # type: ignore[attr-defined]  # (a refusal shows here, not as a toast too)
+        try:
+            error = self.submit(self.values())
+        finally:
+            app.form_is_saving = False  # type: ignore[attr-defined]
         if error:
+            # the form shows the reason itself, once: the toasts of this and earlier refusals would only pile up over it
+            self.app.clear_notifications()
             self.query_one("#form-error", Static).update(Text(f"✗ {printable(error)}", style="bold red"))
         else:
             self.dismiss(True)
