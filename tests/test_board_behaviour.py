@@ -301,3 +301,36 @@ def test_a_refused_form_shows_its_reason_once_without_toasts_piling_over_it(stor
 
     drive(app, steps)
     assert seen[0] and "25:99" in seen[1] and seen[2] == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "board"),
+    [
+        ("no engagement named 'x'; see 'planner list'", "no engagement named 'x'; see the jobs and clients (E)"),
+        ("2026-W48 is locked; unlock it with 'planner unlock --week 2026-W48'", "ctrl+p: week: unlock this week"),
+        ("--max-day 'abc' is not a number of hours, e.g. 32 or 7.5", "Max h/day 'abc' is not a number of hours"),
+        ("acme is archived; bring it back with 'planner unarchive acme' first", "restore it first (E, then x on it)"),
+    ],
+)
+def test_the_boards_reasons_name_keys_and_fields_not_commands(reason, board):
+    from planner_widgets.wording import board_words
+
+    assert board in board_words(reason) and "'planner " not in board_words(reason)
+
+
+def test_a_refused_boundary_on_the_board_names_its_field(store, people):
+    from textual.widgets import Input, Static
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("b")
+        await pilot.pause()
+        app.screen.query_one("#field-max_day", Input).value = "abc"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen.append(str(app.screen.query_one("#form-error", Static).render()))
+
+    drive(app, steps)
+    assert "Max h/day 'abc'" in seen[0] and "--max-day" not in seen[0]

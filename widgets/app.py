@@ -24,6 +24,7 @@ from planner.text import printable
 from planner.week import Week
 from planner_widgets.board_screen import BoardScreen
 from planner_widgets.keys import EXPORTS, KEYS, key_label
+from planner_widgets.wording import board_words
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -167,9 +168,10 @@ class PlannerApp(App[None]):
         try:
             message = work()
         except PlannerError as error:
+            reason = board_words(str(error))
             if not self.form_is_saving:  # a form shows the reason on its own error line
-                self.notify(str(error), severity="error", timeout=8)
-            return str(error)
+                self.notify(reason, severity="error", timeout=8)
+            return reason
         self.reload(announce=True)
         if message:
             self.notify(message, timeout=3)
