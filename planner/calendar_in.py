@@ -271,16 +271,9 @@ def _add_event(
 
 
 def _read(path: Path) -> bytes:
-    from planner.importers import _open_source
+    from planner.importers import read_source
 
-    with _open_source(path) as file:
-        try:
-            data = file.read(MAX_CALENDAR_BYTES + 1)
-        except OSError as exc:
-            raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_CALENDAR_BYTES:
-        raise ValidationError(f"{path} has more than {MAX_CALENDAR_BYTES // 2**20} MiB; is it a calendar file?")
-    return data
+    return read_source(path, MAX_CALENDAR_BYTES, "is it a calendar file?")
 
 
 def _short(exc: Exception) -> str:
@@ -303,13 +296,22 @@ def calendar_range(first_text: str | None, last_text: str | None, today: date) -
 
 
 def import_calendar(
-    store: Store, path: Path, engagement_name: str, first: date, last: date, *, all_day: str = "skip"
-) -> tuple[CalendarRead, CalendarSync]:
-    """Read a calendar and make the engagement's calendar blocks in first..last equal to it (the CLI's `import ics`
-    and the board's calendar form alike)."""
+    store: Store,
+    path: Path,
+    engagement_name: str,
+    first: date,
+    last: date,
+    *,
+    all_day: str = "skip",
+    dry_run: bool = False,
+) -> tuple[CalendarRead, CalendarSync | None]:
+    """Read a calendar and (unless `dry_run`, then the sync is None) make the engagement's calendar blocks in
+    first..last equal to it: the CLI's `import ics` and the board's calendar form alike."""
     engagement = calendar_engagement(store, engagement_name)
     email = str(store.settings().get("email", ""))
     read = read_calendar(path, engagement.id, first, last, email=email, all_day=all_day)
+    if dry_run:
+        return read, None
     days_off = read.days_off if all_day == "off" else None  # skipping all-day events leaves days off alone
     return read, store.sync_calendar(engagement.id, first, last, read.blocks, days_off)
 

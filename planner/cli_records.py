@@ -145,7 +145,7 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
     """`planner import ics FILE --engagement NAME`: a calendar's events as the engagement's planned blocks."""
     from pathlib import Path
 
-    from planner.calendar_in import calendar_engagement, calendar_range, read_calendar, sync_summary
+    from planner.calendar_in import calendar_range, import_calendar, sync_summary
     from planner.schedule import format_clock, today
 
     given = [name for name in _LOG_IMPORT_ONLY if getattr(args, name, None)]
@@ -154,12 +154,12 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
         raise ValidationError(f"{flag} goes with log imports; a calendar goes to one engagement (--engagement NAME)")
     if not args.engagement:
         raise ValidationError("import ics needs --engagement NAME: the job or client whose blocks the events become")
-    engagement = calendar_engagement(store, args.engagement)
+    engagement = store.engagement(args.engagement)
     first, last = calendar_range(args.from_, args.to, today())
-    email = str(store.settings().get("email", ""))
-    read = read_calendar(
-        Path(args.path).expanduser(), engagement.id, first, last, email=email, all_day=args.all_day or "skip"
-    )
+    read, sync = import_calendar(
+        store, Path(args.path).expanduser(), engagement.name, first, last,
+        all_day=args.all_day or "skip", dry_run=args.dry_run,
+    )  # fmt: skip
     name = printable(engagement.name)
     print(
         f"{printable(args.path)}: {read.events} event{'' if read.events == 1 else 's'} from "
@@ -169,7 +169,7 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
     )
     for why, count in read.skipped.items():
         print(f"{count} left out: {why}")
-    if args.dry_run:
+    if sync is None:  # --dry-run
         for block in read.blocks:
             print(
                 f"  {block.day:%a %Y-%m-%d} {format_clock(block.start)}-{format_clock(block.end)}  "
@@ -177,8 +177,6 @@ def cmd_import_ics(store: Store, args: argparse.Namespace) -> int:
             )
         print("Dry run: nothing was written.")
         return EXIT_OK
-    days_off = read.days_off if args.all_day == "off" else None  # skipping all-day events leaves days off alone
-    sync = store.sync_calendar(engagement.id, first, last, read.blocks, days_off)
     for before, after in sync.changed:
         was = f"{before.day:%a %Y-%m-%d} {format_clock(before.start)}-{format_clock(before.end)}"
         now_at = f"{after.day:%a %Y-%m-%d} {format_clock(after.start)}-{format_clock(after.end)}"

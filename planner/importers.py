@@ -127,14 +127,21 @@ def _open_source(path: Path) -> BinaryIO:
         raise
 
 
-def _read_text(path: Path) -> str:
+def read_source(path: Path, limit: int, advice: str) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (checked again as it is read: it may grow meanwhile);
+    a larger one is refused with `advice`."""
     with _open_source(path) as file:
         try:
-            raw = file.read(MAX_IMPORT_BYTES + 1)
+            raw = file.read(limit + 1)
         except OSError as exc:
             raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    if len(raw) > MAX_IMPORT_BYTES:  # it grew while being read
-        raise ValidationError(f"{path} has more than {MAX_IMPORT_BYTES // 2**20} MiB; split it and import the parts")
+    if len(raw) > limit:
+        raise ValidationError(f"{path} has more than {limit // 2**20} MiB; {advice}")
+    return raw
+
+
+def _read_text(path: Path) -> str:
+    raw = read_source(path, MAX_IMPORT_BYTES, "split it and import the parts")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -395,13 +402,6 @@ def _date(text: str, us: bool = False) -> date:
     except ValueError:
         raise ValidationError(f"'{text}' is not a date{' (MM/DD/YYYY)' if us else ' (YYYY-MM-DD)'}") from None
     return check_day(day, f"the date {raw}")
-
-
-def _moment(day_text: str, clock_text: str, us: bool = False) -> datetime:
-    hour, minute, second = _clock(clock_text)
-    day = _date(day_text, us)
-    # in UTC: two aware times of one zone object subtract on the wall clock, which is wrong across a DST change
-    return (localize(day, hour * 60 + minute) + timedelta(seconds=second)).astimezone(UTC)
 
 
 def _wall(day_text: str, clock_text: str, us: bool = False) -> datetime:

@@ -29,5 +29,6 @@ def import_from(store: Store, values: Values, today: date) -> str:
     all_day = "off" if values["all_day"] else "skip"
     name = str(values["engagement"]).strip()
     read, sync = import_calendar(store, Path(given).expanduser(), name, first, last, all_day=all_day)
+    assert sync is not None
     skipped = sum(read.skipped.values())
     return sync_summary(sync, name, first, last) + (f" {skipped} events left out." if skipped else "")
