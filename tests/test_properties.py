@@ -70,7 +70,9 @@ PARSERS = [
     lambda text: parse_mapping([text]),
     lambda text: importers._clock(text),
     lambda text: importers._date(text, us=True),
-    lambda text: importers._moment(text[:10], text[10:]),
+    lambda text: importers._FileOrder().read(  # a CSV row's date and time, read on the local clock
+        importers.Record("row"), importers._wall(text[:10], text[10:]), importers._wall(text[:10], text[10:])
+    ),
     lambda text: importers._timew_tags(text),
     safe_cell,
 ]
