@@ -1,6 +1,7 @@
 """The figures behind the board's reports screen, read from the store in one pass: the shown week's hours per day,
 the outbound share of the last 12 weeks against the target band, and per engagement the hours, billed hours and
-amounts of the week, month and year the shown week belongs to."""
+amounts of the week, of each month it touches (both, for a week across a month's end) and of each year it touches.
+A running timer counts up to now everywhere on the screen, and the engagement it runs for is named."""
 
 from __future__ import annotations
 
@@ -8,12 +9,33 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from planner.money import Figures, by_engagement, price
-from planner.schedule import period_of, span_of_days
+from planner.schedule import next_month, span_of_days, week_label
 from planner.store import Store
 from planner.timesheet import group_hours
 
-PERIODS = ("week", "month", "year")
 TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """A column of the per-engagement table: the week (`W49`), a month it touches (`Nov 2026`), a year (`2026`)."""
+
+    kind: str  # week, month or year
+    label: str
+    first: date
+    last: date
+
+
+def report_periods(monday: date) -> list[Period]:
+    """The week, then every month and every year its days fall in: a week across a month's end shows both months,
+    so no column claims more than its days hold (W49 of 2026, 30 Nov–06 Dec: Nov 2026 and Dec 2026)."""
+    sunday = monday + timedelta(days=6)
+    periods = [Period("week", week_label(monday)[5:], monday, sunday)]
+    for day in sorted({monday.replace(day=1), sunday.replace(day=1)}):
+        periods.append(Period("month", f"{day:%b %Y}", day, next_month(day) - timedelta(days=1)))
+    for year in sorted({monday.year, sunday.year}):
+        periods.append(Period("year", str(year), date(year, 1, 1), date(year, 12, 31)))
+    return periods
 
 
 @dataclass(frozen=True)
@@ -34,16 +56,17 @@ class Overview:
     days: list[tuple[date, float, float]]  # day, inbound seconds, outbound seconds (every day of the week)
     trend: list[ShareWeek]  # the 12 weeks ending with the shown one, oldest first
     band: tuple[float, float] | None  # target outbound share, percent low..high; None when no target is set
-    periods: dict[str, tuple[date, date]]
-    money: dict[str, dict[str, Figures]]  # engagement name → period → worked and billed time, amounts
+    periods: list[Period]
+    money: dict[str, dict[str, Figures]]  # engagement name → period label → worked and billed time, amounts
     kinds: dict[str, str]  # engagement name → inbound/outbound, in report order
+    running: str | None = None  # the engagement whose timer runs: its figures count up to now
 
 
 def build_overview(store: Store, monday: date, now: datetime) -> Overview:
-    periods = {kind: period_of(monday, kind) for kind in PERIODS}
+    periods = report_periods(monday)
     trend_first = monday - timedelta(weeks=TREND_WEEKS - 1)
-    first = min(trend_first, periods["year"][0], periods["month"][0])
-    last = max(monday + timedelta(days=6), periods["year"][1])
+    first = min(trend_first, *(period.first for period in periods))
+    last = max(period.last for period in periods)
     lo, hi = span_of_days(first, last)
     engagements = store.engagements()
     logs = store.logs(lo, hi)
@@ -69,10 +92,13 @@ def build_overview(store: Store, monday: date, now: datetime) -> Overview:
     money: dict[str, dict[str, Figures]] = {}
     kinds: dict[str, str] = {}
     names = {engagement.id: engagement.name for engagement in engagements}
-    for kind in PERIODS:  # the figures of a timesheet of the period: finished entries, by planner.money
-        for engagement_id, figures in by_engagement(price(engagements, logs, *periods[kind]).lines).items():
-            money.setdefault(names[engagement_id], {})[kind] = figures
+    for period in periods:  # by planner.money, a running timer counted up to now as the day bars count it
+        lines = price(engagements, logs, period.first, period.last, now=now).lines
+        for engagement_id, figures in by_engagement(lines).items():
+            money.setdefault(names[engagement_id], {})[period.label] = figures
     for engagement in sorted(engagements, key=lambda item: (item.kind != "inbound", item.name.casefold())):
         if engagement.name in money:
             kinds[engagement.name] = engagement.kind
-    return Overview(monday, days, trend, band, periods, money, kinds)
+    running = next((entry for entry in logs if entry.end is None), None)
+    running_name = names.get(running.engagement_id) if running is not None else None
+    return Overview(monday, days, trend, band, periods, money, kinds, running_name)

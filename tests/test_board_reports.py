@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar
 
@@ -19,7 +20,7 @@ from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
 from planner_widgets.app import make_app
 from planner_widgets.forms import ChoiceScreen, FormScreen
-from planner_widgets.reports import ReportsScreen
+from planner_widgets.reports import ReportsScreen, day_bars, money_table
 from tests.test_board import MONDAY, drive, fill
 
 
@@ -46,10 +47,53 @@ def test_overview_figures(logged):
     assert len(overview.trend) == 12 and overview.trend[-1].monday == MONDAY
     assert shares[MONDAY] == pytest.approx(0.2) and shares[date(2026, 11, 16)] == pytest.approx(0.5)
     assert overview.band == (20.0, 40.0)
+    assert [period.label for period in overview.periods] == ["W48", "Nov 2026", "2026"]
     globex = overview.money["globex"]
-    assert (globex["week"].seconds, globex["month"].seconds, globex["year"].seconds) == (7200, 6 * 3600, 7 * 3600)
-    assert globex["year"].amounts == {"EUR": 66500}  # minor units
-    assert list(overview.kinds) == ["acme-corp", "globex"]
+    assert (globex["W48"].seconds, globex["Nov 2026"].seconds, globex["2026"].seconds) == (7200, 6 * 3600, 7 * 3600)
+    assert globex["2026"].amounts == {"EUR": 66500}  # minor units
+    assert list(overview.kinds) == ["acme-corp", "globex"] and overview.running is None
+
+
+def test_a_week_across_a_months_end_shows_both_months(logged):
+    """Finding: W49 (30 Nov-06 Dec) was paired with the month 01-31 Dec, so the week showed more hours than its
+    month. Each month the week touches is its own column, and no month holds less than the week's days in it."""
+    client = logged.engagement("globex")
+    logged.add_logs([
+        LogEntry(0, client.id, parse_moment("2026-11-30 09:00"), parse_moment("2026-11-30 12:00")),
+        LogEntry(0, client.id, parse_moment("2026-12-02 09:00"), parse_moment("2026-12-02 10:00")),
+    ])  # fmt: skip
+    overview = build_overview(logged, date(2026, 11, 30), parse_moment("2026-12-04 10:00"))
+    assert [period.label for period in overview.periods] == ["W49", "Nov 2026", "Dec 2026", "2026"]
+    assert [(period.first, period.last) for period in overview.periods[1:3]] == [
+        (date(2026, 11, 1), date(2026, 11, 30)), (date(2026, 12, 1), date(2026, 12, 31))
+    ]  # fmt: skip
+    globex = overview.money["globex"]
+    assert globex["W49"].seconds == 4 * 3600
+    assert (globex["Nov 2026"].seconds, globex["Dec 2026"].seconds) == (9 * 3600, 3600)
+    text = "".join(segment.text for segment in Console(width=80).render(money_table(overview, wide=True)))
+    assert "spans Nov 2026 and Dec 2026" in text and "Dec 2026   1:00    1:00     95.00 EUR" in text
+
+
+def test_the_running_timer_counts_in_the_per_engagement_table(logged):
+    """Finding: the per-engagement table left out the running timer that the day bars count."""
+    logged.start_timer(LogEntry(0, logged.engagement("globex").id, parse_moment("2026-11-25 09:00"), None))
+    overview = build_overview(logged, MONDAY, parse_moment("2026-11-25 10:30"))
+    assert overview.days[2] == (date(2026, 11, 25), 0.0, 5400.0)
+    assert overview.money["globex"]["W48"].seconds == 7200 + 5400 and overview.running == "globex"
+    text = "".join(segment.text for segment in Console(width=120).render(money_table(overview, wide=True)))
+    assert "◆▶" in text and "counts up to now" in text
+
+
+def test_a_few_seconds_draw_no_full_bar(store):
+    """Finding: a 2-second entry drew a full bar. Bars scale to whole hours, at least one."""
+    client = store.add_engagement(Engagement(0, "globex", OUTBOUND))
+    store.add_log(LogEntry(0, client.id, parse_moment("2026-11-23 09:00:00"), parse_moment("2026-11-23 09:00:02")))
+    overview = build_overview(store, MONDAY, parse_moment("2026-11-25 10:00"))
+    assert overview.days[0][2] == 2.0
+    assert "░" not in day_bars(overview, 40).plain.split("\n")[1]
+    store.add_log(LogEntry(0, client.id, parse_moment("2026-11-24 09:00"), parse_moment("2026-11-24 09:30")))
+    lines = day_bars(build_overview(store, MONDAY, parse_moment("2026-11-25 10:00")), 40).plain.split("\n")
+    assert lines[2].count("░") == 20  # half an hour of a one-hour scale
 
 
 def test_r_opens_reports_and_brackets_step_weeks(logged):

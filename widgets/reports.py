@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
-from planner.money import clock_hours, format_amounts
-from planner.overview import PERIODS, Overview
+from planner.money import Figures, clock_hours, format_amounts
+from planner.overview import Overview
 from planner.schedule import week_label
 from planner.text import printable
 from planner.timesheet import bar_cells
@@ -33,8 +33,10 @@ def _hours(seconds: float) -> str:
 
 
 def day_bars(overview: Overview, width: int) -> Text:
-    """One bar per day of the week, inbound then outbound, scaled to the longest day."""
+    """One bar per day of the week, inbound then outbound, scaled to the longest day in whole hours (at least one):
+    a day of a few seconds draws no bar, not a full one."""
     longest = max((inbound + outbound for _, inbound, outbound in overview.days), default=0.0)
+    longest = max(1, -(-longest // 3600)) * 3600.0
     text = Text()
     text.append("Hours per day", style="bold")
     text.append(f"   {IN_MARK} inbound  {OUT_MARK} outbound\n", style="dim")
@@ -86,48 +88,46 @@ def share_trend(overview: Overview, width: int) -> Text:
 
 
 def money_table(overview: Overview, wide: bool = True) -> RenderableType:
-    """Per engagement: hours, billed hours and amounts for the week, month and year of the shown week; side by side
-    when `wide`, else one row per period, so it reads at 80 columns too."""
+    """Per engagement: hours, billed hours and amounts for the week and each month and year it touches; side by side
+    when `wide` and there are three periods, else one row per period, so it reads at 80 columns too."""
     if not overview.kinds:
         return Text("No time logged this year.", style="dim")
+    wide = wide and len(overview.periods) <= 3
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     table.add_column("engagement", no_wrap=True)
     table.add_column("")
-    periods = PERIODS if wide else ("",)
     if not wide:
         table.add_column("period")
-    for period in periods:
-        table.add_column(f"{period} h".strip(), justify="right")
+    for period in overview.periods if wide else overview.periods[:1]:
+        table.add_column(f"{period.label} h" if wide else "h", justify="right")
         table.add_column("billed", justify="right")
         table.add_column("amount", justify="right", no_wrap=True)
     for name, kind in overview.kinds.items():
-        marker = "■" if kind == "inbound" else "◆"
+        marker = ("■" if kind == "inbound" else "◆") + ("▶" if name == overview.running else "")
         shown = Text(printable(name))  # a Text, not a str: a Rich table reads a str as markup
+        rows = [_figures(overview.money[name].get(period.label)) for period in overview.periods]
         if wide:
-            cells: list[RenderableType] = [shown, marker]
-            for period in PERIODS:
-                figures = overview.money[name].get(period)
-                cells += ["–", "", ""] if figures is None else [
-                    clock_hours(figures.seconds), clock_hours(figures.billed_seconds), format_amounts(figures.amounts)
-                ]  # fmt: skip
-            table.add_row(*cells)
+            table.add_row(shown, marker, *(cell for row in rows for cell in row))
             continue
-        for index, period in enumerate(PERIODS):
-            figures = overview.money[name].get(period)
+        for index, (period, row) in enumerate(zip(overview.periods, rows, strict=True)):
             first = (shown, marker) if index == 0 else ("", "")
-            if figures is None:
-                table.add_row(*first, period, "–", "", "")
-            else:
-                table.add_row(
-                    *first,
-                    period,
-                    clock_hours(figures.seconds),
-                    clock_hours(figures.billed_seconds),
-                    format_amounts(figures.amounts),
-                )
+            table.add_row(*first, period.label, *row)
     title = Text("Per engagement", style="bold")
-    spans = ", ".join(f"{period} {first:%d %b}–{last:%d %b %Y}" for period, (first, last) in overview.periods.items())
-    return Group(title, Text(spans, style="dim"), table)
+    week = overview.periods[0]
+    span = f"{week.label} is {week.first:%a %d %b}–{week.last:%a %d %b %Y}"
+    months = [period.label for period in overview.periods if period.kind == "month"]
+    if len(months) > 1:
+        span += f"; it spans {' and '.join(months)}, and each month counts only its own days"
+    notes = [Text(span, style="dim")]
+    if overview.running is not None:
+        notes.append(Text(f"▶ {printable(overview.running)}: the running timer counts up to now", style="dim"))
+    return Group(title, *notes, table)
+
+
+def _figures(figures: Figures | None) -> tuple[str, str, str]:
+    if figures is None:
+        return "–", "", ""
+    return clock_hours(figures.seconds), clock_hours(figures.billed_seconds), format_amounts(figures.amounts)
 
 
 class ReportsScreen(ModalScreen[None]):
