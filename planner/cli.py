@@ -42,10 +42,10 @@ from planner.model import (
     check_round,
     check_round_mode,
 )
+from planner.money import clock_hours
 from planner.schedule import (
     check_past,
     format_clock,
-    format_duration,
     format_moment,
     now,
     parse_clock,
@@ -257,8 +257,8 @@ def _print_repriced(logs: list[LogEntry], before: Engagement, after: Engagement,
         part = f" from {start.isoformat()} on" if monday < start else ""
         print(
             f"repriced {week_label(monday)}{part}: {format_amounts(was.amounts) or 'no amount'} -> "
-            f"{format_amounts(now_.amounts) or 'no amount'} (billed {format_duration(was.billed_seconds)} -> "
-            f"{format_duration(now_.billed_seconds)})"
+            f"{format_amounts(now_.amounts) or 'no amount'} (billed {clock_hours(was.billed_seconds)} -> "
+            f"{clock_hours(now_.billed_seconds)})"
         )
     if changed:
         print(f"{len(changed)} week{'s' if len(changed) != 1 else ''} repriced; timesheets of them now read so.")
@@ -349,7 +349,7 @@ def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
             item["id"],
             f"{block.day:%a %Y-%m-%d}",
             f"{item['start']}-{item['end']}",
-            format_duration(block_seconds(block)),
+            clock_hours(block_seconds(block)),
             item["engagement"],
             item["kind"],
             item["title"],
@@ -420,7 +420,7 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
         if stopped.seconds() == 0:
             print(f"Discarded the {printable(previous.name)} timer: it ran for less than a minute.")
         else:
-            print(f"Stopped {printable(previous.name)} after {format_duration(stopped.seconds())} (id {stopped.id}).")
+            print(f"Stopped {printable(previous.name)} after {clock_hours(stopped.seconds())} (id {stopped.id}).")
     print(f"Started {printable(engagement.name)} at {to_local(started.start):%H:%M} (id {started.id}).")
     return EXIT_OK
 
@@ -438,7 +438,7 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         f"Stopped {printable(engagement.name)}: {to_local(entry.start):%H:%M}-{to_local(entry.end):%H:%M}, "
-        f"{format_duration(entry.seconds())} (id {entry.id})."
+        f"{clock_hours(entry.seconds())} (id {entry.id})."
     )
     return EXIT_OK
 
@@ -459,7 +459,7 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     note = f" — {printable(running.note)}" if running.note else ""
     print(
         f"{printable(engagement.name)} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
-        f"{format_duration(running.seconds(moment))}{note} (id {running.id})"
+        f"{clock_hours(running.seconds(moment))}{note} (id {running.id})"
     )
     return EXIT_OK
 
@@ -478,7 +478,7 @@ def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
         block_id=args.block,
     )
     entry = store.add_log(entry)
-    print(f"Logged {format_duration(entry.seconds())} for {printable(engagement.name)} (id {entry.id}).")
+    print(f"Logged {clock_hours(entry.seconds())} for {printable(engagement.name)} (id {entry.id}).")
     return EXIT_OK
 
 
@@ -504,7 +504,7 @@ def cmd_log_list(store: Store, args: argparse.Namespace) -> int:
                 entry.id,
                 f"{start:%a %Y-%m-%d}",
                 f"{start:%H:%M}-{end}",
-                format_duration(entry.seconds(moment)),
+                clock_hours(entry.seconds(moment)),
                 item["engagement"],
                 item["kind"],
                 entry.note,
@@ -515,7 +515,7 @@ def cmd_log_list(store: Store, args: argparse.Namespace) -> int:
     total = sum(entry.seconds(moment) for entry in entries)
     print(label)
     print(_table(["id", "day", "time", "hours", "engagement", "side", "note", "tags", ""], rows, right=(3,)))
-    print(f"{len(entries)} entries, {format_duration(total)} in all")
+    print(f"{len(entries)} entries, {clock_hours(total)} in all")
     return EXIT_OK
 
 
@@ -545,7 +545,7 @@ def cmd_log_edit(store: Store, args: argparse.Namespace) -> int:
 
 def cmd_log_rm(store: Store, args: argparse.Namespace) -> int:
     entry = store.remove_log(args.id)
-    print(f"Removed log {entry.id} ({format_duration(entry.seconds(now()))}).")
+    print(f"Removed log {entry.id} ({clock_hours(entry.seconds(now()))}).")
     return EXIT_OK
 
 
@@ -741,14 +741,14 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     if running is not None:
         print(
             f"note: includes the running {printable(running.engagement.name)} timer so far "
-            f"({format_duration(running.seconds)}); a timesheet leaves it out until it stops"
+            f"({clock_hours(running.seconds)}); a timesheet leaves it out until it stops"
         )
     return EXIT_OK
 
 
 def _hours_shown(args: argparse.Namespace) -> Callable[[float], str]:
     """How the report writes hours: h:mm (default), or decimal hours with --decimal."""
-    from planner.money import clock_hours, decimal_hours
+    from planner.money import decimal_hours
 
     if getattr(args, "decimal", False):
         return lambda seconds: f"{decimal_hours(round(seconds))}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from planner.balance import Finding
 from planner.model import INBOUND, Block, LogEntry
-from planner.schedule import format_clock, format_duration, to_local
+from planner.money import clock_hours
+from planner.schedule import format_clock, to_local
 from planner.week import Week, block_seconds
 
 
@@ -22,7 +23,7 @@ def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
     parts = [
         f"{marker} {name}" + (f" · {block.title}" if block.title else ""),
         f"{block.day:%a %d %b} {format_clock(block.start)}–{format_clock(block.end)}",
-        f"{format_duration(block_seconds(block))} planned, {format_duration(logged)} logged",
+        f"{clock_hours(block_seconds(block))} planned, {clock_hours(logged)} logged",
     ]
     if block.repeat:
         parts.append(f"repeats {block.repeat}")
@@ -42,7 +43,7 @@ def describe_log(week: Week, entry: LogEntry) -> str:
     parts = [
         f"logged: {name}",
         f"{to_local(entry.start):%a %d %b %H:%M}–{end}",
-        format_duration(entry.seconds(week.now)),
+        clock_hours(entry.seconds(week.now)),
     ]
     if entry.note:
         parts.append(entry.note)
@@ -70,7 +71,7 @@ def describe_day(week: Week, day_index: int) -> str:
         logged[week.kind_of(entry.engagement_id)] += overlap_seconds(entry.start, week.log_end(entry), lo, hi)
     off = week.day_off(day)
     text = (
-        f"{day:%A %d %b}: ■ in {format_duration(planned[INBOUND])} planned, {format_duration(logged[INBOUND])} logged"
-        f" · ◆ out {format_duration(planned['outbound'])} planned, {format_duration(logged['outbound'])} logged"
+        f"{day:%A %d %b}: ■ in {clock_hours(planned[INBOUND])} planned, {clock_hours(logged[INBOUND])} logged"
+        f" · ◆ out {clock_hours(planned['outbound'])} planned, {clock_hours(logged['outbound'])} logged"
     )
     return text + (f" · day off ({off.title})" if off is not None else "")

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from planner.errors import ValidationError
 from planner.history import Change, History
 from planner.model import Block, Engagement, LogEntry
-from planner.schedule import check_past, format_clock, format_duration
+from planner.money import clock_hours
+from planner.schedule import check_past, format_clock
 from planner.store import Store
 
 MINUTES_PER_DAY = 24 * 60
@@ -115,7 +116,7 @@ class Edits:
             entry = self.store.stop_timer(now)
             if entry.seconds() == 0:
                 return "Timer discarded: it ran for less than a minute, too short to bill."
-            return f"Stopped after {format_duration(entry.seconds())}."
+            return f"Stopped after {clock_hours(entry.seconds())}."
         if block is None:
             raise ValidationError("no block under the cursor; move to a block to start its timer")
         entry = LogEntry(
@@ -135,7 +136,7 @@ class Edits:
         entry.id = 0
         added = self.store.add_log(entry)
         self.history.record("log time", Change(None, added))
-        return f"Logged {format_duration(added.seconds())}."
+        return f"Logged {clock_hours(added.seconds())}."
 
     def edit_log(self, before: LogEntry, target: LogEntry, now: datetime) -> str:
         if target.end is not None:

@@ -719,9 +719,3 @@ def _restarted(text: str, first: date, lo: date) -> tuple[str, date]:
 
 def hours(seconds: float) -> float:
     return seconds / 3600.0
-
-
-def format_duration(seconds: float) -> str:
-    """H:MM, what a person reads at a glance."""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from planner_widgets.board import fit, short_tag, wrap_text
+from planner_widgets.board_text import fit, short_tag, wrap_text
 
 
 def test_titles_wrap_at_word_boundaries_and_a_cut_ends_with_an_ellipsis():

@@ -160,7 +160,7 @@ def test_every_path_gives_the_same_totals(store, capsys):
     markdown = run(root, capsys, "export", "--format", "md", "--month", "2026-11")
     page = run(root, capsys, "export", "--format", "html", "--month", "2026-11")
     for name in ("globex", "tokyo", "kuwait"):
-        month = overview[name]["month"]
+        month = overview[name]["Nov 2026"]
         assert report[name]["amounts_minor"] == sheet[name]["amounts_minor"] == month.amounts
         assert report[name]["billed_seconds"] == sheet[name]["billed_seconds"] == month.billed_seconds
         assert report[name]["seconds"] == sheet[name]["seconds"] == month.seconds

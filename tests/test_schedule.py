@@ -3,10 +3,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from planner.errors import ValidationError
+from planner.money import clock_hours
 from planner.schedule import (
     check_rrule,
     expand_rrule,
-    format_duration,
     localize,
     month_key,
     parse_clock,
@@ -98,7 +98,7 @@ def test_rrule_expansion_and_validation():
             check_rrule(bad, date(2026, 11, 2))
 
 
-def test_format_duration():
-    assert format_duration(5400) == "1:30"
-    assert format_duration(59) == "0:01"
+def test_clock_hours():
+    assert clock_hours(5400) == "1:30"
+    assert clock_hours(59) == "0:01"
     assert to_local(parse_moment("2026-07-01 12:00")).utcoffset() == timedelta(hours=2)

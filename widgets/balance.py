@@ -9,12 +9,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from planner.model import INBOUND, OUTBOUND
+from planner.money import hours_text
 from planner.text import printable
 from planner.week import Week
-
-
-def h(seconds: float) -> str:
-    return f"{seconds / 3600:.1f}"
 
 
 def share_text(share: float | None) -> str:
@@ -51,20 +48,20 @@ class BalancePanel(Widget):
             name = Text(f"{marker} ", style=engagement.colour or "")
             name.append(printable(engagement.name), style="dim" if engagement.archived else "")
             target = "" if row.target is None else f"{row.target:g}"
-            table.add_row(name, h(row.planned), h(row.logged), target)
+            table.add_row(name, hours_text(row.planned, "tenth"), hours_text(row.logged, "tenth"), target)
         totals = self.week.side_totals()
         cap = self.week.outbound_cap()
         table.add_row("", "", "", "")
         table.add_row(
             Text("inbound", style="bold"),
-            h(totals[INBOUND][0]),
-            h(totals[INBOUND][1]),
+            hours_text(totals[INBOUND][0], "tenth"),
+            hours_text(totals[INBOUND][1], "tenth"),
             f"{self.week.contracted_hours():g}",
         )
         table.add_row(
             Text("outbound", style="bold"),
-            h(totals[OUTBOUND][0]),
-            h(totals[OUTBOUND][1]),
+            hours_text(totals[OUTBOUND][0], "tenth"),
+            hours_text(totals[OUTBOUND][1], "tenth"),
             "" if cap is None else f"{cap:g}",
         )
         parts: list[RenderableType] = [table, self._share_line()]
@@ -91,10 +88,12 @@ class BalancePanel(Widget):
         assert self.week is not None
         totals = self.week.side_totals()
         cap = self.week.outbound_cap()
+        planned = {side: hours_text(figures[0], "tenth") for side, figures in totals.items()}
+        logged = {side: hours_text(figures[1], "tenth") for side, figures in totals.items()}
         text = Text("■ inbound ", style="bold")
-        text.append(f"{h(totals[INBOUND][0])}p/{h(totals[INBOUND][1])}l of {self.week.contracted_hours():g}h  ")
+        text.append(f"{planned[INBOUND]}p/{logged[INBOUND]}l of {self.week.contracted_hours():g}h  ")
         text.append("◆ outbound ", style="bold")
-        text.append(f"{h(totals[OUTBOUND][0])}p/{h(totals[OUTBOUND][1])}l")
+        text.append(f"{planned[OUTBOUND]}p/{logged[OUTBOUND]}l")
         text.append("" if cap is None else f" of {cap:g}h")
         text.append("\n")
         text.append_text(self._share_line())

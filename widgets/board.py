@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -22,9 +21,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from planner.model import INBOUND, OUTBOUND, Block
+from planner.money import clock_hours
 from planner.schedule import day_start, to_local
 from planner.text import printable
 from planner.week import Week, block_seconds
+from planner_widgets.board_text import cell_style, fit, short_tag, text_colour, wrap_text
 
 AXIS = 6  # "07:00 "
 HEADER_LINES = 2
@@ -34,8 +35,6 @@ MARKERS = {INBOUND: "■", OUTBOUND: "◆"}
 #: After the side marker of a block that came from an imported calendar (`planner import ics`).
 CALENDAR_MARK = "◷"
 LANE_LABELS = {INBOUND: "in", OUTBOUND: "out"}
-# Readable text on each engagement colour.
-_DARK_TEXT = {"yellow", "cyan", "green", "bright_green", "bright_yellow", "bright_cyan", "white", "bright_white"}
 
 
 @dataclass(frozen=True)
@@ -47,96 +46,6 @@ class LogPiece:
     engagement_id: int
     running: bool
     entry_id: int = 0
-
-
-@lru_cache(maxsize=4096)
-def wrap_text(words: str, width: int, rows: int = 0) -> tuple[str, ...]:
-    """A block's text in lines of at most `width` terminal cells (a CJK character or an emoji takes two), broken at
-    word boundaries where a word fits, and (with `rows`) at most that many lines, the last ending in … when the text
-    goes on."""
-    if width <= 0:
-        return ()
-    lines: list[str] = []
-    current = ""
-    for word in words.split():
-        while cell_len(word) > width:  # a word wider than the lane: cut it, filling the line it starts on
-            room = width - cell_len(current) - (1 if current else 0)
-            head = _cut(word, room) if room > 0 else ""
-            if not head and current:  # no room left beside what the line holds: go on on the next line
-                lines.append(current)
-                current = ""
-                continue
-            if not head:  # one character wider than the whole lane (an emoji in a one-cell lane)
-                head, rest = "…", word[1:]
-            else:
-                rest = word[len(head) :]
-            lines.append(f"{current} {head}" if current else head)
-            current, word = "", rest
-        candidate = f"{current} {word}" if current else word
-        if cell_len(candidate) <= width:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current or not lines:
-        lines.append(current)
-    if rows and len(lines) > rows:
-        lines = [*lines[: rows - 1], _cut(lines[rows - 1], width - 1) + "…"]
-    return tuple(lines)
-
-
-def _cut(text: str, cells: int) -> str:
-    """The longest start of `text` that fits in `cells` terminal cells."""
-    taken, used = [], 0
-    for char in text:
-        used += cell_len(char)
-        if used > cells:
-            break
-        taken.append(char)
-    return "".join(taken)
-
-
-def fit(text: str, cells: int) -> str:
-    """`text` cut or padded to exactly `cells` terminal cells (wide characters never shift the grid)."""
-    return set_cell_size(text, cells)
-
-
-def _hours(seconds: float) -> str:
-    """Hours as h:mm, compact for a lane (7:30)."""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def short_tag(name: str) -> str:
-    """An engagement's short tag for a block's text: its first word, at most 6 characters (acme-corp → acme)."""
-    first = name.replace("_", "-").replace(" ", "-").split("-")[0] or name
-    return _cut(first, 6)
-
-
-@lru_cache(maxsize=1024)
-def cell_style(
-    colour: str | None = None,
-    bgcolor: str | None = None,
-    bold: bool = False,
-    underline: bool = False,
-    reverse: bool = False,
-    dim: bool = False,
-    italic: bool = False,
-) -> Style:
-    """Styles are immutable: build each combination once instead of once per cell per repaint."""
-    return Style(
-        color=colour,
-        bgcolor=bgcolor,
-        bold=bold or None,
-        underline=underline or None,
-        reverse=reverse or None,
-        dim=dim or None,
-        italic=italic or None,
-    )
-
-
-def text_colour(colour: str) -> str:
-    return "black" if colour in _DARK_TEXT else "bright_white"
 
 
 class WeekBoard(Widget, can_focus=True):
@@ -454,7 +363,7 @@ class WeekBoard(Widget, can_focus=True):
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 seconds = self._totals[index][lane][which]
                 room = max(0, lane_width - 1)  # a cell between the two lanes' figures
-                text = "" if not seconds else _hours(seconds)
+                text = "" if not seconds else clock_hours(seconds)
                 if cell_len(text) > room:
                     text = f"{round(seconds / 3600)}h"
                 style = cell_style(bold=which == 0, dim=which == 1)

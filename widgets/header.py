@@ -10,14 +10,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from planner.model import Engagement, LogEntry
+from planner.money import clock_hours
 from planner.schedule import to_local, week_label
 from planner.text import printable
 from planner.week import Week
-
-
-def format_elapsed(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 class WeekHeader(Widget):
@@ -72,7 +68,7 @@ class WeekHeader(Widget):
             right = Text()
             right.append(" ● ", style="bold red")
             right.append(f"{printable(engagement.name)} ", style=f"bold {engagement.colour or ''}".strip())
-            right.append(format_elapsed(elapsed), style="bold")
+            right.append(clock_hours(elapsed, with_seconds=True), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")
         gap = max(1, self.size.width - text.cell_len - right.cell_len)
         text.append(" " * gap)

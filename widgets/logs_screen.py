@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.binding import Binding
 
 from planner.model import LogEntry
-from planner.schedule import format_duration, to_local, week_label
+from planner.money import clock_hours
+from planner.schedule import to_local, week_label
 from planner.text import printable
 from planner_widgets.form_log import log_fields, log_from
 from planner_widgets.forms import FormScreen, TableScreen, Values
@@ -98,7 +99,7 @@ def week_log_rows(app: PlannerApp) -> list[tuple[str, list[object]]]:
                     entry.id,
                     f"{start:%a %d}",
                     f"{start:%H:%M}-{end}",
-                    format_duration(entry.seconds(week.now)),
+                    clock_hours(entry.seconds(week.now)),
                     name,
                     entry.note,
                     ", ".join(entry.tags),

@@ -19,17 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
-from planner.money import Figures, clock_hours, format_amounts
+from planner.money import Figures, clock_hours, format_amounts, hours_text
 from planner.overview import Overview
 from planner.schedule import week_label
 from planner.text import printable
 from planner.timesheet import bar_cells
 
 IN_MARK, OUT_MARK = "█", "░"
-
-
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:.1f}"
 
 
 def day_bars(overview: Overview, width: int) -> Text:
@@ -46,7 +42,7 @@ def day_bars(overview: Overview, width: int) -> Text:
         text.append(IN_MARK * cells_in, style="bold blue")
         text.append(OUT_MARK * cells_out, style="bold yellow")
         text.append(" " * (width - cells_in - cells_out + 1))
-        text.append(f"{_hours(inbound):>5} in {_hours(outbound):>5} out\n")
+        text.append(f"{hours_text(inbound, 'tenth'):>5} in {hours_text(outbound, 'tenth'):>5} out\n")
     text.rstrip()
     return text
 
