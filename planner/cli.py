@@ -795,6 +795,18 @@ def _group_label(key: str) -> str:
         return key
 
 
+def _theme(name: str) -> str:
+    """A theme the board knows, by name ('' is the default)."""
+    if not name:
+        return ""
+    from planner_widgets.app import theme_names  # the board's themes are Textual's: only it lists them
+
+    known = theme_names()
+    if name not in known:
+        raise ValidationError(f"'{name}' is not a theme; choose one of: {', '.join(known)}")
+    return name
+
+
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
         person = {
@@ -808,6 +820,8 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
             )
         if person.get("email") and "@" not in person["email"]:
             raise ValidationError(f"'{person['email']}' is not an e-mail address; give one like jane@example.com")
+        if args.theme is not None:
+            person["theme"] = _theme(args.theme.strip())
         if person:
             store.set_settings(**person)
         current = BoardSettings.from_settings(store.settings())
@@ -828,6 +842,7 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         "name": stored.get("name", ""),
         "email": stored.get("email", ""),
         "task": stored.get("task") or DEFAULT_TASK,
+        "theme": stored.get("theme") or "textual-dark",
     }
     if getattr(args, "json", False):
         _print_json(shown)
@@ -1137,6 +1152,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("--email", help="your e-mail address, on timesheets and exports")
     settings_set.add_argument(
         "--task", help="the task of a Clockify or Harvest row whose entry has no tag ('' resets to General)"
+    )
+    settings_set.add_argument(
+        "--theme", help="the board's colours: a Textual theme (textual-dark, catppuccin-latte, ...; '' resets)"
     )
     settings_set.set_defaults(handler=cmd_settings)
 

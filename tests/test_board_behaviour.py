@@ -226,7 +226,7 @@ def test_a_click_moves_the_cursor_and_a_double_click_opens_the_block(store, peop
 
     async def steps(pilot) -> None:
         board = app.board
-        x, _ = board._day_geometry()[1]
+        _, x, _ = board._columns()[1]
         row = (10 * 60 + 30 - board.axis_start) // board.slot
         await pilot.click(board, offset=(x + 1, 2 + row - board.top_row))
         await pilot.pause()
@@ -334,3 +334,96 @@ def test_a_refused_boundary_on_the_board_names_its_field(store, people):
 
     drive(app, steps)
     assert "Max h/day 'abc'" in seen[0] and "--max-day" not in seen[0]
+
+
+def test_z_zooms_to_three_days_and_one_day_with_wide_lanes_and_whole_titles(store, people):
+    """Finding: in the week view a title is cut into fragments; z shows 3 days, then 1 day, with wide lanes where
+    the title, the whole engagement name and the times read on one line, the view following the cursor."""
+    job, client = people
+    add_block(store, job, MONDAY + timedelta(days=2), "09:00", "10:00", title="quarterly planning review")
+    add_block(store, client, MONDAY + timedelta(days=2), "18:00", "19:00", title="API integration")
+    app = make_app(store)
+    seen: dict[str, object] = {}
+
+    def line_text(board, y: int) -> str:
+        return "".join(segment.text for segment in board.render_line(y))
+
+    async def steps(pilot) -> None:
+        board = app.board
+        board.place_cursor(2, 9 * 60)
+        await pilot.pause()
+        week_text = "\n".join(line_text(board, y) for y in range(board.size.height))
+        seen["week"] = ("quarterly planning review" in week_text, [column[0] for column in board._columns()])
+        await pilot.press("z")
+        await pilot.pause()
+        seen["three"] = [column[0] for column in board._columns()], line_text(board, 0)
+        await pilot.press("z")
+        await pilot.pause()
+        row = 2 + (9 * 60 - board.axis_start) // board.slot - board.top_row
+        seen["one"] = [column[0] for column in board._columns()], line_text(board, row) + line_text(board, row + 1)
+        await pilot.press("l")  # the next day: the one-day view follows the cursor
+        await pilot.pause()
+        seen["next"] = [column[0] for column in board._columns()], board.cursor_day
+        await pilot.press("z")
+        await pilot.pause()
+        seen["back"] = [column[0] for column in board._columns()]
+
+    drive(app, steps)
+    assert seen["week"] == (False, [0, 1, 2, 3, 4, 5, 6])
+    columns, header = seen["three"]
+    assert columns == [1, 2, 3] and "Wednesday 25 November" in header
+    columns, line = seen["one"]
+    assert columns == [2] and "│■quarterly planning review ·acme-corp  " in line and "│09:00–10:00  " in line
+    assert seen["next"] == ([3], 3)
+    assert seen["back"] == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_a_lane_with_only_logged_time_leaves_the_width_to_the_lane_with_blocks(store, people):
+    job, client = people
+    add_block(store, job, MONDAY, "09:00", "13:00", title="sprint work")
+    store.add_log(LogEntry(0, client.id, parse_moment("2026-11-23 13:00"), parse_moment("2026-11-23 14:00")))
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        board = app.board
+        _, _, width = board._columns()[0]
+        seen.append((board._lane_widths(width, 0), width))
+
+    drive(app, steps)
+    (inbound, outbound), width = seen[0]
+    assert outbound == 3 and inbound == width - 4
+
+
+def test_a_light_theme_reaches_every_part_of_the_screen_and_is_kept(store, people, cli):
+    """Finding: with catppuccin-latte the board kept the terminal's dark background while the header and panel
+    turned light. Every cell of the grid now has the theme's background, the header its panel colour; the theme
+    chosen in the palette is kept, and `settings set --theme` checks the name."""
+    from rich.color import Color
+
+    job, _ = people
+    add_block(store, job, MONDAY, "09:00", "10:00", title="standup")
+    app = make_app(store)
+    seen = {}
+
+    async def steps(pilot) -> None:
+        app.theme = "catppuccin-latte"
+        await pilot.pause()
+        await pilot.pause()
+        board = app.board
+        backgrounds = {segment.style.bgcolor for y in range(board.size.height) for segment in board.render_line(y)}
+        seen["board"] = backgrounds
+        seen["surface"] = Color.parse(app.current_theme.surface or "")
+        header = [segment for segment in app.board_screen.header.render().render(app.console)]
+        seen["header"] = {segment.style.reverse for segment in header if segment.text.strip()}
+
+    drive(app, steps)
+    assert None not in seen["board"] and seen["surface"] in seen["board"]  # no cell falls back to the terminal's
+    assert seen["header"] == {True, None}  # only the name is reversed, not the whole line
+    assert store.settings()["theme"] == "catppuccin-latte"
+    assert make_app(store).theme == "catppuccin-latte"
+    refused = cli("settings", "set", "--theme", "no-such-theme")
+    assert refused.code == 2 and refused.err.startswith("error: 'no-such-theme' is not a theme")
+    assert store.settings()["theme"] == "catppuccin-latte"
+    done = cli("settings", "set", "--theme", "nord")
+    assert done.code == 0 and "theme      nord" in done.out

@@ -284,7 +284,7 @@ def test_cli_does_not_import_textual():
 
 
 def test_board_settings(cli):
-    person = {"name": "", "email": "", "task": "General"}
+    person = {"name": "", "email": "", "task": "General", "theme": "textual-dark"}
     shown = json.loads(cli("settings", "show", "--json").out)
     assert shown == {"day_start": "07:00", "day_end": "21:00", "slot": 30, **person}
     assert cli("settings", "set", "--day-start", "06:00", "--slot", "15").code == 0

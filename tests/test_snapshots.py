@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from planner.demo import seed_demo
-from planner.model import OUTBOUND
+from planner.model import INBOUND, OUTBOUND
 from planner.schedule import now
 from planner.store import Store
 from planner_widgets.app import PlannerApp, make_app
@@ -124,3 +124,59 @@ def test_board_with_a_calendar_imported(snap_compare, store, size):
 
 def test_calendar_import_form(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(120, 40), press=["i"], run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_warnings_screen(snap_compare, demo_app, size):
+    assert snap_compare(demo_app, terminal_size=size, press=["exclamation_mark"], run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_board_in_a_light_theme(snap_compare, store, size):
+    """The whole screen follows the theme: grid, header, panel, detail line and footer."""
+    seed_demo(store, now())
+    store.set_settings(theme="catppuccin-latte")
+    assert snap_compare(make_app(store), terminal_size=size, run_before=settle)
+
+
+@pytest.fixture
+def long_titles(store: Store) -> PlannerApp:
+    """The demo week with a long title and titles in CJK and emoji, which take two cells a character."""
+    from datetime import timedelta
+
+    from planner.model import Block
+    from planner.schedule import monday_of
+
+    seed_demo(store, now())
+    monday = monday_of(now().date())
+    job, client = store.engagement("acme-corp"), store.engagement("globex")
+    for engagement, day, start, end, title in [
+        (job, 3, 17 * 60, 19 * 60, "Quarterly planning review with the whole platform team"),
+        (client, 4, 8 * 60, 9 * 60, "会議の準備 📅 レビュー"),
+        (client, 6, 10 * 60, 12 * 60, "🚀 launch 발표 rehearsal"),
+    ]:
+        store.add_block(Block(0, engagement.id, monday + timedelta(days=day), start, end, title=title))
+    return make_app(store)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_board_with_long_titles_and_wide_characters(snap_compare, long_titles, size):
+    async def on_the_cjk_block(pilot: Pilot) -> None:
+        await pilot.pause()
+        long_titles.board.place_cursor(4, 8 * 60, OUTBOUND)  # the detail line shows it whole
+
+    assert snap_compare(long_titles, terminal_size=size, run_before=on_the_cjk_block)
+
+
+@pytest.mark.parametrize(
+    ("size", "zoom"), [((120, 40), ["z"]), ((80, 24), ["z", "z"])], ids=["3days-120x40", "1day-80x24"]
+)
+def test_board_zoomed(snap_compare, long_titles, size, zoom):
+    async def zoomed_on_thursday(pilot: Pilot) -> None:
+        await pilot.pause()
+        long_titles.board.place_cursor(3, 17 * 60, INBOUND)
+        for key in zoom:
+            await pilot.press(key)
+        await pilot.pause()
+
+    assert snap_compare(long_titles, terminal_size=size, run_before=zoomed_on_thursday)

@@ -28,6 +28,7 @@ from planner_widgets.wording import board_words
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
+    from textual.theme import Theme
 
 NARROW = 100  # below this width the balance panel moves under the board
 POLL_SECONDS = 1.0
@@ -50,6 +51,9 @@ class PlannerApp(App[None]):
         self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
         self.form_is_saving = False  # set by a form while it saves: its refusal shows in the form, not as a toast
         self.board_screen = BoardScreen(self)
+        saved = store.settings().get("theme")
+        if saved in self.available_themes:  # chosen in the palette (or `settings set --theme`), kept across runs
+            self.theme = saved
 
     @property
     def history(self):
@@ -97,7 +101,16 @@ class PlannerApp(App[None]):
 
             self.notify(FIRST_STEPS, title="An empty planner", timeout=20)
         self.set_interval(POLL_SECONDS, self._poll)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._relayout(self.size.width)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """A theme chosen in the palette is the board's from now on."""
+        try:
+            if self.store.settings().get("theme") != theme.name:
+                self.store.set_settings(theme=theme.name)
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=8)
 
     def show_week(self, monday: date | None) -> None:
         """Show the week of `monday` (None: this week)."""
@@ -210,6 +223,13 @@ class PlannerApp(App[None]):
             "planner lock / unlock --week",
             lambda: self.attempt(lambda: self.edits.toggle_lock(self.monday, locked)),
         )
+
+
+def theme_names() -> list[str]:
+    """The themes the board can take (Textual's own), for `planner settings set --theme`."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
 
 
 def make_app(store: Store, *, clock: Callable[[], datetime] = now) -> PlannerApp:

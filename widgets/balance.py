@@ -12,6 +12,7 @@ from planner.model import INBOUND, OUTBOUND
 from planner.money import hours_text
 from planner.text import printable
 from planner.week import Week
+from planner_widgets import theme
 
 
 def share_text(share: float | None) -> str:
@@ -24,6 +25,7 @@ class BalancePanel(Widget):
     DEFAULT_CSS = """
     BalancePanel { width: 34; height: 1fr; padding: 0 1; border-left: vkey $panel-lighten-2; }
     """
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
 
     week: reactive[Week | None] = reactive(None)
     """The week on the board."""
@@ -70,8 +72,7 @@ class BalancePanel(Widget):
             parts.append(Text(""))
             parts.append(Text(f"{count} warning{'' if count == 1 else 's'} · ! lists them all", style="dim italic"))
             for severity, sentence in self.warnings:
-                colour = {"breach": "bold red", "warn": "yellow"}.get(severity, "dim")
-                parts.append(Text(f"{severity}: {printable(sentence)}", style=colour))
+                parts.append(Text(f"{severity}: {printable(sentence)}", style=theme.role(self, severity)))
         return Group(*parts)
 
     def _share_line(self) -> Text:
@@ -99,5 +100,5 @@ class BalancePanel(Widget):
         text.append_text(self._share_line())
         if self.warnings:
             count = len(self.warnings)
-            text.append(f"  {count} warning{'' if count == 1 else 's'} (! lists them)", style="yellow")
+            text.append(f"  {count} warning{'' if count == 1 else 's'} (! lists them)", style=theme.role(self, "warn"))
         return text

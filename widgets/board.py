@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,10 +23,11 @@ from textual.widget import Widget
 
 from planner.model import INBOUND, OUTBOUND, Block
 from planner.money import clock_hours
-from planner.schedule import day_start, to_local
+from planner.schedule import day_start, format_clock, to_local
 from planner.text import printable
 from planner.week import Week, block_seconds
-from planner_widgets.board_text import cell_style, fit, short_tag, text_colour, wrap_text
+from planner_widgets import theme
+from planner_widgets.board_text import cell_style, fit, short_tag, wrap_text
 
 AXIS = 6  # "07:00 "
 HEADER_LINES = 2
@@ -54,6 +56,7 @@ class WeekBoard(Widget, can_focus=True):
     DEFAULT_CSS = """
     WeekBoard { width: 1fr; height: 1fr; min-height: 6; }
     """
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
 
     BINDINGS = [
         Binding("up,k", "move(0, -1)", "Up", show=False),
@@ -73,6 +76,8 @@ class WeekBoard(Widget, can_focus=True):
     """Row on the time axis, counted from the axis start."""
     lane: reactive[str] = reactive(INBOUND)
     """The lane the cursor is in."""
+    days_shown: reactive[int] = reactive(7)
+    """The zoom: the whole week (7), or 3 days or 1 day around the cursor, with wide lanes."""
 
     def __init__(
         self, *, day_start_minute: int = 7 * 60, day_end_minute: int = 21 * 60, slot: int = 30, **kwargs
@@ -91,6 +96,8 @@ class WeekBoard(Widget, can_focus=True):
         self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
         self._totals: list[dict[str, list[float]]] = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
         self._content_axis = (day_start_minute, day_end_minute)
+        #: The first day shown when zoomed; it follows the cursor.
+        self.first_shown = 0
 
     # ------------------------------------------------------------ data
 
@@ -98,7 +105,7 @@ class WeekBoard(Widget, can_focus=True):
         """Display `week`, keeping the cursor where it was."""
         self.week = week
         self._pieces = self._log_pieces(week)
-        self._used = [{lane: bool(self._pieces[index][lane]) for lane in (INBOUND, OUTBOUND)} for index in range(7)]
+        self._used = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]  # the lanes that hold blocks
         self._totals = [{lane: [0.0, 0.0] for lane in (INBOUND, OUTBOUND)} for _ in range(7)]
         for block in week.blocks:
             index = (block.day - week.monday).days
@@ -215,7 +222,7 @@ class WeekBoard(Widget, can_focus=True):
         row = self.top_row + y - HEADER_LINES
         if y < HEADER_LINES or y >= self.size.height - TOTAL_LINES or not 0 <= row < self.rows:
             return None
-        for index, (left, width) in enumerate(self._day_geometry()):
+        for index, left, width in self._columns():
             if left <= x < left + width:
                 inbound, _ = self._lane_widths(width, index)
                 return index, INBOUND if x - left - 1 < inbound else OUTBOUND, row
@@ -245,6 +252,7 @@ class WeekBoard(Widget, can_focus=True):
         self.post_message(self.CursorMoved())
 
     def watch_cursor_day(self) -> None:
+        self._follow_cursor()
         self.refresh()
         self.post_message(self.CursorMoved())
 
@@ -277,25 +285,46 @@ class WeekBoard(Widget, can_focus=True):
         self.top_row = max(0, min(self.top_row, max(0, self.rows - visible)))
 
     def cursor_region(self) -> Region:
-        x, width = self._day_geometry()[self.cursor_day]
+        _, x, width = next(column for column in self._columns() if column[0] == self.cursor_day)
         return Region(x, HEADER_LINES + self.cursor_row - self.top_row, width, 1)
 
     # ------------------------------------------------------------ drawing
 
-    def _day_geometry(self) -> list[tuple[int, int]]:
-        """(x, width) of each day column; leftover columns go one each to the first days."""
-        usable = max(7 * 5, self.size.width - AXIS)
-        width, extra = divmod(usable, 7)
+    def zoom(self) -> int:
+        """Step the zoom: the week, then 3 days, then 1 day, then the week again. Returns the days now shown."""
+        self.days_shown = {7: 3, 3: 1}.get(self.days_shown, 7)
+        return self.days_shown
+
+    def watch_days_shown(self) -> None:
+        self._follow_cursor(centre=True)
+        self.refresh()
+
+    def _follow_cursor(self, centre: bool = False) -> None:
+        """Keep the cursor's day among the days shown: a zoomed view scrolls by days as the cursor moves."""
+        shown = self.days_shown
+        if centre or not self.first_shown <= self.cursor_day < self.first_shown + shown:
+            first = self.cursor_day - shown // 2 if centre else min(self.cursor_day, self.first_shown)
+            if self.cursor_day >= first + shown:
+                first = self.cursor_day - shown + 1
+            self.first_shown = first
+        self.first_shown = max(0, min(7 - shown, self.first_shown))
+
+    def _columns(self) -> list[tuple[int, int, int]]:
+        """(day index, x, width) of each day shown; leftover columns go one each to the first days."""
+        shown = self.days_shown
+        usable = max(shown * 5, self.size.width - AXIS)
+        width, extra = divmod(usable, shown)
         columns, x = [], AXIS
-        for index in range(7):
-            day_width = width + (1 if index < extra else 0)
-            columns.append((x, day_width))
+        for offset in range(shown):
+            day_width = width + (1 if offset < extra else 0)
+            columns.append((self.first_shown + offset, x, day_width))
             x += day_width
         return columns
 
     def _lane_widths(self, width: int, day_index: int | None = None) -> tuple[int, int]:
-        """The inbound and outbound lanes of a day column. They share it by what they hold: a lane with nothing in
-        it that day keeps only room for the cursor (3 cells), so the other reads wide; otherwise half each."""
+        """The inbound and outbound lanes of a day column. They share it by what they hold: a lane with no block
+        that day keeps 3 cells (the cursor, and logged time as shading, which reads at any width), so the other's
+        titles read wide; two lanes with blocks, or none, take half each."""
         inner = width - 1  # the separator
         inbound = inner // 2
         if day_index is not None and self.week is not None:
@@ -321,7 +350,8 @@ class WeekBoard(Widget, can_focus=True):
             if row >= self.rows:
                 return Strip.blank(width)
             segments = self._row_line(row)
-        return Strip(segments).adjust_cell_length(width)
+        # the theme's background and text under every cell that sets no colour of its own
+        return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
 
     def _today_index(self) -> int | None:
         assert self.week is not None
@@ -332,9 +362,11 @@ class WeekBoard(Widget, can_focus=True):
         assert self.week is not None
         today = self._today_index()
         segments = [Segment(" " * AXIS)]
-        for index, (_, width) in enumerate(self._day_geometry()):
+        for index, _, width in self._columns():
             day = self.week.monday + timedelta(days=index)
             label = f"{day:%a %d}" if width >= 7 else f"{day:%a}"[: width - 1]
+            if self.days_shown < 7:  # zoomed: the whole date
+                label = f"{day:%A %d %B}" if width >= 24 else f"{day:%a %d %b}"
             if self.week.day_off(day) is not None:
                 label = f"{label} off" if width >= 11 else f"{day:%a} off" if width >= 8 else label
             style = Style(bold=True, reverse=True) if index == today else Style(bold=True)
@@ -346,7 +378,7 @@ class WeekBoard(Widget, can_focus=True):
 
     def _lane_line(self) -> list[Segment]:
         segments = [Segment(" " * AXIS)]
-        for index, (_, width) in enumerate(self._day_geometry()):
+        for index, _, width in self._columns():
             segments.append(Segment("│", cell_style(dim=True)))
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
@@ -358,7 +390,7 @@ class WeekBoard(Widget, can_focus=True):
         assert self.week is not None
         label = ("plan", "log")[which]
         segments = [Segment(f" {label:<{AXIS - 1}}", Style(bold=True, dim=which == 1))]
-        for index, (_, width) in enumerate(self._day_geometry()):
+        for index, _, width in self._columns():
             segments.append(Segment("│", cell_style(dim=True)))
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
                 seconds = self._totals[index][lane][which]
@@ -378,9 +410,9 @@ class WeekBoard(Widget, can_focus=True):
         now_minute = now_local.hour * 60 + now_local.minute
         is_now_row = today is not None and minute <= now_minute < minute + self.slot
         label = f"{minute // 60:02d}:00" if minute % 60 == 0 else f"  :{minute % 60:02d}"
-        axis_style = Style(bold=True, color="bright_red") if is_now_row else Style(dim=minute % 60 != 0)
+        axis_style = theme.role(self, "now") if is_now_row else Style(dim=minute % 60 != 0)
         segments = [Segment(("▸" if is_now_row else " ") + label[: AXIS - 1].ljust(AXIS - 1), axis_style)]
-        for index, (_, width) in enumerate(self._day_geometry()):
+        for index, _, width in self._columns():
             segments.append(Segment("│", cell_style(dim=True)))
             underline = is_now_row and index == today
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
@@ -396,7 +428,7 @@ class WeekBoard(Widget, can_focus=True):
         if blocks:
             block = blocks[0]
             engagement = self.week.engagements.get(block.engagement_id)
-            colour = engagement.colour if engagement and engagement.colour else "blue"
+            colour = self._colour(engagement.colour if engagement else None, lane)
             # The block's text flows down its rows, so a tall block in a narrow lane still reads in full.
             first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
             first_row = row == first_visible
@@ -407,24 +439,28 @@ class WeekBoard(Widget, can_focus=True):
             words = MARKERS[lane] + ("!" if flag else "") + (CALENDAR_MARK if block.source else "")
             if len(blocks) > 1:
                 words += f"+{len(blocks) - 1} "
-            words += f"{printable(block.title)} ·{short_tag(name)}" if block.title else name
+            tag = name if self.days_shown < 7 else short_tag(name)
+            words += f"{printable(block.title)} ·{tag}" if block.title else name
+            if self.days_shown < 7:  # zoomed, the lane has room for the times
+                words += f" {format_clock(block.start)}–{format_clock(block.end)}"
             rows = max(1, -(-(block.end - max(block.start, self.axis_start + first_visible * self.slot)) // self.slot))
             lines = wrap_text(words, area, rows)
             index = row - first_visible
             text = lines[index] if index < len(lines) else ""
             if flag and first_row and area >= 2:
-                warn = "red" if flag == "breach" else "dark_orange"
-                block_style = cell_style(text_colour(colour), colour, bold=True, underline=underline, reverse=cursor)
+                warn = theme.role_colour(self, "breach" if flag == "breach" else "warn")
+                ink = theme.readable_on(colour)
+                block_style = cell_style(ink, colour, bold=True, underline=underline, reverse=cursor)
                 cell = [
                     Segment(text[:1], block_style),
-                    Segment("!", cell_style("bright_white", warn, bold=True, reverse=cursor)),
+                    Segment("!", cell_style(theme.readable_on(warn or "red"), warn, bold=True, reverse=cursor)),
                     Segment(fit(text[2:], area - 2), block_style),
                 ]
                 return [*cell, self._gutter(pieces, minute)]
-            style_args = {"colour": text_colour(colour), "bgcolor": colour, "bold": first_row}
+            style_args = {"colour": theme.readable_on(colour), "bgcolor": colour, "bold": first_row}
         elif pieces:
             engagement = self.week.engagements.get(pieces[0].engagement_id)
-            colour = engagement.colour if engagement and engagement.colour else "white"
+            colour = self._colour(engagement.colour if engagement else None, lane)
             text = "░" * area  # logged with nothing planned here
             style_args = {"colour": colour}
         else:
@@ -440,10 +476,14 @@ class WeekBoard(Widget, can_focus=True):
             return Segment(" ")
         covered = sum(min(p.end, minute + self.slot) - max(p.start, minute) for p in pieces)
         engagement = self.week.engagements.get(pieces[0].engagement_id)
-        colour = engagement.colour if engagement and engagement.colour else "white"
+        colour = self._colour(engagement.colour if engagement else None, self.week.kind_of(pieces[0].engagement_id))
         if any(p.running for p in pieces):
             return Segment("▶" if minute + self.slot > self._now_minute() else "┃", cell_style(colour, bold=True))
         return Segment("┃" if covered * 2 >= self.slot else "╏", cell_style(colour, bold=True))
+
+    def _colour(self, own: str | None, lane: str) -> Any:
+        """An engagement's own colour, else its side's colour in the theme."""
+        return own or theme.role_colour(self, lane) or "blue"
 
     def _now_minute(self) -> int:
         assert self.week is not None

@@ -144,6 +144,9 @@ class BoardScreen(Screen[None]):
     def action_this_week(self) -> None:
         self.planner.show_week(None)
 
+    def action_zoom(self) -> None:
+        self.board.zoom()
+
     # ------------------------------------------------------------ blocks
 
     def action_new_block(self) -> None:

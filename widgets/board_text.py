@@ -8,9 +8,6 @@ from functools import lru_cache
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 
-# Readable text on each engagement colour.
-_DARK_TEXT = {"yellow", "cyan", "green", "bright_green", "bright_yellow", "bright_cyan", "white", "bright_white"}
-
 
 @lru_cache(maxsize=4096)
 def wrap_text(words: str, width: int, rows: int = 0) -> tuple[str, ...]:
@@ -90,7 +87,3 @@ def cell_style(
         dim=dim or None,
         italic=italic or None,
     )
-
-
-def text_colour(colour: str) -> str:
-    return "black" if colour in _DARK_TEXT else "bright_white"

@@ -19,6 +19,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from planner.text import printable
+from planner_widgets import theme
 
 Values = dict[str, str | bool]
 
@@ -50,6 +51,8 @@ class Field:
 
 class FormScreen(ModalScreen[bool]):
     """A form: enter (or ctrl+s) saves, escape cancels. Stays open showing the reason when `submit` refuses."""
+
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -106,7 +109,9 @@ class FormScreen(ModalScreen[bool]):
         if error:
             # the form shows the reason itself, once: the toasts of this and earlier refusals would only pile up over it
             self.app.clear_notifications()
-            self.query_one("#form-error", Static).update(Text(f"✗ {printable(error)}", style="bold red"))
+            self.query_one("#form-error", Static).update(
+                Text(f"✗ {printable(error)}", style=theme.role(self, "breach"))
+            )
         else:
             self.dismiss(True)
 

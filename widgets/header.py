@@ -14,12 +14,14 @@ from planner.money import clock_hours
 from planner.schedule import to_local, week_label
 from planner.text import printable
 from planner.week import Week
+from planner_widgets import theme
 
 
 class WeekHeader(Widget):
     DEFAULT_CSS = """
     WeekHeader { height: 1; background: $panel; color: $text; }
     """
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
 
     week: reactive[Week | None] = reactive(None, layout=False)
     """The week on the board."""
@@ -38,7 +40,8 @@ class WeekHeader(Widget):
         return (self.week.running, engagement) if engagement else None
 
     def render(self) -> Text:
-        text = Text(" planner ", style="bold reverse")
+        text = Text()
+        text.append(" planner ", style="bold reverse")  # only the name: a Text's own style would reverse the line
         if self.week is None:
             return text
         monday = self.week.monday
@@ -51,14 +54,14 @@ class WeekHeader(Widget):
         text.append(f" {week_label(monday)} ", style="bold")
         text.append(span)
         if self.week.locked:
-            text.append("  🔒 locked", style="bold yellow")
+            text.append("  🔒 locked", style=theme.role(self, "warn"))
         elif self.week.locked_ids:
             names = sorted(
                 printable(self.week.engagements[engagement_id].name)
                 for engagement_id in self.week.locked_ids
                 if engagement_id in self.week.engagements
             )
-            text.append(f"  🔒 {', '.join(names)}", style="bold yellow")
+            text.append(f"  🔒 {', '.join(names)}", style=theme.role(self, "warn"))
         timer = self._timer()
         if timer is None:
             right = Text("no timer ", style="dim")
@@ -66,7 +69,7 @@ class WeekHeader(Widget):
             entry, engagement = timer
             elapsed = max(0.0, (self._clock() - entry.start).total_seconds())
             right = Text()
-            right.append(" ● ", style="bold red")
+            right.append(" ● ", style=theme.role(self, "now"))
             right.append(f"{printable(engagement.name)} ", style=f"bold {engagement.colour or ''}".strip())
             right.append(clock_hours(elapsed, with_seconds=True), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")

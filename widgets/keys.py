@@ -35,6 +35,7 @@ KEYS = [
     Key("left_square_bracket", "week(-1)", "previous week", "week"),
     Key("right_square_bracket", "week(1)", "next week", "week"),
     Key("full_stop", "this_week", "this week", "week"),
+    Key("z", "zoom", "zoom: the week, 3 days, 1 day (wide lanes, times shown)", "view"),
     Key("s", "toggle_timer", "start the timer on the block; stop it if it runs", "timer", "Timer"),
     Key("L", "log_time", "log time by hand", "log", "Log"),
     Key("g", "show_logs", "the week's logs: add, edit or delete", "log"),

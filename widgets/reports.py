@@ -4,10 +4,11 @@ the export form; the app runs the export and reports its progress here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -24,11 +25,14 @@ from planner.overview import Overview
 from planner.schedule import week_label
 from planner.text import printable
 from planner.timesheet import bar_cells
+from planner_widgets import theme
 
 IN_MARK, OUT_MARK = "█", "░"
+#: Without a theme (tests, a plain console): bold marks; the screen passes the theme's styles (widgets/theme.py).
+PLAIN: Mapping[str, Style | str] = {"inbound": "bold", "outbound": "bold", "good": "", "breach": "bold"}
 
 
-def day_bars(overview: Overview, width: int) -> Text:
+def day_bars(overview: Overview, width: int, styles: Mapping[str, Style | str] = PLAIN) -> Text:
     """One bar per day of the week, inbound then outbound, scaled to the longest day in whole hours (at least one):
     a day of a few seconds draws no bar, not a full one."""
     longest = max((inbound + outbound for _, inbound, outbound in overview.days), default=0.0)
@@ -39,15 +43,15 @@ def day_bars(overview: Overview, width: int) -> Text:
     for day, inbound, outbound in overview.days:
         cells_in, cells_out = bar_cells(inbound, outbound, longest, width)
         text.append(f"{day:%a %d}  ")
-        text.append(IN_MARK * cells_in, style="bold blue")
-        text.append(OUT_MARK * cells_out, style="bold yellow")
+        text.append(IN_MARK * cells_in, style=styles["inbound"])
+        text.append(OUT_MARK * cells_out, style=styles["outbound"])
         text.append(" " * (width - cells_in - cells_out + 1))
         text.append(f"{hours_text(inbound, 'tenth'):>5} in {hours_text(outbound, 'tenth'):>5} out\n")
     text.rstrip()
     return text
 
 
-def share_trend(overview: Overview, width: int) -> Text:
+def share_trend(overview: Overview, width: int, styles: Mapping[str, Style | str] = PLAIN) -> Text:
     """The outbound share of each of the last 12 weeks on a 0–100 % scale, the target band marked with ┆."""
     text = Text()
     text.append("Outbound share, last 12 weeks", style="bold")
@@ -63,7 +67,7 @@ def share_trend(overview: Overview, width: int) -> Text:
         share = week.share
         filled = 0 if share is None else round(share * width)
         inside = overview.band is None or (share is not None and overview.band[0] <= share * 100 <= overview.band[1])
-        style = "green" if inside else "bold red"
+        style = styles["good"] if inside else styles["breach"]
         label = week_label(week.monday)[5:]
         current = week.monday == overview.monday
         text.append(f"{label}{'▸' if current else ' '} ", style="bold" if current else "")
@@ -78,7 +82,7 @@ def share_trend(overview: Overview, width: int) -> Text:
             verdict = (
                 "" if overview.band is None or inside else ("  above" if share * 100 > overview.band[1] else "  below")
             )
-            text.append(f" {share * 100:4.0f} %{verdict}\n", style="" if inside else "bold red")
+            text.append(f" {share * 100:4.0f} %{verdict}\n", style="" if inside else styles["breach"])
     text.rstrip()
     return text
 
@@ -129,6 +133,8 @@ def _figures(figures: Figures | None) -> tuple[str, str, str]:
 class ReportsScreen(ModalScreen[None]):
     """Reports for the board's week. `[` and `]` step through weeks; `x` exports."""
 
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
+
     BINDINGS = [
         Binding("x", "export", "Export"),
         Binding("left_square_bracket", "week(-1)", "Prev week"),
@@ -177,8 +183,13 @@ class ReportsScreen(ModalScreen[None]):
         self.overview = overview
         width = max(20, min(48, self.size.width - 40))
         wide = self.size.width >= 110
+        styles = theme.roles(self)
         body = Group(
-            day_bars(overview, width), Text(""), share_trend(overview, width), Text(""), money_table(overview, wide)
+            day_bars(overview, width, styles),
+            Text(""),
+            share_trend(overview, width, styles),
+            Text(""),
+            money_table(overview, wide),
         )
         self.query_one("#reports-body", Static).update(body)
 

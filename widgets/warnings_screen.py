@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
 from planner.schedule import week_label
+from planner_widgets import theme
 from planner_widgets.forms import TableScreen
 
 if TYPE_CHECKING:
     from planner.balance import Finding
     from planner_widgets.app import PlannerApp
 
-SEVERITY_STYLE = {"breach": "bold red", "warn": "yellow", "info": "dim"}
-
 
 class WarningsScreen(TableScreen):
+    COMPONENT_CLASSES = theme.COMPONENT_CLASSES
     BINDINGS = [Binding("enter,g", "go", "Go to it")]
     ENTER_ACTION = "go"
 
@@ -26,7 +28,7 @@ class WarningsScreen(TableScreen):
         super().__init__(
             f"Warnings of {week_label(app.monday)}",
             ["severity", "rule", "on", "what"],
-            lambda: warning_rows(app.findings),
+            lambda: warning_rows(app.findings, theme.roles(self)),
             "enter goes to the block or day that causes it · escape close",
         )
         self.planner = app
@@ -48,13 +50,13 @@ class WarningsScreen(TableScreen):
         app.board.place_cursor(day_index, minute, lane)
 
 
-def warning_rows(findings: list[Finding]) -> list[tuple[str, list[object]]]:
+def warning_rows(findings: list[Finding], styles: Mapping[str, Style]) -> list[tuple[str, list[object]]]:
     """One row a warning, in the check's order (breaches first); the key is its place in that order."""
     return [
         (
             str(index),
             [
-                Text(finding.severity, style=SEVERITY_STYLE.get(finding.severity, "")),
+                Text(finding.severity, style=styles.get(finding.severity, "")),
                 finding.code,
                 finding.basis,
                 finding.message,
