@@ -3,7 +3,8 @@
     python benchmarks/tui.py [--runs N] [--size 100000]
 
 1. Launch to a painted board, as whole processes (headless, 120×40), against a bare Textual app with the same
-   widgets (header, board area, side panel, footer with the same keys) that paints and exits: medians of N
+   widgets (header, board area, side panel, footer with the same keys) that paints and exits, each once its footer
+   shows its keys: medians of N
    interleaved runs and their ratio. Target ≤ 1.3×.
 2. In-process week switch: reading the week, laying it out and rendering the board, panel and header (median of 30,
    target ≤ 50 ms), and for reference the Pilot round trip of a `]` keypress, which adds Pilot's own waiting.
@@ -34,7 +35,14 @@ from planner.store import Store
 class Once(PlannerApp):
     def board_ready(self):
         super().board_ready()
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(self.exit_once_painted)
+
+    def exit_once_painted(self):
+        # the week painted, exit once the footer shows its keys too, as the bare app does
+        if self.query("FooterKey"):
+            self.exit()
+        else:
+            self.call_after_refresh(self.exit_once_painted)
 
 Once(Store()).run(headless=True, size=(120, 40))
 """
@@ -56,7 +64,14 @@ class Bare(App):
         yield Footer()
 
     def on_mount(self):
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(self.exit_once_painted)
+
+    def exit_once_painted(self):
+        # like the board, exit once the footer shows its keys (they arrive a refresh after the first paint)
+        if self.query("FooterKey"):
+            self.exit()
+        else:
+            self.call_after_refresh(self.exit_once_painted)
 
 Bare().run(headless=True, size=(120, 40))
 """

@@ -25,6 +25,7 @@ from planner.cli_common import (
 )
 from planner.cli_records import add_record_commands
 from planner.errors import PlannerError, ValidationError
+from planner.hours import clock_hours
 from planner.model import (
     DATED_TERMS,
     DEFAULT_CURRENCY,
@@ -42,7 +43,6 @@ from planner.model import (
     check_round,
     check_round_mode,
 )
-from planner.money import clock_hours
 from planner.schedule import (
     check_past,
     format_clock,

@@ -288,7 +288,8 @@ def _essence(figures: dict[int, dict]) -> dict[int, tuple]:
 def _list_locks(store: Store, as_json: bool) -> int:
     """Each locked week with the totals it was locked with, per engagement; a lock whose figures come out otherwise
     today is flagged (it never should: a locked week's entries and terms cannot change)."""
-    from planner.money import clock_hours, format_amounts
+    from planner.hours import clock_hours
+    from planner.money import format_amounts
 
     names = {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
     locks = sorted(store.locks(), key=lambda lock: (lock.monday, names.get(lock.engagement_id or 0, "")))

@@ -4,8 +4,8 @@ planned, notes, the warnings it causes) or a logged entry. Plain text; the scree
 from __future__ import annotations
 
 from planner.balance import Finding
+from planner.hours import clock_hours
 from planner.model import INBOUND, Block, LogEntry
-from planner.money import clock_hours
 from planner.schedule import format_clock, to_local
 from planner.week import Week, block_seconds
 

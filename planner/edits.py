@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 
 from planner.errors import ValidationError
 from planner.history import Change, History
+from planner.hours import clock_hours
 from planner.model import Block, Engagement, LogEntry
-from planner.money import clock_hours
 from planner.schedule import check_past, format_clock
 from planner.store import Store
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from planner.errors import ValidationError
 from planner.files import write_temp
+from planner.hours import hours_text
 from planner.model import INBOUND, Block, Engagement
-from planner.money import Figures, Line, decimal_hours, format_amount, format_amounts, hours_text, to_decimal
+from planner.money import Figures, Line, decimal_hours, format_amount, format_amounts, to_decimal
 from planner.schedule import LAST_DAY, expand_rrule, first_within, span_of_days, zone_name
 from planner.store import Store
 from planner.text import clean, safe_json

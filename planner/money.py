@@ -14,7 +14,6 @@ The rules, in one place:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,7 +34,6 @@ _MINOR_DIGITS = {
 }
 DEFAULT_CURRENCY = "EUR"
 HUNDREDTH = Decimal("0.01")
-TENTH = Decimal("0.1")
 
 
 def minor_digits(currency: str) -> int:
@@ -80,27 +78,6 @@ def format_amounts(amounts: dict[str, int]) -> str:
 def decimal_hours(seconds: int) -> Decimal:
     """Seconds as decimal hours to the hundredth, half up: what Toggl, Clockify and Harvest read."""
     return (Decimal(seconds) / Decimal(3600)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def clock_hours(seconds: float, *, with_seconds: bool = False) -> str:
-    """Seconds as h:mm (4:20), or h:mm:ss (a running timer: whole seconds elapsed). Whole minutes add up where 4.33
-    does not; without seconds shown, a part minute rounds half up, once. planner's one hour formatter: the CLI, the
-    board, the reports and every export read hours through it or `hours_text`."""
-    if with_seconds:
-        minutes, second = divmod(int(seconds), 60)
-        return f"{minutes // 60}:{minutes % 60:02d}:{second:02d}"
-    minutes = (seconds + 30) // 60 if isinstance(seconds, int) else math.floor(seconds / 60 + 0.5)
-    return f"{int(minutes) // 60}:{int(minutes) % 60:02d}"
-
-
-def hours_text(seconds: float, style: str = "clock", *, with_seconds: bool = False) -> str:
-    """Hours as a person reads them: `clock` (h:mm), `decimal` (to the hundredth, as on a printed timesheet) or
-    `tenth` (7.5, where a panel has room for little)."""
-    if style == "decimal":
-        return f"{decimal_hours(round(seconds))}"
-    if style == "tenth":
-        return f"{(Decimal(round(seconds)) / Decimal(3600)).quantize(TENTH, rounding=ROUND_HALF_UP)}"
-    return clock_hours(seconds, with_seconds=with_seconds)
 
 
 # ---------------------------------------------------------------- lines: entries priced

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from planner.errors import ValidationError
-from planner.money import clock_hours
+from planner.hours import clock_hours
 from planner.schedule import (
     check_rrule,
     expand_rrule,

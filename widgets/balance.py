@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from planner.hours import hours_text
 from planner.model import INBOUND, OUTBOUND
-from planner.money import hours_text
 from planner.text import printable
 from planner.week import Week
 from planner_widgets import theme

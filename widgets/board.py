@@ -15,14 +15,14 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from planner.hours import clock_hours
 from planner.model import INBOUND, OUTBOUND, Block
-from planner.money import clock_hours
 from planner.schedule import day_start, format_clock, to_local
 from planner.text import printable
 from planner.week import Week, block_seconds
@@ -96,6 +96,7 @@ class WeekBoard(Widget, can_focus=True):
         self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
         self._totals: list[dict[str, list[float]]] = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
         self._content_axis = (day_start_minute, day_end_minute)
+        self._fitted = Size(0, 0)  # the size the axis and the scroll were last fitted to
         #: The first day shown when zoomed; it follows the cursor.
         self.first_shown = 0
 
@@ -144,11 +145,11 @@ class WeekBoard(Widget, can_focus=True):
     @staticmethod
     def _log_pieces(week: Week) -> list[dict[str, list[LogPiece]]]:
         days: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        bounds = [(day_start(day), day_start(day + timedelta(days=1))) for day in week.days]
         for entry in week.logs:
             kind = week.kind_of(entry.engagement_id)
             end = week.log_end(entry)
-            for index, day in enumerate(week.days):
-                lo, hi = day_start(day), day_start(day + timedelta(days=1))
+            for index, (lo, hi) in enumerate(bounds):
                 if entry.start >= hi or end <= lo:
                     continue
                 piece_start, piece_end = max(entry.start, lo), min(end, hi)
@@ -267,14 +268,26 @@ class WeekBoard(Widget, can_focus=True):
         return [piece for piece in pieces if piece.start < minute + self.slot and piece.end > minute]
 
     def on_resize(self) -> None:
+        if self._fit():  # else the first paint at this size already fitted it
+            self.refresh()
+
+    def _fit(self) -> bool:
+        """Fit the axis and the scroll to the widget's size, once per size. The first paint comes before the
+        Resize event, so render_line fits too: the board is drawn once, at its real height."""
+        if self.size == self._fitted:
+            return False
+        self._fitted = self.size
         minute = self.cursor_minute
         self._fill_height()
-        self.cursor_row = max(0, min(self.rows - 1, (minute - self.axis_start) // self.slot))
+        row = max(0, min(self.rows - 1, (minute - self.axis_start) // self.slot))
+        if row != self.cursor_row:
+            self.set_reactive(WeekBoard.cursor_row, row)
+            self.post_message(self.CursorMoved())
         # Show the cursor with some of the day before it: from the axis start when it fits, else a third down.
         visible = max(1, self.size.height - HEADER_LINES - TOTAL_LINES)
         self.top_row = 0 if self.cursor_row < visible else self.cursor_row - visible // 3
         self._keep_cursor_visible()
-        self.refresh()
+        return True
 
     def _keep_cursor_visible(self) -> None:
         visible = max(1, self.size.height - HEADER_LINES - TOTAL_LINES)
@@ -336,6 +349,7 @@ class WeekBoard(Widget, can_focus=True):
         return inbound, inner - inbound
 
     def render_line(self, y: int) -> Strip:
+        self._fit()
         width = self.size.width
         if self.week is None:
             return Strip.blank(width)

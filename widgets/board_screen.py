@@ -46,7 +46,7 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.planner
-        axis = BoardSettings.from_settings(app.store.settings())
+        axis = BoardSettings.from_settings(app.settings)
         self.header = WeekHeader(app.clock, id="header")
         self.board = WeekBoard(day_start_minute=axis.day_start, day_end_minute=axis.day_end, slot=axis.slot, id="board")
         self.panel = BalancePanel(id="balance")

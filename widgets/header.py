@@ -9,8 +9,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from planner.hours import clock_hours
 from planner.model import Engagement, LogEntry
-from planner.money import clock_hours
 from planner.schedule import to_local, week_label
 from planner.text import printable
 from planner.week import Week

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 
+from planner.hours import clock_hours
 from planner.model import LogEntry
-from planner.money import clock_hours
 from planner.schedule import to_local, week_label
 from planner.text import printable
 from planner_widgets.form_log import log_fields, log_from

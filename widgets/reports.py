@@ -20,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
-from planner.money import Figures, clock_hours, format_amounts, hours_text
+from planner.hours import clock_hours, hours_text
+from planner.money import Figures, format_amounts
 from planner.overview import Overview
 from planner.schedule import week_label
 from planner.text import printable
