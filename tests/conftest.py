@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
 from planner.store import Store
-
-#: Wednesday of ISO week 2026-W48, mid-morning in Berlin.
-NOW = "2026-11-25T10:00:00+01:00"
+from tests.helpers import NOW
 
 # Tests run in Berlin from the moment they are imported, so data built at import time means Berlin times too.
 os.environ["TZ"] = "Europe/Berlin"
@@ -68,32 +65,3 @@ def cli(data_dir: Path):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
-
-
-def snapshot_files(folder: Path) -> dict[str, bytes]:
-    """Every data file's bytes, to prove a refused command changed nothing."""
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.json"))}
-
-
-class Cli:
-    """`planner ARGS` in this process on a chosen clock: exit code, standard output and standard error."""
-
-    def __init__(self, data: Path, capsys, monkeypatch) -> None:
-        self.data, self.capsys, self.monkeypatch = data, capsys, monkeypatch
-
-    def __call__(self, *args: str, now: str = "2026-11-25T10:00:00+01:00") -> tuple[int, str, str]:
-        self.monkeypatch.setenv("PLANNER_NOW", now)
-        self.capsys.readouterr()
-        code = main(["--db", str(self.data), *args])
-        captured = self.capsys.readouterr()
-        return code, captured.out, captured.err
-
-    def ok(self, *args: str, **kwargs: str) -> str:
-        code, out, err = self(*args, **kwargs)
-        assert code == 0, err
-        return out
-
-    def refused(self, *args: str, **kwargs: str) -> str:
-        code, out, err = self(*args, **kwargs)
-        assert code == 2 and out == "" and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
-        return err

@@ -25,7 +25,7 @@ from planner.errors import PlannerError, StoreError, ValidationError
 from planner.model import OUTBOUND, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
-from tests.conftest import snapshot_files
+from tests.helpers import snapshot_files
 
 
 def log(store: Store, start: str, end: str) -> LogEntry:

@@ -2,55 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from planner.errors import ValidationError
-from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
-from planner.schedule import parse_moment, span_of_days
+from planner.model import INBOUND, OUTBOUND, Block, LogEntry
+from planner.schedule import parse_moment
 from planner.store import Store
-from planner_widgets.app import PlannerApp, make_app
+from planner_widgets.app import POLL_SECONDS, make_app
 from planner_widgets.engagements_screen import EngagementsScreen
 from planner_widgets.forms import ChoiceScreen, FormScreen, HelpScreen
 from planner_widgets.logs_screen import LogsScreen
-
-MONDAY = date(2026, 11, 23)  # the pinned clock is Wednesday 2026-11-25 10:00 in Berlin
-
-
-def drive(app: PlannerApp, steps: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (120, 40)) -> None:
-    async def run() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await steps(pilot)
-
-    asyncio.run(run())
-
-
-def week_blocks(store: Store, monday: date = MONDAY) -> list[Block]:
-    return store.blocks(monday, monday + timedelta(days=6))
-
-
-def week_logs(store: Store) -> list[LogEntry]:
-    return store.logs(*span_of_days(MONDAY, MONDAY + timedelta(days=6)))
-
-
-async def fill(pilot: Pilot, **values: str) -> None:
-    screen = pilot.app.screen
-    for key, value in values.items():
-        screen.query_one(f"#field-{key}", Input).value = value
-    await pilot.pause()
-
-
-def add_block(store: Store, engagement: Engagement, day: date, start: str, end: str, **fields) -> Block:
-    hours = lambda text: int(text[:2]) * 60 + int(text[3:])  # noqa: E731
-    return store.add_block(
-        Block(id=0, engagement_id=engagement.id, day=day, start=hours(start), end=hours(end), **fields)
-    )
+from tests.helpers import MONDAY, add_block, drive, fill, week_blocks, week_logs
 
 
 def test_cursor_moves_by_row_day_and_lane(store, people):
@@ -360,9 +325,12 @@ def test_changes_from_another_process_show_within_two_seconds(store, people):
     async def steps(pilot: Pilot) -> None:
         app.board.place_cursor(3, 15 * 60, OUTBOUND)
         await pilot.press("n")  # a form is open while the data changes
+        polls = [timer for timer in app._timers if timer._interval == POLL_SECONDS]
+        assert len(polls) == 1 and POLL_SECONDS <= 1  # a change shows within two seconds at the latest
         elsewhere = Store(store.root)
         elsewhere.add_block(Block(id=0, engagement_id=job.id, day=MONDAY, start=7 * 60, end=8 * 60, title="early"))
-        await pilot.pause(2.2)
+        app._poll()  # what the timer runs, driven here instead of waited for
+        await pilot.pause()
         assert app.week_data is not None and [b.title for b in app.week_data.blocks] == ["early"]
         assert isinstance(app.screen, FormScreen)
         assert (app.board.cursor_day, app.board.cursor_minute, app.board.lane) == (3, 15 * 60, OUTBOUND)

@@ -14,7 +14,7 @@ from planner.model import INBOUND, Block, LogEntry
 from planner.schedule import parse_moment
 from planner_widgets.app import make_app
 from planner_widgets.logs_screen import LogsScreen
-from tests.test_board import MONDAY, add_block, drive, week_blocks
+from tests.helpers import MONDAY, add_block, drive, week_blocks
 
 
 def test_w_leaves_out_an_edited_occurrence_it_belongs_to_its_series(store, people):

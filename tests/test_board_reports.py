@@ -21,7 +21,7 @@ from planner.store import Store
 from planner_widgets.app import make_app
 from planner_widgets.forms import ChoiceScreen, FormScreen
 from planner_widgets.reports import ReportsScreen, day_bars, money_table
-from tests.test_board import MONDAY, drive, fill
+from tests.helpers import MONDAY, drive, fill
 
 
 @pytest.fixture

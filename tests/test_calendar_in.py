@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, snapshot_files
+from tests.helpers import Cli, snapshot_files
 
 CALENDARS = Path(__file__).parent / "data" / "calendars"
 GOOGLE = CALENDARS / "google.ics"

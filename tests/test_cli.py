@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import snapshot_files
+from tests.helpers import assert_bad_input, snapshot_files
 
 
 def setup_people(cli):
@@ -31,13 +31,6 @@ def setup_people(cli):
         ).code
         == 0
     )
-
-
-def assert_bad_input(result, words):
-    assert result.code == 2, result
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], result.err
-    assert result.out == ""
 
 
 def test_engagements_listed_as_json_with_every_field(cli):

@@ -8,8 +8,7 @@ import json
 import os
 import re
 
-from tests.conftest import snapshot_files
-from tests.test_cli import assert_bad_input
+from tests.helpers import assert_bad_input, snapshot_files
 
 
 def setup_week(cli):

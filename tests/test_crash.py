@@ -10,7 +10,7 @@ from pathlib import Path
 
 from planner import cli as planner_cli
 from planner.crash import EXIT_CRASH
-from tests.conftest import snapshot_files
+from tests.helpers import snapshot_files
 from tests.terminal import run_in_terminal
 
 

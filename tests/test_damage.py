@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 MAIN = "planner.json"
 LOGS = "logs/2026-11.json"

@@ -14,7 +14,7 @@ from planner.errors import StoreError
 from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner.store import Store
-from tests.conftest import snapshot_files
+from tests.helpers import snapshot_files
 
 
 def seeded(store: Store) -> Store:

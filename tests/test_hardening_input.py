@@ -47,7 +47,7 @@ from planner.schedule import (
     parse_week,
 )
 from planner.store import Store
-from tests.conftest import snapshot_files
+from tests.helpers import snapshot_files
 
 MONDAY = date(2026, 11, 23)
 TOGGL_HEADER = (

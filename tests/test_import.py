@@ -19,8 +19,7 @@ from planner.model import INBOUND, OUTBOUND, Engagement, LogEntry
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
 from planner.timesheet import summarize
-from tests.conftest import snapshot_files
-from tests.test_timesheet import STAMP, WEEK, seed
+from tests.helpers import STAMP, WEEK, seed, snapshot_files
 
 DATA = Path(__file__).resolve().parent / "data"  # copies of shared/data: the suite runs in a clone on its own
 HISTORY = DATA / "history-1y"

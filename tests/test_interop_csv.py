@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from planner.model import OUTBOUND, Engagement, LogEntry
 from planner.store import Store
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 
@@ -317,14 +317,14 @@ def test_planners_csv_round_trips_a_history_exactly(tmp_path_factory, pieces, da
 
 def _service_rows(store: Store, fmt: str, *names: str) -> list[dict[str, str]]:
     from planner.exports import build_export
-    from tests.test_timesheet import STAMP, WEEK
+    from tests.helpers import STAMP, WEEK
 
     return rows(build_export(store, fmt, *WEEK, names=names, stamp=STAMP, raw=True).text)
 
 
 def test_the_seeded_week_passes_every_services_importer_rules(store: Store):
     """Kimai's and solidtime's checks on the golden week's files (tests/golden/week.*), written with --raw."""
-    from tests.test_timesheet import seed
+    from tests.helpers import seed
 
     seed(store)
     tags = {(entry.start, entry.end): entry.tags for entry in store.logs(*_week_span())}
@@ -351,7 +351,7 @@ def test_the_seeded_week_passes_every_services_importer_rules(store: Store):
 
 def _week_span() -> tuple[datetime, datetime]:
     from planner.schedule import span_of_days
-    from tests.test_timesheet import WEEK
+    from tests.helpers import WEEK
 
     return span_of_days(*WEEK)
 

@@ -13,7 +13,7 @@ import pytest
 import recurring_ical_events
 
 from planner.store import Store
-from tests.conftest import Cli
+from tests.helpers import Cli
 
 ZONES = ["Europe/Berlin", "America/New_York"]
 

@@ -8,8 +8,7 @@ import pytest
 
 from planner.errors import ValidationError
 from planner.schedule import parse_moment
-from tests.conftest import snapshot_files
-from tests.test_store import add_people, entry
+from tests.helpers import add_people, entry, snapshot_files
 
 W48 = date(2026, 11, 23)
 

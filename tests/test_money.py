@@ -27,7 +27,7 @@ from planner.money import (
 from planner.overview import build_overview
 from planner.schedule import parse_moment
 from planner.store import Store
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 def run(data: Path, capsys, *args: str) -> str:

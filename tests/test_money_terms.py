@@ -20,7 +20,7 @@ from planner.store import Store
 from planner_widgets.app import make_app
 from planner_widgets.engagements_screen import EngagementsScreen
 from planner_widgets.forms import FormScreen
-from tests.conftest import NOW, Cli
+from tests.helpers import NOW, Cli
 
 
 @pytest.fixture

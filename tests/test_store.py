@@ -7,28 +7,10 @@ import pytest
 
 import planner.store as store_module
 from planner.errors import StoreError, ValidationError
-from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
+from planner.model import OUTBOUND, Block, Engagement
 from planner.schedule import parse_moment, span_of_days
 from planner.store import Store
-from tests.conftest import snapshot_files
-
-
-def add_people(store: Store) -> tuple[Engagement, Engagement]:
-    job = store.add_engagement(
-        Engagement(id=0, name="acme-corp", kind=INBOUND, hours=32, window="mon-fri 09:00-17:00", rate=60)
-    )
-    client = store.add_engagement(Engagement(id=0, name="globex", kind=OUTBOUND, rate=95, cap=10))
-    return job, client
-
-
-def entry(engagement: Engagement, start: str, end: str | None, **fields) -> LogEntry:
-    return LogEntry(
-        id=0,
-        engagement_id=engagement.id,
-        start=parse_moment(start),
-        end=None if end is None else parse_moment(end),
-        **fields,
-    )
+from tests.helpers import add_people, entry, snapshot_files
 
 
 def test_engagements_round_trip_and_names_are_unique_in_any_case(store):

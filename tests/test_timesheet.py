@@ -17,64 +17,13 @@ from hypothesis import strategies as st
 
 from planner.errors import ValidationError
 from planner.exports import FORMATS, TIMESHEET_FORMATS, build_export, safe_cell
-from planner.model import INBOUND, OUTBOUND, ROUND_MODES, Block, Engagement, LogEntry
+from planner.model import OUTBOUND, ROUND_MODES, Engagement, LogEntry
 from planner.money import amount_minor, billed_seconds
-from planner.schedule import parse_moment
 from planner.store import Store
 from planner.timesheet import build_timesheet
+from tests.helpers import STAMP, WEEK, at, seed
 
 GOLDEN = Path(__file__).parent / "golden"
-STAMP = datetime.fromisoformat("2026-11-30T08:00:00+00:00")
-WEEK = (date(2026, 11, 23), date(2026, 11, 29))
-
-
-def at(text: str) -> datetime:
-    return parse_moment(text)
-
-
-def seed(store: Store) -> None:
-    """A week with every case a timesheet meets: three roundings, two currencies, a rate that changes mid-week, an
-    entry over midnight and one over the week's end, non-billable time, tags, and notes a spreadsheet would run."""
-    acme = store.add_engagement(
-        Engagement(0, "acme-corp", INBOUND, rate=Decimal(60), round_minutes=15, hours=32, window="mon-fri 09:00-17:00")
-    )
-    globex = store.add_engagement(
-        Engagement(0, "globex", OUTBOUND, rate=Decimal(95), round_minutes=6, round_mode="nearest", cap=10)
-    )
-    initech = store.add_engagement(
-        Engagement(0, "initech", OUTBOUND, rate=Decimal("120.50"), currency="USD", round_minutes=30, round_mode="down")
-    )
-    store.change_terms("globex", date(2026, 11, 26), rate=Decimal(100))
-    store.set_settings(name="Jane Q. Doe", email="jane@example.com")
-    entries = [
-        (acme, "2026-11-23 09:00", "2026-11-23 12:07", "sprint planning", ["meeting"], True),
-        (acme, "2026-11-23 13:00", "2026-11-23 17:01", "reviews, fixes", [], True),
-        (globex, "2026-11-23 18:00", "2026-11-23 19:02", '=HYPERLINK("http://x")', ["api"], True),
-        (globex, "2026-11-24 23:30", "2026-11-25 01:10", "release | hotfix", ["ops", "night"], True),
-        (initech, "2026-11-25 19:00", "2026-11-25 20:20", "+data cleanup", [], True),
-        (globex, "2026-11-26 18:00", "2026-11-26 19:03", '-call with "Bob"', [], False),
-        (initech, "2026-11-29 23:00", "2026-11-30 01:00", "@weekend deploy", ["ops"], True),
-    ]
-    store.add_logs(
-        LogEntry(0, item.id, at(start), at(end), note=note, tags=tags, billable=billable)
-        for item, start, end, note, tags, billable in entries
-    )
-    store.add_block(
-        Block(
-            0,
-            acme.id,
-            date(2026, 11, 2),
-            9 * 60,
-            12 * 60,
-            "standup and sprint",
-            repeat="FREQ=WEEKLY;BYDAY=MO,WE,FR",
-            exdates=[date(2026, 11, 27)],
-        )
-    )
-    store.add_block(
-        Block(0, globex.id, date(2026, 11, 24), 18 * 60, 20 * 60, "API integration", notes="bring the spec")
-    )
-    store.add_block(Block(0, initech.id, date(2026, 12, 2), 18 * 60, 19 * 60, "next week"))
 
 
 @pytest.fixture
