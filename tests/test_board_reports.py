@@ -204,6 +204,7 @@ def test_a_locked_week_shows_in_the_header_and_refuses_logging(logged):
         await pilot.press("escape")
         logged.lock_week(MONDAY)
         app.reload()
+        await pilot.pause()  # the header shows the week it is sent (week_changed)
         assert "🔒 locked" in str(header.render())
 
     drive(app, steps)

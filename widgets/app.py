@@ -5,7 +5,6 @@ and every change goes through `planner.edits` (the store writes with undo)."""
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.signal import Signal
 
 import planner_widgets
 from planner.balance import Finding, check_week, gather
@@ -51,6 +51,8 @@ class PlannerApp(App[None]):
         self._known: set[tuple[str, str, str]] = set()
         self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
         self.form_is_saving = False  # set by a form while it saves: its refusal shows in the form, not as a toast
+        #: Published after every reload with the week read: the board and any open list show it (state flows down).
+        self.week_changed: Signal[Week] = Signal(self, "week-changed")
         self.board_screen = BoardScreen(self)
         self.settings = store.settings()  # as the board opened: its axis and theme
         saved = self.settings.get("theme")
@@ -148,14 +150,7 @@ class PlannerApp(App[None]):
         self.findings = findings
         self.week_data = week
         self._fingerprint = self.store.fingerprint(self.monday)
-        if hasattr(self.board_screen, "board"):
-            self.board_screen.show(week, findings)
-        if "planner_widgets.forms" in sys.modules:  # no list can be open before the forms were first loaded
-            from planner_widgets.forms import TableScreen
-
-            for screen in self.screen_stack:
-                if isinstance(screen, TableScreen):
-                    screen.reload()
+        self.week_changed.publish(week)
 
     def _poll(self) -> None:
         if self.store.fingerprint(self.monday) != self._fingerprint:

@@ -59,7 +59,11 @@ class BoardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.planner.week_changed.subscribe(self, self._week_changed)
         self.planner.board_ready()
+
+    def _week_changed(self, week: Week) -> None:
+        self.show(week, self.planner.findings)
 
     def show(self, week: Week, findings: list[Finding]) -> None:
         """Paint the week: the grid with its flagged blocks, the header and the balance panel."""

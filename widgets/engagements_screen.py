@@ -34,6 +34,7 @@ class EngagementsScreen(TableScreen):
             ["name", "side", "rate", "terms", ""],
             lambda: engagement_rows(app),
             "j add job · a add client · e edit · x archive/restore · escape close",
+            app.week_changed,
         )
         self.planner = app
 

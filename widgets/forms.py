@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.signal import Signal
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
@@ -175,13 +176,19 @@ class TableScreen(ModalScreen[None]):
         self.app.push_screen(HelpScreen([(self.table_title, keys)]))
 
     def __init__(
-        self, title: str, columns: Sequence[str], rows: Callable[[], list[tuple[str, list[object]]]], hint: str
+        self,
+        title: str,
+        columns: Sequence[str],
+        rows: Callable[[], list[tuple[str, list[object]]]],
+        hint: str,
+        changed: Signal | None = None,
     ) -> None:
         super().__init__()
         self.table_title = title
         self.columns = list(columns)
         self.rows = rows
         self.hint = hint
+        self.changed = changed  # published when the data under the list changed: the list reloads
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="list"):
@@ -194,6 +201,8 @@ class TableScreen(ModalScreen[None]):
         table.add_columns(*self.columns)
         self.reload()
         table.focus()
+        if self.changed is not None:
+            self.changed.subscribe(self, lambda _: self.reload())
 
     def reload(self) -> None:
         table = self.query_one(DataTable)

@@ -53,6 +53,7 @@ class LogsScreen(TableScreen):
             ["id", "day", "time", "hours", "engagement", "note", "tags", "billable"],
             lambda: week_log_rows(app),
             "e edit · d delete · a add · escape close",
+            app.week_changed,
         )
         self.planner = app
 

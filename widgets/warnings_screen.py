@@ -30,6 +30,7 @@ class WarningsScreen(TableScreen):
             ["severity", "rule", "on", "what"],
             lambda: warning_rows(app.findings, theme.roles(self)),
             "enter goes to the block or day that causes it · escape close",
+            app.week_changed,
         )
         self.planner = app
 
