@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planner.balance import Finding
 from planner.hours import clock_hours
-from planner.model import INBOUND, Block, LogEntry
+from planner.model import INBOUND, OUTBOUND, Block, LogEntry
 from planner.schedule import format_clock, to_local
 from planner.week import Week, block_seconds
 
@@ -56,22 +56,12 @@ def describe_log(week: Week, entry: LogEntry) -> str:
 
 def describe_day(week: Week, day_index: int) -> str:
     """A day's totals when nothing is under the cursor: planned and logged hours, inbound and outbound."""
-    from datetime import timedelta
-
-    from planner.schedule import day_start, overlap_seconds
-
-    day = week.monday + timedelta(days=day_index)
-    lo, hi = day_start(day), day_start(day + timedelta(days=1))
-    planned = {INBOUND: 0.0, "outbound": 0.0}
-    logged = {INBOUND: 0.0, "outbound": 0.0}
-    for block in week.blocks:
-        if block.day == day:
-            planned[week.kind_of(block.engagement_id)] += block_seconds(block)
-    for entry in week.logs:
-        logged[week.kind_of(entry.engagement_id)] += overlap_seconds(entry.start, week.log_end(entry), lo, hi)
+    day = week.days[day_index]
+    totals = week.day_totals()[day_index]
+    (planned_in, logged_in), (planned_out, logged_out) = totals[INBOUND], totals[OUTBOUND]
     off = week.day_off(day)
     text = (
-        f"{day:%A %d %b}: ■ in {clock_hours(planned[INBOUND])} planned, {clock_hours(logged[INBOUND])} logged"
-        f" · ◆ out {clock_hours(planned['outbound'])} planned, {clock_hours(logged['outbound'])} logged"
+        f"{day:%A %d %b}: ■ in {clock_hours(planned_in)} planned, {clock_hours(logged_in)} logged"
+        f" · ◆ out {clock_hours(planned_out)} planned, {clock_hours(logged_out)} logged"
     )
     return text + (f" · day off ({off.title})" if off is not None else "")

@@ -88,6 +88,23 @@ class Week:
                 rows.setdefault(engagement.id, EngagementWeek(engagement)).logged += seconds
         return sorted(rows.values(), key=lambda row: (row.engagement.kind != INBOUND, row.engagement.name.casefold()))
 
+    def day_totals(self) -> list[dict[str, tuple[float, float]]]:
+        """Per day, Monday first, per side: (planned, logged) seconds, exact: a block's elapsed time, and each log
+        entry's part inside the day (a running timer up to now). The board's totals lines and its detail line both
+        read these."""
+        totals = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
+        for block in self.blocks:
+            index = (block.day - self.monday).days
+            if 0 <= index < 7:
+                totals[index][self.kind_of(block.engagement_id)][0] += block_seconds(block)
+        bounds = [span_of_days(day, day) for day in self.days]
+        for entry in self.logs:
+            start, end, side = entry.start, self.log_end(entry), self.kind_of(entry.engagement_id)
+            for index, (lo, hi) in enumerate(bounds):
+                if start < hi and end > lo:
+                    totals[index][side][1] += overlap_seconds(start, end, lo, hi)
+        return [{side: (values[0], values[1]) for side, values in day.items()} for day in totals]
+
     def side_totals(self) -> dict[str, tuple[float, float]]:
         """(planned, logged) seconds per side."""
         totals = {INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]}

@@ -25,7 +25,7 @@ from planner.hours import clock_hours
 from planner.model import INBOUND, OUTBOUND, Block
 from planner.schedule import day_start, format_clock, to_local
 from planner.text import printable
-from planner.week import Week, block_seconds
+from planner.week import Week
 from planner_widgets import theme
 from planner_widgets.board_text import cell_style, fit, short_tag, wrap_text
 
@@ -94,7 +94,7 @@ class WeekBoard(Widget, can_focus=True):
         self.flags: dict[int, str] = {}
         self._pieces: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
         self._used: list[dict[str, bool]] = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]
-        self._totals: list[dict[str, list[float]]] = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
+        self._totals: list[dict[str, tuple[float, float]]] = [{INBOUND: (0, 0), OUTBOUND: (0, 0)} for _ in range(7)]
         self._content_axis = (day_start_minute, day_end_minute)
         self._fitted = Size(0, 0)  # the size the axis and the scroll were last fitted to
         #: The first day shown when zoomed; it follows the cursor.
@@ -107,15 +107,11 @@ class WeekBoard(Widget, can_focus=True):
         self.week = week
         self._pieces = self._log_pieces(week)
         self._used = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]  # the lanes that hold blocks
-        self._totals = [{lane: [0.0, 0.0] for lane in (INBOUND, OUTBOUND)} for _ in range(7)]
+        self._totals = week.day_totals()
         for block in week.blocks:
             index = (block.day - week.monday).days
             if 0 <= index < 7:
                 self._used[index][week.kind_of(block.engagement_id)] = True
-                self._totals[index][week.kind_of(block.engagement_id)][0] += block_seconds(block)
-        for index, day in enumerate(self._pieces):
-            for lane, pieces in day.items():
-                self._totals[index][lane][1] += sum((piece.end - piece.start) * 60 for piece in pieces)
         first, last = self.default_start, self.default_end
         for block in week.blocks:
             first, last = min(first, block.start), max(last, block.end)
