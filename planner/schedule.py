@@ -222,19 +222,31 @@ SERIES_GAP_YEARS = 5
 
 def check_series_wall_times(rule: str, first: date, start: int, end: int) -> None:
     """Refuse a series with an occurrence, within SERIES_GAP_YEARS of its start, whose start or end the clocks skip
-    that day (a daily 02:30 block meets the spring-forward night once a year), naming that occurrence."""
+    that day (a daily 02:30 block meets the spring-forward night once a year), naming that occurrence. Only the days
+    the clocks move forward are looked at: the offset is read once a week, and a week whose offset grew is read day
+    by day (no zone moves its clocks twice within a week)."""
     horizon = min(LAST_DAY - timedelta(days=1), first + timedelta(days=366 * SERIES_GAP_YEARS))
-    day = first
-    before = localize(day, 0, strict=False).utcoffset()
-    while day <= horizon:
-        after = localize(day + timedelta(days=1), 0, strict=False).utcoffset()
-        if before is not None and after is not None and after > before and expand_rrule(rule, first, day, day):
-            try:
-                check_wall_times(day, start, end)
-            except ValidationError as error:
-                raise ValidationError(f"the series would have an occurrence the clocks skip: {error}") from None
+
+    def offset(day: date) -> timedelta | None:
+        return localize(day, 0, strict=False).utcoffset()
+
+    week = first
+    before = offset(week)
+    while week <= horizon:
+        after = offset(min(week + timedelta(days=7), LAST_DAY))
+        if before is not None and after is not None and after > before:
+            day_before = before
+            for day in (week + timedelta(days=n) for n in range(7)):
+                day_after = offset(day + timedelta(days=1))
+                moved = day_before is not None and day_after is not None and day_after > day_before
+                if moved and day <= horizon and expand_rrule(rule, first, day, day):
+                    try:
+                        check_wall_times(day, start, end)
+                    except ValidationError as error:
+                        raise ValidationError(f"the series would have an occurrence the clocks skip: {error}") from None
+                day_before = day_after
         before = after
-        day += timedelta(days=1)
+        week += timedelta(days=7)
 
 
 def check_wall_times(day: date, start: int, end: int) -> None:

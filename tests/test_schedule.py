@@ -102,3 +102,47 @@ def test_clock_hours():
     assert clock_hours(5400) == "1:30"
     assert clock_hours(59) == "0:01"
     assert to_local(parse_moment("2026-07-01 12:00")).utcoffset() == timedelta(hours=2)
+
+
+def _daily_scan(rule: str, first: date, start: int, end: int) -> str | None:
+    """The plain reference: every day of the horizon, one by one."""
+    from planner.schedule import SERIES_GAP_YEARS, check_wall_times, expand_rrule, localize
+
+    day, horizon = first, first + timedelta(days=366 * SERIES_GAP_YEARS)
+    while day <= horizon:
+        before = localize(day, 0, strict=False).utcoffset()
+        after = localize(day + timedelta(days=1), 0, strict=False).utcoffset()
+        if after > before and expand_rrule(rule, first, day, day):
+            try:
+                check_wall_times(day, start, end)
+            except ValidationError as error:
+                return str(error)
+        day += timedelta(days=1)
+    return None
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Africa/Casablanca", "America/Santiago"]
+)
+def test_the_weekly_series_scan_finds_what_a_daily_scan_finds(monkeypatch, zone):
+    """The gap check reads the offset once a week and only the weeks where it grows day by day; in zones with
+    half-hour changes (Lord Howe), two changes a year around Ramadan (Casablanca) and southern summers (Santiago)
+    it refuses exactly the series a day-by-day scan refuses, naming the same occurrence."""
+    from planner.schedule import check_series_wall_times
+
+    monkeypatch.setenv("TZ", zone)
+    for rule in ("FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SU", "FREQ=WEEKLY;BYDAY=SA", "FREQ=MONTHLY;BYDAY=-1SU"):
+        for start, end in (
+            (0, 60),
+            (2 * 60, 3 * 60),
+            (2 * 60 + 15, 4 * 60),
+            (1 * 60 + 45, 2 * 60 + 10),
+            (9 * 60, 17 * 60),
+        ):
+            expected = _daily_scan(rule, date(2026, 1, 5), start, end)
+            try:
+                check_series_wall_times(rule, date(2026, 1, 5), start, end)
+                found = None
+            except ValidationError as error:
+                found = str(error).removeprefix("the series would have an occurrence the clocks skip: ")
+            assert found == expected, (rule, start, end)
