@@ -235,7 +235,7 @@ def check_series_wall_times(rule: str, first: date, start: int, end: int) -> Non
     while week <= horizon:
         after = offset(min(week + timedelta(days=7), LAST_DAY))
         if before is not None and after is not None and after > before:
-            day_before = before
+            day_before: timedelta | None = before
             for day in (week + timedelta(days=n) for n in range(7)):
                 day_after = offset(day + timedelta(days=1))
                 moved = day_before is not None and day_after is not None and day_after > day_before

@@ -199,11 +199,6 @@ class PlannerApp(App[None]):
 
     # ------------------------------------------------------------ the palette
 
-    def on_reports_screen_export_requested(self, event) -> None:
-        from planner_widgets.export_form import open_export_form
-
-        open_export_form(self, event.monday)
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from planner_widgets.export_form import open_export_form
 

@@ -341,10 +341,17 @@ class BoardScreen(Screen[None]):
 
     def action_reports(self) -> None:
         from planner.overview import build_overview
+        from planner_widgets.export_form import open_export_form
         from planner_widgets.reports import ReportsScreen
 
         app = self.planner
-        app.push_screen(ReportsScreen(app.monday, lambda monday: build_overview(app.store, monday, app.clock())))
+        app.push_screen(
+            ReportsScreen(
+                app.monday,
+                lambda monday: build_overview(app.store, monday, app.clock()),
+                lambda monday, progress: open_export_form(app, monday, on_progress=progress),
+            )
+        )
 
     def action_undo(self) -> None:
         self.planner.attempt(self.planner.edits.undo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
     from planner_widgets.app import PlannerApp
 
 
-def open_export_form(app: PlannerApp, monday: date, fmt: str = "csv") -> None:
+def open_export_form(
+    app: PlannerApp, monday: date, fmt: str = "csv", on_progress: Callable[[int, int], None] | None = None
+) -> None:
+    """The export form for the week of `monday`; `on_progress` (the reports screen's bar) follows the export."""
     waiting: list[ExportRequest] = []  # an export over an existing file, to confirm once the form has closed
 
     def submit(values: Values) -> str | None:
@@ -25,7 +29,7 @@ def open_export_form(app: PlannerApp, monday: date, fmt: str = "csv") -> None:
         if request.path.exists():
             waiting.append(request)
         else:
-            run_export(app, request)
+            run_export(app, request, on_progress=on_progress)
         return None
 
     def closed(saved: bool | None) -> None:
@@ -36,7 +40,7 @@ def open_export_form(app: PlannerApp, monday: date, fmt: str = "csv") -> None:
 
         def chosen(answer: str | None) -> None:
             if answer == "replace":
-                run_export(app, request, replace=True)
+                run_export(app, request, replace=True, on_progress=on_progress)
 
         app.push_screen(
             ChoiceScreen(f"{printable(str(request.path))} exists. Replace it?", [("replace", "Replace it")]), chosen
@@ -45,15 +49,20 @@ def open_export_form(app: PlannerApp, monday: date, fmt: str = "csv") -> None:
     app.push_screen(FormScreen("Export", export_fields(app.engagement_names(), monday, fmt), submit), closed)
 
 
-def run_export(app: PlannerApp, request: ExportRequest, *, replace: bool = False) -> None:
-    """Read, render and write the export in a worker thread; the result or the reason comes back as a toast."""
+def run_export(
+    app: PlannerApp,
+    request: ExportRequest,
+    *,
+    replace: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Read, render and write the export in a worker thread; the result or the reason comes back as a toast, the
+    progress (months read of all) to `on_progress` on the UI thread."""
     from planner.exports import build_export, write_export
-    from planner_widgets.reports import ReportsScreen
 
     def progress(done: int, total: int) -> None:
-        for screen in app.screen_stack:
-            if isinstance(screen, ReportsScreen):
-                app.call_from_thread(screen.show_progress, done, total)
+        if on_progress is not None:
+            app.call_from_thread(on_progress, done, total)
 
     def work() -> None:
         try:

@@ -15,7 +15,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
@@ -143,15 +142,18 @@ class ReportsScreen(ModalScreen[None]):
         Binding("escape,q,r", "close", "Close"),
     ]
 
-    class ExportRequested(Message):
-        def __init__(self, monday: date) -> None:
-            super().__init__()
-            self.monday = monday
-
-    def __init__(self, monday: date, load: Callable[[date], Overview]) -> None:
+    def __init__(
+        self,
+        monday: date,
+        load: Callable[[date], Overview],
+        export: Callable[[date, Callable[[int, int], None]], None],
+    ) -> None:
+        """`load` reads a week's figures (off the UI thread); `export` opens the export form for a week, reporting
+        its progress to the callable it is given."""
         super().__init__()
         self.monday = monday
         self.load = load
+        self.export = export
         self.overview: Overview | None = None
 
     def compose(self) -> ComposeResult:
@@ -199,7 +201,7 @@ class ReportsScreen(ModalScreen[None]):
         self.refresh_data()
 
     def action_export(self) -> None:
-        self.post_message(self.ExportRequested(self.monday))
+        self.export(self.monday, self.show_progress)
 
     def action_close(self) -> None:
         self.dismiss(None)
