@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, DayOff, Engagement, LogEntry
-from planner.schedule import overlap_seconds, span_of_days, wall_moment
+from planner.schedule import overlap_seconds, span_of_days, to_local, wall_moment
 
 
 def block_interval(block: Block) -> tuple[datetime, datetime]:
@@ -23,6 +23,18 @@ def block_seconds(block: Block) -> float:
     moved start (02:30-03:15) lasts nothing, as in every calendar."""
     start, end = block_interval(block)
     return max(0.0, (end - start).total_seconds())
+
+
+@dataclass(frozen=True)
+class LogPiece:
+    """The part of a log entry on one local day, in wall minutes after midnight (24:00 for a part running past
+    midnight), as the board draws it beside the plan."""
+
+    start: int
+    end: int
+    engagement_id: int
+    running: bool
+    entry_id: int = 0
 
 
 @dataclass
@@ -67,6 +79,25 @@ class Week:
 
     def log_end(self, entry: LogEntry) -> datetime:
         return entry.end if entry.end is not None else max(self.now, entry.start)
+
+    def log_pieces(self) -> list[dict[str, list[LogPiece]]]:
+        """Per day, Monday first, per side: the parts of the log entries on that day (a running timer up to now)."""
+        days: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        bounds = [span_of_days(day, day) for day in self.days]
+        for entry in self.logs:
+            kind = self.kind_of(entry.engagement_id)
+            end = self.log_end(entry)
+            for index, (lo, hi) in enumerate(bounds):
+                if entry.start >= hi or end <= lo:
+                    continue
+                start_local, end_local = to_local(max(entry.start, lo)), to_local(min(end, hi))
+                start_minute = start_local.hour * 60 + start_local.minute
+                end_minute = 24 * 60 if end >= hi else end_local.hour * 60 + end_local.minute
+                if end_minute > start_minute:
+                    days[index][kind].append(
+                        LogPiece(start_minute, end_minute, entry.engagement_id, entry.running, entry.id)
+                    )
+        return days
 
     def rows(self) -> list[EngagementWeek]:
         """Per engagement: planned and logged seconds this week. Active engagements always; archived ones only
