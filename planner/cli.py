@@ -42,6 +42,7 @@ from planner.model import (
     check_rate,
     check_round,
     check_round_mode,
+    checked_settings,
 )
 from planner.schedule import (
     check_past,
@@ -809,30 +810,12 @@ def _theme(name: str) -> str:
 
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
-        person = {
-            key: getattr(args, key).strip() for key in ("name", "email", "task") if getattr(args, key) is not None
-        }
-        if any(not value.isprintable() for value in person.values()):
-            raise ValidationError("--name, --email and --task take one line of printable text")
-        if "," in person.get("task", "") or len(person.get("task", "")) > 60:
-            raise ValidationError(
-                "--task is one tag-like word of at most 60 characters, without a comma (it becomes a task and a tag)"
-            )
-        if person.get("email") and "@" not in person["email"]:
-            raise ValidationError(f"'{person['email']}' is not an e-mail address; give one like jane@example.com")
+        typed = {key: getattr(args, key) for key in ("name", "email", "task", "day_start", "day_end")}
+        typed["slot"] = None if args.slot is None else str(args.slot)
+        changes = checked_settings(store.settings(), typed)
         if args.theme is not None:
-            person["theme"] = _theme(args.theme.strip())
-        if person:
-            store.set_settings(**person)
-        current = BoardSettings.from_settings(store.settings())
-        wanted = BoardSettings(
-            day_start=parse_clock(args.day_start) if args.day_start else current.day_start,
-            day_end=parse_clock(args.day_end, allow_midnight_end=True) if args.day_end else current.day_end,
-            slot=int(args.slot) if args.slot else current.slot,
-        ).validate()
-        store.set_settings(
-            day_start=format_clock(wanted.day_start), day_end=format_clock(wanted.day_end), slot=wanted.slot
-        )
+            changes["theme"] = _theme(args.theme.strip())
+        store.set_settings(**changes)  # one write, once every value is checked
     stored = store.settings()
     board = BoardSettings.from_settings(stored)
     shown = {

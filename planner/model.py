@@ -640,6 +640,40 @@ class BoardSettings:
         )
 
 
+def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, object]:
+    """The settings to store after `changes` (values as typed; None or a missing key leaves one as it is; an empty
+    name, e-mail or task clears it), every one checked before any is kept. Keys: day_start, day_end, slot, name,
+    email, task. A bad value raises one line naming its command-line flag (the board names its field instead)."""
+    person = {key: str(changes[key]).strip() for key in ("name", "email", "task") if changes.get(key) is not None}
+    for key, value in person.items():
+        if not value.isprintable():
+            raise ValidationError(f"--{key} takes one line of printable text")
+    if "," in person.get("task", "") or len(person.get("task", "")) > 60:
+        raise ValidationError(
+            "--task is one tag-like word of at most 60 characters, without a comma (it becomes a task and a tag)"
+        )
+    if person.get("email") and "@" not in person["email"]:
+        raise ValidationError(f"--email: '{person['email']}' is not an e-mail address; give one like jane@example.com")
+    current = BoardSettings.from_settings(stored)
+    slot_text = (changes.get("slot") or "").strip()
+    if slot_text and not slot_text.isdigit():
+        raise ValidationError(
+            f"--slot: '{slot_text}' is not a number of minutes; use one of {', '.join(map(str, SLOTS))}"
+        )
+    start_text, end_text = (changes.get("day_start") or "").strip(), (changes.get("day_end") or "").strip()
+    wanted = BoardSettings(
+        day_start=parse_clock(start_text) if start_text else current.day_start,
+        day_end=parse_clock(end_text, allow_midnight_end=True) if end_text else current.day_end,
+        slot=int(slot_text) if slot_text else current.slot,
+    ).validate()
+    return {
+        **person,
+        "day_start": format_clock(wanted.day_start),
+        "day_end": format_clock(wanted.day_end),
+        "slot": wanted.slot,
+    }
+
+
 # ---------------------------------------------------------------- boundaries
 
 

@@ -14,7 +14,7 @@ from planner.model import INBOUND, Block, LogEntry
 from planner.schedule import parse_moment
 from planner_widgets.app import make_app
 from planner_widgets.logs_screen import LogsScreen
-from tests.helpers import MONDAY, add_block, drive, week_blocks
+from tests.helpers import MONDAY, add_block, drive, fill, week_blocks
 
 
 def test_w_leaves_out_an_edited_occurrence_it_belongs_to_its_series(store, people):
@@ -427,3 +427,40 @@ def test_a_light_theme_reaches_every_part_of_the_screen_and_is_kept(store, peopl
     assert store.settings()["theme"] == "catppuccin-latte"
     done = cli("settings", "set", "--theme", "nord")
     assert done.code == 0 and "theme      nord" in done.out
+
+
+def test_s_opens_the_settings_form_which_checks_every_field_before_it_keeps_any(store, people):
+    """Finding: the palette had no settings. S (and the palette's `settings:` entry) opens them on the board; a bad
+    value is refused naming its field, with nothing stored; a good one takes effect on the board at once."""
+    from textual.widgets import Static
+
+    from planner_widgets.forms import FormScreen
+
+    app = make_app(store)
+    seen = {}
+
+    async def steps(pilot) -> None:
+        await pilot.press("S")
+        await pilot.pause()
+        seen["title"] = getattr(app.screen, "form_title", None)
+        await fill(pilot, name="Jane Doe", slot="abc")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen["refused"] = str(app.screen.query_one("#form-error", Static).render())
+        seen["stored"] = dict(store.settings())
+        await fill(pilot, slot="60", day_start="08:00", day_end="18:00", task="dev")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen["closed"] = not isinstance(app.screen, FormScreen)
+        board = app.board
+        seen["board"] = (board.slot, board.axis_start <= 8 * 60, board.cursor_minute % 60)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        seen["palette"] = any(title.startswith("settings: ") for title in titles)
+
+    drive(app, steps)
+    assert seen["title"] == "Settings"
+    assert "Minutes a row: 'abc' is not a number of minutes" in seen["refused"]
+    assert "name" not in seen["stored"] and "slot" not in seen["stored"]  # nothing kept from a refused form
+    assert seen["closed"] and seen["board"] == (60, True, 0) and seen["palette"]
+    stored = store.settings()
+    assert (stored["name"], stored["slot"], stored["day_start"], stored["task"]) == ("Jane Doe", 60, "08:00", "dev")

@@ -406,3 +406,12 @@ def test_overtime_account_carries_the_balance_with_the_terms_of_each_week(cli):
     table = cli("report", "--overtime", now="2026-11-22T20:00:00+01:00").out
     assert "acme: +3.00 h overtime" in table
     assert_bad_input(cli("report", "--since", "2026-11-01"), "--since goes with --overtime")
+
+
+def test_settings_set_keeps_nothing_when_one_value_is_bad(cli, data_dir):
+    """Found while moving the checks to the core: `--name` was stored before a bad `--slot` was refused."""
+    assert cli("settings", "set", "--name", "Jane").code == 0
+    before = snapshot_files(data_dir)
+    result = cli("settings", "set", "--name", "Someone Else", "--slot", "7")
+    assert_bad_input(result, "a row of 7 minutes is not offered")
+    assert snapshot_files(data_dir) == before

@@ -219,7 +219,7 @@ class PlannerApp(App[None]):
         locked = self.week_data is not None and self.week_data.locked
         yield SystemCommand(
             "week: unlock this week" if locked else "week: lock this week (sent: its entries can no longer change)",
-            "planner lock / unlock --week",
+            "a locked week's entries are read-only; unlock it here" if not locked else "its entries become editable",
             lambda: self.attempt(lambda: self.edits.toggle_lock(self.monday, locked)),
         )
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 
-from planner.model import INBOUND, OUTBOUND, Block
+from planner.model import INBOUND, OUTBOUND, Block, BoardSettings
 from planner.week import LogPiece, Week
 from planner_widgets.grid import HEADER_LINES, TOTAL_LINES, WeekGrid
 
@@ -48,6 +48,15 @@ class WeekBoard(WeekGrid):
         self._fitted = Size(0, 0)  # the size the axis and the scroll were last fitted to
 
     # ------------------------------------------------------------ data
+
+    def set_axis(self, axis: BoardSettings) -> None:
+        """New settings for the axis and the row length; the next week shown (a reload follows) uses them."""
+        minute = self.cursor_minute
+        self.slot, self.default_start, self.default_end = axis.slot, axis.day_start, axis.day_end
+        self._content_axis = (axis.day_start, axis.day_end)
+        self._fitted = Size(0, 0)
+        self.axis_start = axis.day_start
+        self.cursor_row = max(0, (minute - self.axis_start) // self.slot)
 
     def show(self, week: Week) -> None:
         """Display `week`, keeping the cursor where it was."""

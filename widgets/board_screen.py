@@ -339,6 +339,24 @@ class BoardScreen(Screen[None]):
 
         app.push_screen(FormScreen("Boundaries", boundaries_fields(app.store.boundaries()), submit))
 
+    def action_settings(self) -> None:
+        from planner.model import checked_settings
+        from planner_widgets.form_settings import settings_fields, typed
+        from planner_widgets.forms import FormScreen
+
+        app = self.planner
+
+        def submit(values: Values) -> str | None:
+            def work() -> str:
+                app.store.set_settings(**checked_settings(app.store.settings(), typed(values)))
+                app.settings = app.store.settings()
+                self.board.set_axis(BoardSettings.from_settings(app.settings))
+                return "Settings saved."
+
+            return app.attempt(work)
+
+        app.push_screen(FormScreen("Settings", settings_fields(app.store.settings()), submit))
+
     def action_reports(self) -> None:
         from planner.overview import build_overview
         from planner_widgets.export_form import open_export_form

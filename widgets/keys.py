@@ -41,6 +41,7 @@ KEYS = [
     Key("g", "show_logs", "the week's logs: add, edit or delete", "log"),
     Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs"),
     Key("b", "boundaries", "the rules your week keeps", "boundaries"),
+    Key("S", "settings", "the day's axis and row length, your name and e-mail, the default task", "settings"),
     Key("exclamation_mark", "warnings", "every warning of the week; enter goes to its cause", "warnings", "Warnings"),
     Key("r", "reports", "hours per day, share trend, hours and money; x exports", "reports", "Reports"),
     Key("u", "undo", "undo the last change", "edit"),

@@ -18,7 +18,7 @@ _BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"see 'planner log list'"), "see the logs (g)"),
     (re.compile(r"with 'planner edit [^']*'"), "in its form (E, then e on it)"),
     (re.compile(r"with 'planner client add'"), "in the client form (E, then a)"),
-    (re.compile(r"planner settings set --name[^;,.)]*"), "the settings (planner settings set, from a terminal)"),
+    (re.compile(r"planner settings set --name[^;,.)]*"), "the settings (S)"),
 ]
 #: Command-line flags of the boundaries, as the boundaries form labels them.
 _FIELDS = {
@@ -32,6 +32,12 @@ _FIELDS = {
     "--min-rest": "Min rest h",
     "--max-stretch": "Max stretch h",
     "--concentration": "One client %",
+    "--day-start": "Day starts",
+    "--day-end": "Day ends",
+    "--slot": "Minutes a row",
+    "--name": "Your name",
+    "--email": "E-mail",
+    "--task": "Default task",
 }
 _FLAG = re.compile(r"--[a-z][a-z-]+")
 
