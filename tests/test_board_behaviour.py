@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from planner.edits import Edits
 from planner.errors import ValidationError
-from planner.model import INBOUND, Block, LogEntry
+from planner.model import INBOUND, OUTBOUND, Block, LogEntry
 from planner.schedule import parse_moment
 from planner_widgets.app import make_app
 from planner_widgets.logs_screen import LogsScreen
@@ -464,3 +464,55 @@ def test_s_opens_the_settings_form_which_checks_every_field_before_it_keeps_any(
     assert seen["closed"] and seen["board"] == (60, True, 0) and seen["palette"]
     stored = store.settings()
     assert (stored["name"], stored["slot"], stored["day_start"], stored["task"]) == ("Jane Doe", 60, "08:00", "dev")
+
+
+def test_a_block_whose_rows_the_other_lane_leaves_empty_spans_the_whole_day(store, people):
+    """Finding: titles were cut into 4-cell fragments in the week view (■spr / int / work). A block with nothing in
+    the other lane beside it is drawn across the whole day column; blocks side by side keep their lanes. The
+    cursor in the other lane lights that lane's part, and n there plans in that lane."""
+    job, client = people
+    add_block(store, job, MONDAY, "09:00", "11:00", title="sprint work")
+    add_block(store, client, MONDAY, "18:00", "19:00", title="API review")
+    add_block(store, job, MONDAY + timedelta(days=1), "09:00", "10:00", title="standup")
+    add_block(store, client, MONDAY + timedelta(days=1), "09:30", "10:30", title="client call")
+    app = make_app(store)
+    seen = {}
+
+    def column_text(board, day: int, minute: int) -> str:
+        _, left, width = board._columns()[day]
+        y = 2 + (minute - board.axis_start) // board.slot - board.top_row
+        line = "".join(segment.text for segment in board.render_line(y))
+        return line[left + 1 : left + width]
+
+    async def steps(pilot) -> None:
+        board = app.board
+        board.place_cursor(0, 12 * 60, INBOUND)
+        await pilot.pause()
+        seen["monday"] = [column_text(board, 0, minute) for minute in (540, 570, 600, 1080, 1110)]
+        seen["tuesday"] = column_text(board, 1, 9 * 60)
+        board.place_cursor(0, 10 * 60, OUTBOUND)  # beside the wide inbound block, in the empty outbound lane
+        await pilot.pause()
+        _, left, width = board._columns()[0]
+        inbound, _ = board._lane_widths(width, 0)
+        y = 2 + (10 * 60 - board.axis_start) // board.slot - board.top_row
+        cells = [(segment.text, bool(segment.style and segment.style.reverse)) for segment in board.render_line(y)]
+        flat = [lit for text, lit in cells for _ in text]
+        seen["lit"] = [index - left - 1 for index, lit in enumerate(flat) if lit]
+        seen["inbound"] = inbound
+        await pilot.press("n")
+        await pilot.pause()
+        await fill(pilot, engagement="globex", title="quick fix")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen["after"] = column_text(board, 0, 9 * 60)
+
+    drive(app, steps)
+    words = [line.split() for line in seen["monday"]]  # at 120x40 a whole day column has about 10 cells for text
+    assert words[0] == ["■sprint"] and [*words[1], *words[2]] == ["work", "·acme"]  # whole words, not ■spr / int
+    assert [*words[3], *words[4]] == ["◆API", "review…"]  # an hour: two rows, the cut marked
+    standup, call = seen["tuesday"][: len(seen["tuesday"]) // 2], seen["tuesday"][len(seen["tuesday"]) // 2 :]
+    assert standup.startswith("■sta") and "◆" not in standup and "sprint" not in call  # side by side: halves
+    assert seen["lit"] and min(seen["lit"]) == seen["inbound"]  # only the outbound part is lit
+    blocks = {block.title: block for block in week_blocks(store)}
+    assert store.engagement_by_id(blocks["quick fix"].engagement_id).name == "globex"
+    assert not seen["after"].startswith("■sprint")  # side by side now

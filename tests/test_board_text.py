@@ -26,7 +26,9 @@ def test_wide_characters_are_measured_in_cells():
 def test_short_tags():
     assert short_tag("acme-corp") == "acme"
     assert short_tag("globex") == "globex"
-    assert short_tag("Initech Consulting") == "Initec"
+    assert short_tag("Initech Consulting") == "Initech"  # whole up to 8 cells: "Initec" read as a typo
+    assert short_tag("megacorporation") == "megacor…"
+    assert short_tag("株式会社ABC") == "株式会…"  # cells, not characters
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab ·■会🙂xyz-")), max_size=60), st.integers(1, 30), st.integers(0, 6))

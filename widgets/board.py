@@ -64,6 +64,7 @@ class WeekBoard(WeekGrid):
         self._pieces = week.log_pieces()
         self._used = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]  # the lanes that hold blocks
         self._totals = week.day_totals()
+        self._find_wide()
         for block in week.blocks:
             index = (block.day - week.monday).days
             if 0 <= index < 7:
@@ -141,7 +142,8 @@ class WeekBoard(WeekGrid):
         for index, left, width in self._columns():
             if left <= x < left + width:
                 inbound, _ = self._lane_widths(width, index)
-                return index, INBOUND if x - left - 1 < inbound else OUTBOUND, row
+                wide = self.wide_lane(index, self.axis_start + row * self.slot)  # a block across the day: its lane
+                return index, wide or (INBOUND if x - left - 1 < inbound else OUTBOUND), row
         return None
 
     def on_click(self, event) -> None:

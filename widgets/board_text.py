@@ -62,9 +62,10 @@ def fit(text: str, cells: int) -> str:
 
 
 def short_tag(name: str) -> str:
-    """An engagement's short tag for a block's text: its first word, at most 6 characters (acme-corp → acme)."""
+    """An engagement's short tag for a block's text: its first word (acme-corp → acme), whole up to 8 cells, else its
+    first 7 and …."""
     first = name.replace("_", "-").replace(" ", "-").split("-")[0] or name
-    return _cut(first, 6)
+    return first if cell_len(first) <= 8 else _cut(first, 7) + "…"
 
 
 @lru_cache(maxsize=1024)

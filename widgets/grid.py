@@ -64,6 +64,8 @@ class WeekGrid(Widget):
         self._totals: list[dict[str, tuple[float, float]]] = [{INBOUND: (0, 0), OUTBOUND: (0, 0)} for _ in range(7)]
         #: The first day shown when zoomed; it follows the cursor.
         self.first_shown = 0
+        #: Per day and lane: the rows (start, end minutes, whole rows) of blocks drawn across the whole day column.
+        self._wide: list[dict[str, list[tuple[int, int]]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
 
     @property
     def rows(self) -> int:
@@ -107,6 +109,45 @@ class WeekGrid(Widget):
             elif used[OUTBOUND] and not used[INBOUND]:
                 inbound = min(inbound, 3)
         return inbound, inner - inbound
+
+    def _find_wide(self) -> None:
+        """A block whose rows the other lane leaves empty (no block, no logged time) is drawn across the whole day
+        column, so its title reads in the week view too; where both lanes hold something, each keeps its lane."""
+        assert self.week is not None
+        slot = self.slot
+
+        def rows_of(start: int, end: int) -> tuple[int, int]:
+            return start // slot * slot, -(-end // slot) * slot
+
+        taken: list[dict[str, list[tuple[int, int]]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        spans: list[dict[str, list[tuple[int, int]]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
+        for block in self.week.blocks:
+            index = (block.day - self.week.monday).days
+            if 0 <= index < 7:
+                lane = self.week.kind_of(block.engagement_id)
+                taken[index][lane].append(rows_of(block.start, block.end))
+                spans[index][lane].append(rows_of(block.start, block.end))
+        for index, day in enumerate(self._pieces):
+            for lane, pieces in day.items():
+                taken[index][lane].extend(rows_of(piece.start, piece.end) for piece in pieces)
+        self._wide = [
+            {
+                lane: [
+                    (start, end)
+                    for start, end in spans[index][lane]
+                    if not any(a < end and b > start for a, b in taken[index][OUTBOUND if lane == INBOUND else INBOUND])
+                ]
+                for lane in (INBOUND, OUTBOUND)
+            }
+            for index in range(7)
+        ]
+
+    def wide_lane(self, day_index: int, minute: int) -> str | None:
+        """The lane whose block is drawn across the whole day column at this row, if any."""
+        for lane, spans in self._wide[day_index].items():
+            if any(start <= minute < end for start, end in spans):
+                return lane
+        return None
 
     def _fit(self) -> bool:
         """Fit the axis to the widget's size before a paint; the board does (returns whether anything changed)."""
@@ -193,8 +234,21 @@ class WeekGrid(Widget):
         for index, _, width in self._columns():
             segments.append(Segment("│", cell_style(dim=True)))
             underline = is_now_row and index == today
-            for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
-                segments.extend(self._cell(index, lane, lane_width, row, minute, underline))
+            here = index == self.cursor_day and row == self.cursor_row
+            widths = self._lane_widths(width, index)
+            wide = self.wide_lane(index, minute)
+            if wide is not None:  # one block across the day: the cursor in the other lane lights that lane's part
+                whole = sum(widths)
+                cell = self._cell(index, wide, whole, row, minute, underline)
+                if here:
+                    mine = self.lane == wide
+                    part = (0, whole - 1) if mine else (widths[0], whole - 1) if wide == INBOUND else (0, widths[0])
+                    cell = _reversed(cell, *part)
+                segments.extend(cell)
+                continue
+            for lane, lane_width in zip((INBOUND, OUTBOUND), widths, strict=True):
+                cell = self._cell(index, lane, lane_width, row, minute, underline)
+                segments.extend(_reversed(cell, 0, lane_width - 1) if here and lane == self.lane else cell)
         return segments
 
     def _cell(self, day_index: int, lane: str, width: int, row: int, minute: int, underline: bool) -> list[Segment]:
@@ -202,7 +256,6 @@ class WeekGrid(Widget):
         area = max(0, width - 1)
         blocks = self.blocks_at(day_index, lane, minute)
         pieces = [p for p in self._pieces[day_index][lane] if p.start < minute + self.slot and p.end > minute]
-        cursor = day_index == self.cursor_day and lane == self.lane and row == self.cursor_row
         if blocks:
             block = blocks[0]
             engagement = self.week.engagements.get(block.engagement_id)
@@ -228,10 +281,10 @@ class WeekGrid(Widget):
             if flag and first_row and area >= 2:
                 warn = theme.role_colour(self, "breach" if flag == "breach" else "warn")
                 ink = theme.readable_on(colour)
-                block_style = cell_style(ink, colour, bold=True, underline=underline, reverse=cursor)
+                block_style = cell_style(ink, colour, bold=True, underline=underline)
                 cell = [
                     Segment(text[:1], block_style),
-                    Segment("!", cell_style(theme.readable_on(warn or "red"), warn, bold=True, reverse=cursor)),
+                    Segment("!", cell_style(theme.readable_on(warn or "red"), warn, bold=True)),
                     Segment(fit(text[2:], area - 2), block_style),
                 ]
                 return [*cell, self._gutter(pieces, minute)]
@@ -243,7 +296,7 @@ class WeekGrid(Widget):
             style_args = {"colour": colour}
         else:
             text, style_args = "", {}
-        style = cell_style(**style_args, underline=underline, reverse=cursor)
+        style = cell_style(**style_args, underline=underline)
         cell = [Segment(fit(text, area), style)]
         if width >= 1:
             cell.append(self._gutter(pieces, minute))
@@ -267,3 +320,13 @@ class WeekGrid(Widget):
         assert self.week is not None
         now_local = to_local(self.week.now)
         return now_local.hour * 60 + now_local.minute
+
+
+def _reversed(segments: list[Segment], first: int, last: int) -> list[Segment]:
+    """`segments` with the cells first..last-1 shown reversed: the cursor."""
+    if last <= first:
+        return segments
+    total = sum(segment.cell_length for segment in segments)
+    before, inside, after = Segment.divide(segments, [first, min(last, total), total])
+    cursor = Style(reverse=True)
+    return [*before, *(Segment(segment.text, (segment.style or Style()) + cursor) for segment in inside), *after]
