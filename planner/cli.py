@@ -804,7 +804,8 @@ def _theme(name: str) -> str:
 
     known = theme_names()
     if name not in known:
-        raise ValidationError(f"'{name}' is not a theme; choose one of: {', '.join(known)}")
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        raise ValidationError(f"'{shown}' is not a theme; choose one of: {', '.join(known)}")
     return name
 
 

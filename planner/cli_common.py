@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from planner.errors import StoreError, ValidationError
 from planner.schedule import hours, next_month, parse_date, parse_month, parse_week, today, week_label
-from planner.text import printable, safe_json
+from planner.text import cells as text_cells
+from planner.text import pad, printable, safe_json
 
 EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -35,10 +36,11 @@ def _print_json(data: object) -> None:
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:
     cells = [[printable(str(cell)) for cell in row] for row in rows]  # a note's newline or ESC must not break the table
-    widths = [max(len(str(headers[i])), *(len(row[i]) for row in cells)) for i in range(len(headers))]
+    # widths in terminal cells, not characters: 東京商事 takes 8 cells, as much as globex2 and a space
+    widths = [max(text_cells(str(headers[i])), *(text_cells(row[i]) for row in cells)) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
-        parts = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        parts = [pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         return "  ".join(parts).rstrip()
 
     return "\n".join([line([str(h) for h in headers]), *(line(row) for row in cells)])

@@ -133,7 +133,7 @@ def seed_demo(store: Store, now: datetime) -> None:
             logs.append(_entry(globex, day, 13 * 60, 13 * 60 + 40, "client call", ["call"]))  # in the job's window
     logs += _history(monday, job, globex, initech, hooli)
     store.add_logs([entry for entry in logs if entry.end is not None and entry.end <= now])
-    running_start = max(localize(today, 8 * 60), now - timedelta(minutes=47))
+    running_start = max(localize(today, 0), now - timedelta(minutes=47))  # the README promises a running timer
     if running_start < now:
         store.start_timer(
             LogEntry(

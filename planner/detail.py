@@ -6,8 +6,8 @@ from __future__ import annotations
 from planner.balance import Finding
 from planner.hours import clock_hours
 from planner.model import INBOUND, OUTBOUND, Block, LogEntry
-from planner.schedule import format_clock, to_local
-from planner.week import Week, block_seconds
+from planner.schedule import format_clock, overlap_seconds, to_local
+from planner.week import Week, block_interval, block_seconds
 
 
 def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
@@ -15,10 +15,11 @@ def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
     marker = "■" if engagement is not None and engagement.kind == INBOUND else "◆"
     name = engagement.name if engagement else "?"
     own = block.series_id if block.series_id is not None else block.id
+    start, end = block_interval(block)  # logged: the engagement's time inside the block, as its gutter shows it
     logged = sum(
-        entry.seconds(week.now)
+        overlap_seconds(entry.start, week.log_end(entry), start, end)
         for entry in week.logs
-        if entry.block_id == own and to_local(entry.start).date() == block.day
+        if entry.engagement_id == block.engagement_id
     )
     parts = [
         f"{marker} {name}" + (f" · {block.title}" if block.title else ""),
@@ -34,6 +35,11 @@ def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
     causes = [finding for finding in findings if own in finding.block_ids]
     parts += [f"{finding.severity}: {finding.message}" for finding in causes]
     return " · ".join(parts)
+
+
+def describe_short(block: Block) -> str:
+    """A block in a few words, beside another: its title (or 'untitled') and times."""
+    return f"{block.title or 'untitled'} {format_clock(block.start)}–{format_clock(block.end)}"
 
 
 def describe_log(week: Week, entry: LogEntry) -> str:

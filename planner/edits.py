@@ -73,6 +73,8 @@ class Edits:
         pasted = replace(copied, id=0, day=day, start=start, end=min(MINUTES_PER_DAY, start + length), source=None)
         added = self.store.add_block(pasted)
         self.history.record("paste", Change(None, added))
+        if pasted.end - pasted.start < length:
+            return f"Pasted, cut to end at 24:00 ({format_clock(pasted.start)}–24:00): a block stays within its day."
         return "Pasted."
 
     def copy_last_week(self, monday: date) -> str:

@@ -23,12 +23,9 @@ def clock_hours(seconds: float, *, with_seconds: bool = False) -> str:
 
 
 def hours_text(seconds: float, style: str = "clock", *, with_seconds: bool = False) -> str:
-    """Hours in a `style`: `clock` (h:mm), `decimal` (to the hundredth, as Toggl, Clockify and Harvest read them and
-    a printed timesheet shows them) or `tenth` (7.5, where a panel has room for little)."""
+    """Hours in a `style`: `clock` (h:mm, what the board, the CLI and the reports show) or `decimal` (to the
+    hundredth, as Toggl, Clockify and Harvest read them and a printed timesheet can show them)."""
     if style == "decimal":
         hundredths = _whole_units(seconds, 36)
         return f"{hundredths // 100}.{hundredths % 100:02d}"
-    if style == "tenth":
-        tenths = _whole_units(seconds, 360)
-        return f"{tenths // 10}.{tenths % 10}"
     return clock_hours(seconds, with_seconds=with_seconds)

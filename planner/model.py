@@ -218,14 +218,17 @@ def check_currency(text: str) -> str:
     return text.strip().upper()
 
 
-def check_hours(value: float | str, what: str, *, allow_zero: bool = False, most: float = 168) -> float:
+def check_hours(
+    value: float | str, what: str, *, allow_zero: bool = False, most: float = 168, unit: str = "hours"
+) -> float:
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise ValidationError(f"{what} '{value}' is not a number of hours, e.g. 32 or 7.5") from None
+        example = "32 or 7.5" if unit == "hours" else "30"
+        raise ValidationError(f"{what} '{value}' is not a number of {unit}, e.g. {example}") from None
     if number != number or number < 0 or (number == 0 and not allow_zero) or number > most:
         low = "0" if allow_zero else "more than 0"
-        raise ValidationError(f"{what} {value} is out of range; give {low} and at most {most:g} hours")
+        raise ValidationError(f"{what} {value} is out of range; give {low} and at most {most:g} {unit}")
     return number
 
 
@@ -711,9 +714,7 @@ class Boundaries:
             elif key in ("outbound_share", "tolerance", "concentration"):
                 if off and key != "outbound_share":
                     raise ValidationError(f"{label} needs a number of percent (points), e.g. 10")
-                value = None if off else check_hours(raw, label, allow_zero=True, most=1000)
-                if value is not None and value > 100:
-                    raise ValidationError(f"{label} {raw} is more than 100 percent")
+                value = None if off else check_hours(raw, label, allow_zero=True, most=100, unit="percent")
                 changes[key] = value
             elif key == "days_off":
                 changes[key] = [] if off else _parse_days_off(raw)

@@ -1596,6 +1596,8 @@ def _engagement_named(tx: _Tx, name: str) -> Engagement:
     for engagement in _engagements(tx, include_archived=True):
         if _key(engagement.name) == wanted:
             return engagement
+    if not name.strip():
+        raise ValidationError("no job or client given: name one; see 'planner list'")
     raise ValidationError(
         f"no engagement named '{name.strip()}'; see 'planner list', or add it with 'planner client add' "
         "or 'planner job add'"

@@ -91,3 +91,20 @@ def safe_json(dumped: str) -> str:
             code = ord(char) - 0x10000
             out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
     return "".join(out)
+
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes: two for a wide (CJK, fullwidth, most emoji) character, none for a combining mark
+    or a joiner, one otherwise; so a table of names in any script lines up."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char) or char in _KEPT_FORMAT or unicodedata.category(char) == "Mn":
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal cells (on the left with `right`)."""
+    room = " " * max(0, width - cells(text))
+    return room + text if right else text + room

@@ -310,6 +310,9 @@ def test_a_refused_form_shows_its_reason_once_without_toasts_piling_over_it(stor
         ("2026-W48 is locked; unlock it with 'planner unlock --week 2026-W48'", "ctrl+p: week: unlock this week"),
         ("--max-day 'abc' is not a number of hours, e.g. 32 or 7.5", "Max h/day 'abc' is not a number of hours"),
         ("acme is archived; bring it back with 'planner unarchive acme' first", "restore it first (E, then x on it)"),
+        ("no job or client given: name one; see 'planner list'", "name one; see the jobs and clients (E)"),
+        ("job 'a' needs its contracted hours per week (--hours)", "per week (Hours/week)"),
+        ("add it with 'planner client add' or 'planner job add'", "add it (E, then a or j)"),
     ],
 )
 def test_the_boards_reasons_name_keys_and_fields_not_commands(reason, board):
@@ -373,7 +376,7 @@ def test_z_zooms_to_three_days_and_one_day_with_wide_lanes_and_whole_titles(stor
     columns, header = seen["three"]
     assert columns == [1, 2, 3] and "Wednesday 25 November" in header
     columns, line = seen["one"]
-    assert columns == [2] and "│■quarterly planning review ·acme-corp  " in line and "│09:00–10:00  " in line
+    assert columns == [2] and "│■quarterly planning review ·acme-corp 09:00–10:00  " in line
     assert seen["next"] == ([3], 3)
     assert seen["back"] == [0, 1, 2, 3, 4, 5, 6]
 
@@ -516,3 +519,55 @@ def test_a_block_whose_rows_the_other_lane_leaves_empty_spans_the_whole_day(stor
     blocks = {block.title: block for block in week_blocks(store)}
     assert store.engagement_by_id(blocks["quick fix"].engagement_id).name == "globex"
     assert not seen["after"].startswith("■sprint")  # side by side now
+
+
+def test_a_block_starting_inside_a_longer_one_is_drawn_and_reachable(store, people):
+    """Trial finding: 'hidden one' (12:00-13:00) inside 'long call' (11:00-15:00) in the same lane was drawn nowhere
+    and the cursor could not reach it. The block that started last is drawn from its start, marked +1, edited by
+    enter, and the detail line names the other; a block's logged time is its engagement's time inside it."""
+    _, client = people
+    add_block(store, client, MONDAY + timedelta(days=4), "11:00", "15:00", title="long call")
+    add_block(store, client, MONDAY + timedelta(days=4), "12:00", "13:00", title="hidden one")
+    store.add_log(LogEntry(0, client.id, parse_moment("2026-11-27 11:00"), parse_moment("2026-11-27 11:45")))
+    app = make_app(store, clock=lambda: parse_moment("2026-11-27 18:00"))
+    seen = {}
+
+    async def steps(pilot) -> None:
+        board = app.board
+        board.place_cursor(4, 12 * 60, OUTBOUND)
+        await pilot.pause()
+        y = 2 + (12 * 60 - board.axis_start) // board.slot - board.top_row
+        seen["drawn"] = ["".join(segment.text for segment in board.render_line(line)) for line in (y, y + 1)]
+        seen["under"] = board.block_at_cursor().title
+        seen["detail"] = str(app.board_screen.detail.render())
+        board.place_cursor(4, 11 * 60, OUTBOUND)
+        await pilot.pause()
+        seen["long"] = str(app.board_screen.detail.render())
+
+    drive(app, steps)
+    assert "◆!+1" in seen["drawn"][0]
+    assert "hidden" in seen["drawn"][1] and seen["under"] == "hidden one"
+    assert "also here: long call 11:00–15:00" in seen["detail"]
+    assert "4:00 planned, 0:45 logged" in seen["long"]
+
+
+def test_the_panel_shows_the_band_the_warnings_use(store, people):
+    """Trial finding: --outbound-share 25 --tolerance 30 showed '(band -5–55%)' while the warnings said 0–55 %."""
+    store.set_boundaries(store.boundaries().updated({"outbound_share": "25", "tolerance": "30"}))
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        seen.append(app.board_screen.panel._share_line().plain)
+
+    drive(app, steps)
+    assert "(band 0–55%)" in seen[0]
+
+
+def test_a_paste_cut_at_midnight_says_so(store, people):
+    """Trial finding: pasting a 13-hour block at 14:00 gave 14:00-24:00 with only 'Pasted.'"""
+    job, _ = people
+    long = add_block(store, job, MONDAY, "09:00", "22:00", title="all day")
+    message = Edits(store).paste(long, MONDAY + timedelta(days=1), 14 * 60)
+    assert message.startswith("Pasted, cut to end at 24:00 (14:00–24:00)")
+    assert Edits(store).paste(long, MONDAY + timedelta(days=2), 9 * 60) == "Pasted."

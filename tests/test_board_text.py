@@ -39,3 +39,10 @@ def test_no_line_is_wider_than_its_lane(words, width, rows):
         assert len(lines) <= rows
     if (not rows or len(lines) < rows) and width >= 2:  # (one cell cannot hold a wide character: it becomes …)
         assert "".join(words.split()) == "".join("".join(lines).split())  # nothing lost, nothing added
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab é会議📅🙂ｱ\u0301가")), max_size=30))
+def test_the_cli_measures_cells_as_the_board_does(text):
+    from planner.text import cells
+
+    assert cells(text) == cell_len(text)

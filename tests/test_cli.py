@@ -345,7 +345,7 @@ def test_boundaries_show_and_set(cli):
     shown = json.loads(cli("boundaries", "show", "--json").out)
     assert shown["max_week"] is None and shown["days_off"] == []
     assert_bad_input(cli("boundaries", "set", "--days-off", "funday"), "not a day")
-    assert_bad_input(cli("boundaries", "set", "--outbound-share", "130"), "more than 100")
+    assert_bad_input(cli("boundaries", "set", "--outbound-share", "130"), "at most 100 percent")
     assert_bad_input(cli("boundaries", "set"), "nothing to change")
 
 
@@ -415,3 +415,28 @@ def test_settings_set_keeps_nothing_when_one_value_is_bad(cli, data_dir):
     result = cli("settings", "set", "--name", "Someone Else", "--slot", "7")
     assert_bad_input(result, "a row of 7 minutes is not offered")
     assert snapshot_files(data_dir) == before
+
+
+def test_trial_findings_on_boundaries_and_paste_wording(cli):
+    """Trial findings: a percentage out of range was worded in hours; a tolerance wider than the target's distance
+    to 0 % showed the band as '-5–55%' on the board while the warnings read 0–55 %."""
+    result = cli("boundaries", "set", "--tolerance", "-1")
+    assert_bad_input(result, "--tolerance -1 is out of range; give 0 and at most 100 percent")
+    assert_bad_input(cli("boundaries", "set", "--concentration", "1e9"), "at most 100 percent")
+
+
+def test_tables_line_up_names_in_wide_scripts(cli):
+    """Trial finding: `list`, `report`, `plan list` and `log list` padded by characters, so 東京商事 pushed its row
+    four cells out of line."""
+    assert cli("client", "add", "東京商事").code == 0
+    assert cli("client", "add", "globex2").code == 0
+    lines = [line for line in cli("list").out.splitlines() if "outbound" in line]
+    assert (
+        len(
+            {
+                line.index("outbound") + sum(1 for char in line[: line.index("outbound")] if ord(char) > 0x2E80)
+                for line in lines
+            }
+        )
+        == 1
+    )

@@ -228,8 +228,6 @@ def test_amounts_are_rate_times_billed_minutes_rounded_once(durations, rate, min
 @given(st.integers(min_value=0, max_value=10**9))
 def test_the_hour_formatter_agrees_with_the_money_module_and_rounds_half_up_once(seconds):
     assert hours_text(seconds, "decimal") == str(decimal_hours(seconds))
-    tenths = (Decimal(seconds) / 360).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    assert hours_text(seconds, "tenth") == f"{tenths // 10}.{tenths % 10}"
     minutes = (Decimal(seconds) / 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     assert clock_hours(seconds) == f"{minutes // 60}:{minutes % 60:02}"
     assert clock_hours(float(seconds) if seconds < 2**52 else seconds) == clock_hours(seconds)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.hours import hours_text
+from planner.hours import clock_hours
 from planner.model import INBOUND, OUTBOUND
 from planner.text import printable
 from planner.week import Week
@@ -50,20 +50,20 @@ class BalancePanel(Widget):
             name = Text(f"{marker} ", style=engagement.colour or "")
             name.append(printable(engagement.name), style="dim" if engagement.archived else "")
             target = "" if row.target is None else f"{row.target:g}"
-            table.add_row(name, hours_text(row.planned, "tenth"), hours_text(row.logged, "tenth"), target)
+            table.add_row(name, clock_hours(row.planned), clock_hours(row.logged), target)
         totals = self.week.side_totals()
         cap = self.week.outbound_cap()
         table.add_row("", "", "", "")
         table.add_row(
             Text("inbound", style="bold"),
-            hours_text(totals[INBOUND][0], "tenth"),
-            hours_text(totals[INBOUND][1], "tenth"),
+            clock_hours(totals[INBOUND][0]),
+            clock_hours(totals[INBOUND][1]),
             f"{self.week.contracted_hours():g}",
         )
         table.add_row(
             Text("outbound", style="bold"),
-            hours_text(totals[OUTBOUND][0], "tenth"),
-            hours_text(totals[OUTBOUND][1], "tenth"),
+            clock_hours(totals[OUTBOUND][0]),
+            clock_hours(totals[OUTBOUND][1]),
             "" if cap is None else f"{cap:g}",
         )
         parts: list[RenderableType] = [table, self._share_line()]
@@ -82,15 +82,16 @@ class BalancePanel(Widget):
         target = self.week.boundaries.outbound_share
         if target is not None:
             tolerance = self.week.boundaries.tolerance
-            text.append(f"  (band {target - tolerance:g}–{target + tolerance:g}%)", style="dim")
+            low, high = max(0.0, target - tolerance), min(100.0, target + tolerance)  # as the warnings read it
+            text.append(f"  (band {low:g}–{high:g}%)", style="dim")
         return text
 
     def _summary(self) -> Text:
         assert self.week is not None
         totals = self.week.side_totals()
         cap = self.week.outbound_cap()
-        planned = {side: hours_text(figures[0], "tenth") for side, figures in totals.items()}
-        logged = {side: hours_text(figures[1], "tenth") for side, figures in totals.items()}
+        planned = {side: clock_hours(figures[0]) for side, figures in totals.items()}
+        logged = {side: clock_hours(figures[1]) for side, figures in totals.items()}
         text = Text("■ inbound ", style="bold")
         text.append(f"{planned[INBOUND]}p/{logged[INBOUND]}l of {self.week.contracted_hours():g}h  ")
         text.append("◆ outbound ", style="bold")

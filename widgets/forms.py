@@ -182,6 +182,7 @@ class TableScreen(ModalScreen[None]):
         rows: Callable[[], list[tuple[str, list[object]]]],
         hint: str,
         changed: Signal | None = None,
+        wrap: str | None = None,
     ) -> None:
         super().__init__()
         self.table_title = title
@@ -189,6 +190,7 @@ class TableScreen(ModalScreen[None]):
         self.rows = rows
         self.hint = hint
         self.changed = changed  # published when the data under the list changed: the list reloads
+        self.wrap = wrap  # a column of long sentences: as wide as the screen allows, its rows as tall as they need
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="list"):
@@ -198,7 +200,6 @@ class TableScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*self.columns)
         self.reload()
         table.focus()
         if self.changed is not None:
@@ -207,11 +208,15 @@ class TableScreen(ModalScreen[None]):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         selected, row = self.selected_key(), table.cursor_row
-        table.clear()
+        table.clear(columns=True)  # columns too: they size to the rows they get (a long new name widens them)
+        for column in self.columns:
+            width = max(30, min(72, self.app.size.width - 48)) if column == self.wrap else None
+            table.add_column(column, width=width)
         keys = []
         for key, cells in self.rows():
             # Text, never a str: a DataTable reads a str as markup, and a note like "[red]x" must show as typed.
-            table.add_row(*[cell if isinstance(cell, Text) else Text(printable(str(cell))) for cell in cells], key=key)
+            shown = [cell if isinstance(cell, Text) else Text(printable(str(cell))) for cell in cells]
+            table.add_row(*shown, key=key, height=None if self.wrap else 1)
             keys.append(key)
         if table.row_count:
             table.move_cursor(row=keys.index(selected) if selected in keys else min(row, table.row_count - 1))

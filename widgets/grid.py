@@ -72,10 +72,12 @@ class WeekGrid(Widget):
         return max(1, (self.axis_end - self.axis_start) // self.slot)
 
     def blocks_at(self, day_index: int, lane: str, minute: int) -> list[Block]:
+        """The blocks of a lane in the row at `minute`, the one drawn (and edited) first: the one that started last,
+        so a block starting inside a longer one shows from its start instead of hiding under it."""
         if self.week is None:
             return []
         day = self.week.monday + timedelta(days=day_index)
-        return [
+        found = [
             block
             for block in self.week.blocks
             if block.day == day
@@ -83,6 +85,7 @@ class WeekGrid(Widget):
             and block.start < minute + self.slot
             and block.end > minute
         ]
+        return sorted(found, key=lambda block: (-block.start, block.end))
 
     def _columns(self) -> list[tuple[int, int, int]]:
         """(day index, x, width) of each day shown; leftover columns go one each to the first days."""

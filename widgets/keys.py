@@ -20,7 +20,7 @@ class Key:
 
 KEYS = [
     Key("n", "new_block", "new block at the cursor", "plan", "New"),
-    Key("enter,e", "edit_block", "edit the block under the cursor", "plan", "Edit"),
+    Key("enter,e", "edit_block", "edit the block under the cursor", "plan"),
     Key("d", "delete_block", "delete the block under the cursor", "plan"),
     Key("shift+up", "move_block(0, -1)", "move the block up a row", "plan"),
     Key("shift+down", "move_block(0, 1)", "move the block down a row", "plan"),
@@ -42,7 +42,7 @@ KEYS = [
     Key("E", "engagements", "add, edit, archive jobs and clients", "engagements", "Jobs"),
     Key("b", "boundaries", "the rules your week keeps", "boundaries"),
     Key("S", "settings", "the day's axis and row length, your name and e-mail, the default task", "settings"),
-    Key("exclamation_mark", "warnings", "every warning of the week; enter goes to its cause", "warnings", "Warnings"),
+    Key("exclamation_mark", "warnings", "every warning of the week; enter goes to its cause", "warnings", "Warn"),
     Key("r", "reports", "hours per day, share trend, hours and money; x exports", "reports", "Reports"),
     Key("u", "undo", "undo the last change", "edit"),
     Key("ctrl+r", "redo", "redo", "edit"),

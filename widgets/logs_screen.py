@@ -104,7 +104,7 @@ def week_log_rows(app: PlannerApp) -> list[tuple[str, list[object]]]:
                     name,
                     entry.note,
                     ", ".join(entry.tags),
-                    "" if entry.billable else "no",
+                    "yes" if entry.billable else "no",
                 ],
             )
         )

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
-from planner.hours import clock_hours, hours_text
+from planner.hours import clock_hours
 from planner.money import Figures, format_amounts
 from planner.overview import Overview
 from planner.schedule import week_label
@@ -46,7 +46,7 @@ def day_bars(overview: Overview, width: int, styles: Mapping[str, Style | str] =
         text.append(IN_MARK * cells_in, style=styles["inbound"])
         text.append(OUT_MARK * cells_out, style=styles["outbound"])
         text.append(" " * (width - cells_in - cells_out + 1))
-        text.append(f"{hours_text(inbound, 'tenth'):>5} in {hours_text(outbound, 'tenth'):>5} out\n")
+        text.append(f"{clock_hours(inbound):>6} in {clock_hours(outbound):>6} out\n")
     text.rstrip()
     return text
 

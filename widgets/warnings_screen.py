@@ -31,6 +31,7 @@ class WarningsScreen(TableScreen):
             lambda: warning_rows(app.findings, theme.roles(self)),
             "enter goes to the block or day that causes it · escape close",
             app.week_changed,
+            wrap="what",
         )
         self.planner = app
 

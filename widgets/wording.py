@@ -17,6 +17,7 @@ _BOARD_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"see 'planner plan list'"), "see the board"),
     (re.compile(r"see 'planner log list'"), "see the logs (g)"),
     (re.compile(r"with 'planner edit [^']*'"), "in its form (E, then e on it)"),
+    (re.compile(r"add it with 'planner client add' or 'planner job add'"), "add it (E, then a or j)"),
     (re.compile(r"with 'planner client add'"), "in the client form (E, then a)"),
     (re.compile(r"planner settings set --name[^;,.)]*"), "the settings (S)"),
 ]
@@ -38,6 +39,14 @@ _FIELDS = {
     "--name": "Your name",
     "--email": "E-mail",
     "--task": "Default task",
+    "--hours": "Hours/week",
+    "--window": "Window",
+    "--cap": "Cap h/week",
+    "--budget": "Budget h",
+    "--deadline": "Deadline",
+    "--rate": "Rate/hour",
+    "--currency": "Currency",
+    "--round": "Round (min)",
 }
 _FLAG = re.compile(r"--[a-z][a-z-]+")
 
