@@ -15,6 +15,7 @@ from planner.schedule import parse_moment
 from planner.store import Store
 from planner_widgets.app import make_app
 from planner_widgets.forms import FormScreen
+from tests.helpers import drive
 
 WEDNESDAY = date(2026, 11, 25)  # the pinned clock's day; the board's cursor starts there at 10:00, inbound lane
 
@@ -105,3 +106,29 @@ def test_a_blank_name_in_the_job_form_is_refused_with_a_reason(seeded):
 
     asyncio.run(run())
     assert [engagement.name for engagement in seeded.engagements()] == ["acme-corp", "globex"]
+
+
+def test_tab_takes_the_completion_a_field_shows_then_moves_on(store, people):
+    """Trial finding: tab left 'glo' in the engagement field instead of taking the 'globex' it suggested."""
+    from textual.widgets import Input
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("n")
+        await pilot.pause()
+        field = app.screen.query_one("#field-engagement", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press("g", "l", "o")
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        seen.append((field.value, field.has_focus))
+        await pilot.press("tab")
+        await pilot.pause()
+        seen.append(field.has_focus)
+
+    drive(app, steps)
+    assert seen == [("globex", True), False]

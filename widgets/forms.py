@@ -37,6 +37,19 @@ class Tick(Checkbox, inherit_bindings=False):
         return super()._button
 
 
+class FieldInput(Input):
+    """A form's text field. Tab takes the completion it shows (`hoo` → `hooli`), as a shell does, then moves on."""
+
+    BINDINGS = [Binding("tab", "complete_or_next", "Complete", show=False)]
+
+    def action_complete_or_next(self) -> None:
+        if self.cursor_at_end and self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+            return
+        self.screen.focus_next()
+
+
 @dataclass
 class Field:
     key: str
@@ -70,7 +83,7 @@ class FormScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(self.form_title, classes="form-title")
-            yield Label("enter saves · escape cancels · tab moves on", classes="list-hint")
+            yield Label("enter saves · escape cancels · tab completes, then moves on", classes="list-hint")
             for spec in self.fields:
                 if spec.is_check:
                     yield Tick(spec.label, bool(spec.value), id=f"field-{spec.key}", compact=True)
@@ -80,7 +93,7 @@ class FormScreen(ModalScreen[bool]):
                     shown = [printable(suggestion) for suggestion in spec.suggestions]
                     suggester = SuggestFromList(shown, case_sensitive=False) if shown else None
                     # A stored note may hold control characters: the field shows them escaped (see `values`).
-                    yield Input(
+                    yield FieldInput(
                         printable(spec.value), placeholder=spec.placeholder, suggester=suggester, id=f"field-{spec.key}"
                     )
             yield Static("", id="form-error", classes="form-error")
