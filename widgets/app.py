@@ -24,7 +24,6 @@ from planner.store import Store
 from planner.text import printable
 from planner.week import Week
 from planner_widgets.board_screen import BoardScreen
-from planner_widgets.keys import EXPORTS, KEYS, key_label
 from planner_widgets.wording import board_words
 
 if TYPE_CHECKING:
@@ -200,28 +199,10 @@ class PlannerApp(App[None]):
     # ------------------------------------------------------------ the palette
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from planner_widgets.export_form import open_export_form
+        from planner_widgets.palette import board_commands
 
         yield from super().get_system_commands(screen)
-        board = self.board_screen
-        for key in KEYS:
-            if key.action in ("quit", "help"):
-                continue  # Textual's own palette entries cover these
-            yield SystemCommand(
-                f"{key.group}: {key.description}",
-                f"key: {key_label(key.keys)}",
-                lambda action=key.action: self.run_action(action, board),
-            )
-        for fmt, what in EXPORTS:
-            yield SystemCommand(
-                f"export: {what}", f"r then x; format {fmt}", lambda fmt=fmt: open_export_form(self, self.monday, fmt)
-            )
-        locked = self.week_data is not None and self.week_data.locked
-        yield SystemCommand(
-            "week: unlock this week" if locked else "week: lock this week (sent: its entries can no longer change)",
-            "a locked week's entries are read-only; unlock it here" if not locked else "its entries become editable",
-            lambda: self.attempt(lambda: self.edits.toggle_lock(self.monday, locked)),
-        )
+        yield from board_commands(self)
 
 
 def theme_names() -> list[str]:

@@ -328,37 +328,14 @@ class BoardScreen(Screen[None]):
         self.planner.push_screen(WarningsScreen(self.planner))
 
     def action_boundaries(self) -> None:
-        from planner_widgets.form_boundaries import boundaries_fields
-        from planner_widgets.forms import FormScreen
+        from planner_widgets.form_boundaries import open_boundaries_form
 
-        app = self.planner
-
-        def submit(values: Values) -> str | None:
-            def work() -> str:
-                app.store.set_boundaries(app.store.boundaries().updated(dict(values)))
-                return "Boundaries saved."
-
-            return app.attempt(work)
-
-        app.push_screen(FormScreen("Boundaries", boundaries_fields(app.store.boundaries()), submit))
+        open_boundaries_form(self.planner)
 
     def action_settings(self) -> None:
-        from planner.model import checked_settings
-        from planner_widgets.form_settings import settings_fields, typed
-        from planner_widgets.forms import FormScreen
+        from planner_widgets.form_settings import open_settings_form
 
-        app = self.planner
-
-        def submit(values: Values) -> str | None:
-            def work() -> str:
-                app.store.set_settings(**checked_settings(app.store.settings(), typed(values)))
-                app.settings = app.store.settings()
-                self.board.set_axis(BoardSettings.from_settings(app.settings))
-                return "Settings saved."
-
-            return app.attempt(work)
-
-        app.push_screen(FormScreen("Settings", settings_fields(app.store.settings()), submit))
+        open_settings_form(self.planner)
 
     def action_reports(self) -> None:
         from planner.overview import build_overview

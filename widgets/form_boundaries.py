@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.model import Boundaries
-from planner_widgets.forms import Field
+from planner_widgets.forms import Field, FormScreen, Values
+
+if TYPE_CHECKING:
+    from planner_widgets.app import PlannerApp
+
+
+def open_boundaries_form(app: PlannerApp) -> None:
+    def submit(values: Values) -> str | None:
+        def work() -> str:
+            app.store.set_boundaries(app.store.boundaries().updated(dict(values)))
+            return "Boundaries saved."
+
+        return app.attempt(work)
+
+    app.push_screen(FormScreen("Boundaries", boundaries_fields(app.store.boundaries()), submit))
 
 
 def boundaries_fields(rules: Boundaries) -> list[Field]:

@@ -3,9 +3,29 @@ task of an untagged Clockify or Harvest row. The theme is the palette's "Change 
 
 from __future__ import annotations
 
-from planner.model import DEFAULT_TASK, BoardSettings
+from typing import TYPE_CHECKING
+
+from planner.model import DEFAULT_TASK, BoardSettings, checked_settings
 from planner.schedule import format_clock
-from planner_widgets.forms import Field, Values
+from planner_widgets.forms import Field, FormScreen, Values
+
+if TYPE_CHECKING:
+    from planner_widgets.app import PlannerApp
+
+
+def open_settings_form(app: PlannerApp) -> None:
+    """The settings form; saved settings take effect on the board at once (its axis and row length)."""
+
+    def submit(values: Values) -> str | None:
+        def work() -> str:
+            app.store.set_settings(**checked_settings(app.store.settings(), typed(values)))
+            app.settings = app.store.settings()
+            app.board.set_axis(BoardSettings.from_settings(app.settings))
+            return "Settings saved."
+
+        return app.attempt(work)
+
+    app.push_screen(FormScreen("Settings", settings_fields(app.store.settings()), submit))
 
 
 def settings_fields(stored: dict) -> list[Field]:
