@@ -769,6 +769,8 @@ def _print_groups(groups: list[Group], chart: bool, shown: Callable[[float], str
     """A table of grouped hours; with `chart`, a bar per row (█ inbound, ░ outbound) scaled to the longest."""
     import shutil
 
+    from planner.text import cells as text_cells
+    from planner.text import pad
     from planner.timesheet import bar
 
     labels = [_group_label(group.key) for group in groups]
@@ -780,12 +782,12 @@ def _print_groups(groups: list[Group], chart: bool, shown: Callable[[float], str
     if not chart:
         print("\n".join(table))
         return
-    full = max(map(len, table))
+    full = max(map(text_cells, table))  # terminal cells: a wide name must not push its bar out of line
     width = max(10, min(60, shutil.get_terminal_size((100, 24)).columns - full - 3))
     scale = max((group.seconds for group in groups), default=0.0)
     print(table[0])
     for line, group in zip(table[1:], groups, strict=True):
-        print(f"{line.ljust(full)}  {bar(group.inbound, group.outbound, scale, width)}".rstrip())
+        print(f"{pad(line, full)}  {bar(group.inbound, group.outbound, scale, width)}".rstrip())
     print(f"{'':{full}}  █ inbound  ░ outbound")
 
 

@@ -3,6 +3,8 @@ planned, notes, the warnings it causes) or a logged entry. Plain text; the scree
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from planner.balance import Finding
 from planner.hours import clock_hours
 from planner.model import INBOUND, OUTBOUND, Block, LogEntry
@@ -10,7 +12,8 @@ from planner.schedule import format_clock, overlap_seconds, to_local
 from planner.week import Week, block_interval, block_seconds
 
 
-def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
+def describe_block(week: Week, block: Block, findings: list[Finding], others: Sequence[Block] = ()) -> str:
+    """`others`: blocks in the same lane and row, named right after the title so a narrow line still shows them."""
     engagement = week.engagements.get(block.engagement_id)
     marker = "■" if engagement is not None and engagement.kind == INBOUND else "◆"
     name = engagement.name if engagement else "?"
@@ -23,6 +26,7 @@ def describe_block(week: Week, block: Block, findings: list[Finding]) -> str:
     )
     parts = [
         f"{marker} {name}" + (f" · {block.title}" if block.title else ""),
+        *(["also here: " + ", ".join(describe_short(other) for other in others)] if others else []),
         f"{block.day:%a %d %b} {format_clock(block.start)}–{format_clock(block.end)}",
         f"{clock_hours(block_seconds(block))} planned, {clock_hours(logged)} logged",
     ]

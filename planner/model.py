@@ -621,7 +621,7 @@ class BoardSettings:
     def validate(self) -> BoardSettings:
         if self.slot not in SLOTS:
             raise ValidationError(
-                f"a row of {self.slot} minutes is not offered; use one of {', '.join(map(str, SLOTS))}"
+                f"--slot: a row of {self.slot} minutes is not offered; use one of {', '.join(map(str, SLOTS))}"
             )
         if self.day_end <= self.day_start:
             raise ValidationError(
@@ -664,10 +664,16 @@ def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, 
             f"--slot: '{slot_text}' is not a number of minutes; use one of {', '.join(map(str, SLOTS))}"
         )
     start_text, end_text = (changes.get("day_start") or "").strip(), (changes.get("day_end") or "").strip()
+    try:
+        day_start = parse_clock(start_text) if start_text else current.day_start
+    except ValidationError as error:
+        raise ValidationError(f"--day-start: {error}") from None
+    try:
+        day_end = parse_clock(end_text, allow_midnight_end=True) if end_text else current.day_end
+    except ValidationError as error:
+        raise ValidationError(f"--day-end: {error}") from None
     wanted = BoardSettings(
-        day_start=parse_clock(start_text) if start_text else current.day_start,
-        day_end=parse_clock(end_text, allow_midnight_end=True) if end_text else current.day_end,
-        slot=int(slot_text) if slot_text else current.slot,
+        day_start=day_start, day_end=day_end, slot=int(slot_text) if slot_text else current.slot
     ).validate()
     return {
         **person,

@@ -93,6 +93,8 @@ class Week:
                 start_local, end_local = to_local(max(entry.start, lo)), to_local(min(end, hi))
                 start_minute = start_local.hour * 60 + start_local.minute
                 end_minute = 24 * 60 if end >= hi else end_local.hour * 60 + end_local.minute
+                if entry.running and end_minute <= start_minute < 24 * 60:
+                    end_minute = start_minute + 1  # a timer started this minute shows at once (▶)
                 if end_minute > start_minute:
                     days[index][kind].append(
                         LogPiece(start_minute, end_minute, entry.engagement_id, entry.running, entry.id)

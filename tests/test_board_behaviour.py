@@ -571,3 +571,54 @@ def test_a_paste_cut_at_midnight_says_so(store, people):
     message = Edits(store).paste(long, MONDAY + timedelta(days=1), 14 * 60)
     assert message.startswith("Pasted, cut to end at 24:00 (14:00–24:00)")
     assert Edits(store).paste(long, MONDAY + timedelta(days=2), 9 * 60) == "Pasted."
+
+
+def test_a_running_timer_shows_at_once_and_grows_on_the_board(store, people):
+    """Second trial: after s the gutter showed no ▶, and the panel stayed at 0:00 however long the timer ran."""
+    job, _ = people
+    add_block(store, job, MONDAY + timedelta(days=2), "09:00", "12:00", title="sprint")
+    moment = [parse_moment("2026-11-25 10:00")]
+    app = make_app(store, clock=lambda: moment[0])
+    seen = {}
+
+    async def steps(pilot) -> None:
+        board = app.board
+        board.place_cursor(2, 10 * 60, INBOUND)
+        await pilot.press("s")
+        await pilot.pause()
+        seen["started"] = [piece.running for piece in board.logs_at_cursor()]
+        moment[0] = parse_moment("2026-11-25 10:25")
+        app._poll()  # what the poll timer runs each second
+        await pilot.pause()
+        seen["grown"] = board._totals[2][INBOUND][1]
+
+    drive(app, steps)
+    assert seen["started"] == [True]
+    assert seen["grown"] == 25 * 60
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("slot", "", "Minutes a row cannot be empty"),
+        ("day_start", "", "Day starts cannot be empty"),
+        ("day_start", "25:00", "Day starts: '25:00' is not a time"),
+        ("slot", "7", "Minutes a row: a row of 7 minutes is not offered"),
+    ],
+)
+def test_the_settings_form_names_the_field_it_refuses(store, people, field, value, reason):
+    from textual.widgets import Static
+
+    app = make_app(store)
+    seen = []
+
+    async def steps(pilot) -> None:
+        await pilot.press("S")
+        await pilot.pause()
+        await fill(pilot, **{field: value})
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen.append(str(app.screen.query_one("#form-error", Static).render()))
+
+    drive(app, steps)
+    assert reason in seen[0] and store.settings() == {}

@@ -440,3 +440,14 @@ def test_tables_line_up_names_in_wide_scripts(cli):
         )
         == 1
     )
+
+
+def test_report_chart_bars_line_up_after_wide_names(cli):
+    """Second trial: with --chart, the bar of 東京商事 started four cells right of globex's."""
+    for name, day in (("東京商事", "2026-11-24"), ("globex", "2026-11-23")):
+        assert cli("client", "add", name).code == 0
+        assert cli("log", "add", name, "--start", f"{day} 09:00", "--end", f"{day} 10:00").code == 0
+    out = cli("report", "--by", "engagement", "--chart").out
+    bars = [line for line in out.splitlines() if "░" in line and ("東京商事" in line or "globex" in line)]
+    starts = {sum(2 if ord(char) > 0x2E80 else 1 for char in line[: line.index("░")]) for line in bars}
+    assert len(bars) == 2 and len(starts) == 1

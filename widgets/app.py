@@ -154,6 +154,13 @@ class PlannerApp(App[None]):
     def _poll(self) -> None:
         if self.store.fingerprint(self.monday) != self._fingerprint:
             self.reload()
+            return
+        week = self.week_data
+        if week is not None and week.running is not None:  # a running timer grows: show it by the minute
+            moment = self.clock()
+            if moment.replace(second=0, microsecond=0) != week.now.replace(second=0, microsecond=0):
+                week.now = moment
+                self.week_changed.publish(week)
 
     def on_resize(self, event) -> None:
         self._relayout(event.size.width)

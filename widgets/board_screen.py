@@ -83,7 +83,7 @@ class BoardScreen(Screen[None]):
     @on(WeekBoard.CursorMoved)
     def _describe_cursor(self) -> None:
         """The detail line: the block under the cursor in full, else the logged entry there, else the day's totals."""
-        from planner.detail import describe_block, describe_day, describe_log, describe_short
+        from planner.detail import describe_block, describe_day, describe_log
 
         week = self.planner.week_data
         if week is None or not hasattr(self, "detail"):
@@ -94,10 +94,8 @@ class BoardScreen(Screen[None]):
         board = self.board
         block = board.block_at_cursor()
         if block is not None:
-            text = describe_block(week, block, self.planner.findings)
             others = board.blocks_at(board.cursor_day, board.lane, board.cursor_minute)[1:]
-            if others:  # side by side in one lane: say what else is there (move this one to reach them)
-                text = f"{text} · also here: " + ", ".join(describe_short(other) for other in others)
+            text = describe_block(week, block, self.planner.findings, others)
         else:
             pieces = board.logs_at_cursor()
             entry = next((entry for entry in week.logs if pieces and entry.id == pieces[0].entry_id), None)

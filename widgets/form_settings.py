@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.errors import ValidationError
 from planner.model import DEFAULT_TASK, BoardSettings, checked_settings
 from planner.schedule import format_clock
 from planner_widgets.forms import Field, FormScreen, Values
@@ -41,5 +42,9 @@ def settings_fields(stored: dict) -> list[Field]:
 
 
 def typed(values: Values) -> dict[str, str | None]:
-    """The form's values as `planner.model.checked_settings` reads them."""
+    """The form's values as `planner.model.checked_settings` reads them. The axis fields cannot be left empty (on
+    the command line, leaving one out keeps it; a form shows every value, so an empty one is a mistake)."""
+    for key, example in (("day_start", "07:00"), ("day_end", "21:00"), ("slot", "30")):
+        if not str(values.get(key, "")).strip():
+            raise ValidationError(f"--{key.replace('_', '-')} cannot be empty; give one, e.g. {example}")
     return {key: str(value) for key, value in values.items()}

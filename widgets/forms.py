@@ -38,15 +38,19 @@ class Tick(Checkbox, inherit_bindings=False):
 
 
 class FieldInput(Input):
-    """A form's text field. Tab takes the completion it shows (`hoo` → `hooli`), as a shell does, then moves on."""
+    """A form's text field. Tab takes the completion it shows (`hoo` → `hooli`) and moves on; up and down move
+    between fields."""
 
-    BINDINGS = [Binding("tab", "complete_or_next", "Complete", show=False)]
+    BINDINGS = [
+        Binding("tab", "complete_or_next", "Complete", show=False),
+        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+    ]
 
     def action_complete_or_next(self) -> None:
         if self.cursor_at_end and self._suggestion and self._suggestion != self.value:
             self.value = self._suggestion
             self.cursor_position = len(self.value)
-            return
         self.screen.focus_next()
 
 

@@ -219,7 +219,7 @@ class WeekGrid(Widget):
                 room = max(0, lane_width - 1)  # a cell between the two lanes' figures
                 text = "" if not seconds else clock_hours(seconds)
                 if cell_len(text) > room:
-                    text = f"{round(seconds / 3600)}h"
+                    text = f"{(int(seconds) + 1800) // 3600}h"  # whole hours, half up as everywhere
                 style = cell_style(bold=which == 0, dim=which == 1)
                 segments.append(Segment(fit(text, room) + (" " if lane_width else ""), style))
         return segments
@@ -245,7 +245,8 @@ class WeekGrid(Widget):
                 cell = self._cell(index, wide, whole, row, minute, underline)
                 if here:
                     mine = self.lane == wide
-                    part = (0, whole - 1) if mine else (widths[0], whole - 1) if wide == INBOUND else (0, widths[0])
+                    # lit as wide as that lane's cell on any other row (its gutter column stays unlit)
+                    part = (0, whole - 1) if mine else (widths[0], whole - 1) if wide == INBOUND else (0, widths[0] - 1)
                     cell = _reversed(cell, *part)
                 segments.extend(cell)
                 continue
