@@ -425,13 +425,19 @@ def _days(
 def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[Finding]:
     found = []
     if rules.min_rest is not None:
-        days = by_day(spans)
+        # Rest runs from the real end of the last work to the next start: work over midnight is one period (it
+        # does not start the next day at 00:00), and a day's rest is the pause before its first period.
+        periods = merged(spans)
+        first_of_day: dict[date, int] = {}
+        for index, (start, _, _) in enumerate(periods):
+            first_of_day.setdefault(to_local(start).date(), index)
         for offset in range(7):
             day = week.monday + timedelta(days=offset)
-            before = days.get(day - timedelta(days=1))
-            if not before or not days.get(day):
+            index = first_of_day.get(day, 0)
+            if index == 0:
                 continue
-            rest = (min(p.start for p in days[day]) - max(p.end for p in before)).total_seconds()
+            start, _, members = periods[index]
+            rest = (start - periods[index - 1][1]).total_seconds()
             if rest < rules.min_rest * 3600:
                 found.append(
                     Finding(
@@ -442,7 +448,7 @@ def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[
                         f"Only {hours(rest):g} h of rest before {day:%a %d %b} ({_what(basis)}), less than the "
                         f"minimum of {rules.min_rest:g} h.",
                         {"date": day.isoformat(), "rest_hours": hours(rest), "min": rules.min_rest},
-                        _blocks_of(days[day]),
+                        _blocks_of(members),
                     )
                 )
     if rules.max_stretch is not None:

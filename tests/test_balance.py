@@ -297,3 +297,33 @@ def test_week_span_uses_local_midnights():
     lo, hi = Week(monday=MONDAY, now=END_OF_WEEK, engagements={}, blocks=[], logs=[], running=None).span
     assert lo == localize(MONDAY, 0) and (hi - lo) == timedelta(days=7)
     assert isinstance(lo, datetime)
+
+
+def _night(day: int, start: str, end: str, engagement: Engagement = JOB) -> LogEntry:
+    """A log from `start` on day `day` to `end` on the next day."""
+    when = MONDAY + timedelta(days=day)
+    return LogEntry(
+        0, engagement.id, parse_moment(f"{when} {start}"), parse_moment(f"{when + timedelta(days=1)} {end}")
+    )
+
+
+@pytest.mark.parametrize(
+    ("logs", "expected"),
+    [
+        # issue 14: 23:00-00:30, then 12:30-14:00 the next day is 12 h of rest, not 0
+        ([_night(0, "23:00", "00:30"), log(JOB, 1, "12:30", "14:00")], None),
+        ([_night(0, "23:00", "00:30"), log(JOB, 1, "09:00", "11:00")], 8.5),
+        ([log(JOB, 0, "09:00", "17:00"), log(JOB, 0, "23:00", "23:59"), log(JOB, 1, "07:00", "09:00")], 7.02),
+        ([log(JOB, 0, "09:00", "21:00"), log(JOB, 1, "08:00", "12:00")], None),  # 11 h is enough
+        ([log(JOB, 0, "09:00", "22:00"), log(JOB, 1, "08:00", "12:00")], 10.0),
+        ([log(JOB, 0, "09:00", "12:00"), log(JOB, 0, "12:30", "17:00")], None),  # a lunch break is not rest
+    ],
+    ids=["after-midnight-work", "short-after-midnight", "late-hour", "exactly-11", "10-hours", "same-day"],
+)
+def test_short_rest_runs_from_the_real_end_of_work(logs, expected):
+    found = [
+        finding
+        for finding in check_week(facts(blocks=[], logs=logs, rules=replace(QUIET, min_rest=11)))
+        if finding.code == "short-rest"
+    ]
+    assert [finding.numbers["rest_hours"] for finding in found] == ([] if expected is None else [expected])
