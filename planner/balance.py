@@ -567,7 +567,11 @@ def _four_weeks(
         engagement = engagements.get(span.engagement_id)
         if engagement is not None and not engagement.inbound:
             per_client[span.engagement_id] += (span.end - span.start).total_seconds()
-    if outbound > 0 and per_client:
+    clients = [engagement for engagement in engagements.values() if not engagement.inbound and not engagement.archived]
+    # One client holding all of a little outbound work says nothing: judged only with two clients or more and at
+    # least the minimum of outbound hours in the 4 weeks.
+    judged = len(clients) >= 2 and outbound >= rules.concentration_min * 3600
+    if judged and per_client:
         top_id, top = max(per_client.items(), key=lambda item: item[1])
         share = 100 * top / outbound
         if share > rules.concentration:
@@ -579,7 +583,8 @@ def _four_weeks(
                     ACTUAL,
                     name,
                     f"{name} holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({hours(top):g} of "
-                    f"{hours(outbound):g} h), above the {_fmt(rules.concentration)}% limit.",
+                    f"{hours(outbound):g} h logged for {len(clients)} clients), above the "
+                    f"{_fmt(rules.concentration)}% limit.",
                     {
                         "share": round(share / 100, 4),
                         "limit": rules.concentration / 100,

@@ -849,6 +849,7 @@ BOUNDARY_OPTIONS = (
     "min_rest",
     "max_stretch",
     "concentration",
+    "concentration_min",
 )
 
 
@@ -879,6 +880,7 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
         "min_rest": "minimum rest h",
         "max_stretch": "longest stretch h",
         "concentration": "one client at most %",
+        "concentration_min": "…once outbound h ≥",
     }
     for key, label in labels.items():
         value = shown[key]
@@ -1117,6 +1119,11 @@ def build_parser() -> argparse.ArgumentParser:
     boundaries_set.add_argument("--max-stretch", metavar="H", help="longest work without a 15-minute break")
     boundaries_set.add_argument(
         "--concentration", metavar="PCT", help="most of the outbound hours of 4 weeks one client may hold (83)"
+    )
+    boundaries_set.add_argument(
+        "--concentration-min",
+        metavar="H",
+        help="outbound hours of the 4 weeks below which one client's share is not judged (10)",
     )
     boundaries_set.set_defaults(handler=cmd_boundaries)
 

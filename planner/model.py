@@ -701,6 +701,7 @@ class Boundaries:
     min_rest: float | None = None  # hours between working days
     max_stretch: float | None = None  # hours of work without a 15-minute break
     concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
+    concentration_min: float = 10.0  # outbound hours of the 4 weeks below which concentration says nothing
 
     def updated(self, values: dict[str, str | bool]) -> Boundaries:
         """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
@@ -717,6 +718,8 @@ class Boundaries:
             if key in ("max_week", "max_day", "outbound_cap", "min_rest", "max_stretch"):
                 most = 24 if key in ("max_day", "max_stretch") else 168  # a day, or a week
                 changes[key] = None if off else check_hours(raw, label, most=most)
+            elif key == "concentration_min":
+                changes[key] = 0.0 if off else check_hours(raw, label, allow_zero=True, most=4 * 168)
             elif key in ("outbound_share", "tolerance", "concentration"):
                 if off and key != "outbound_share":
                     raise ValidationError(f"{label} needs a number of percent (points), e.g. 10")
@@ -743,6 +746,7 @@ class Boundaries:
             "min_rest": self.min_rest,
             "max_stretch": self.max_stretch,
             "concentration": self.concentration,
+            "concentration_min": self.concentration_min,
         }
 
     @classmethod
@@ -763,4 +767,5 @@ class Boundaries:
             min_rest=doc.get("min_rest"),
             max_stretch=doc.get("max_stretch"),
             concentration=doc.get("concentration", defaults.concentration),
+            concentration_min=doc.get("concentration_min", defaults.concentration_min),
         )

@@ -181,6 +181,7 @@ def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
                 engagements=(JOB, GLOBEX, INITECH),
                 blocks=clean_plan() + evening + [block(INITECH, 4, "18:00", "19:00")],
                 logs=clean_logs() + evening_logs + [log(INITECH, 4, "18:00", "19:00")],
+                history=[log(GLOBEX, day, "18:00", "22:00", first=MONDAY - timedelta(days=7)) for day in range(2)],
             ),
             {("concentration", "actual")},
         ),
@@ -327,3 +328,22 @@ def test_short_rest_runs_from_the_real_end_of_work(logs, expected):
         if finding.code == "short-rest"
     ]
     assert [finding.numbers["rest_hours"] for finding in found] == ([] if expected is None else [expected])
+
+
+def test_concentration_needs_two_clients_and_enough_outbound_hours():
+    """Issue 14: concentration fired at 100 % with one client and 3 h."""
+    lots = [log(GLOBEX, day, "18:00", "22:00") for day in range(4)]  # 16 h
+    alone = check_week(facts(rules=Boundaries(), engagements=(JOB, GLOBEX), logs=clean_logs() + lots))
+    assert "concentration" not in {finding.code for finding in alone}  # one client: nobody to share with
+    little = [log(GLOBEX, 0, "18:00", "21:00")]
+    two = (JOB, GLOBEX, INITECH)
+    few = check_week(facts(rules=Boundaries(), engagements=two, logs=clean_logs() + little))
+    assert "concentration" not in {finding.code for finding in few}  # 3 h, under the 10 h minimum
+    [found] = [
+        finding
+        for finding in check_week(facts(rules=Boundaries(), engagements=two, logs=clean_logs() + lots))
+        if finding.code == "concentration"
+    ]
+    assert "16 of 16 h logged for 2 clients" in found.message
+    lower = check_week(facts(rules=Boundaries(concentration_min=2), engagements=two, logs=clean_logs() + little))
+    assert "concentration" in {finding.code for finding in lower}

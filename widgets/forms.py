@@ -87,7 +87,7 @@ class FormScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(self.form_title, classes="form-title")
-            yield Label("enter saves · escape cancels · tab completes, then moves on", classes="list-hint")
+            yield Label("enter saves · escape cancels · tab completes, moves on", classes="list-hint")
             for spec in self.fields:
                 if spec.is_check:
                     yield Tick(spec.label, bool(spec.value), id=f"field-{spec.key}", compact=True)

@@ -33,6 +33,7 @@ _FIELDS = {
     "--min-rest": "Min rest h",
     "--max-stretch": "Max stretch h",
     "--concentration": "One client %",
+    "--concentration-min": "…once out h ≥",
     "--day-start": "Day starts",
     "--day-end": "Day ends",
     "--slot": "Minutes a row",
