@@ -33,6 +33,8 @@ CODES = {
     "client-cap": "one client above its own weekly cap",
     "budget": "a client's logged hours reach 80 % (warn) or 100 % (breach) of its budget",
     "deadline-risk": "a client's remaining budget exceeds the hours planned for it before its deadline",
+    "deadline-near": "a client's deadline falls within the next --deadline-near days (7), with or without a budget",
+    "deadline-missed": "a client's deadline has passed with budgeted hours left, or with its work planned after it",
     "window-intrusion": "outbound work inside an inbound job's working window",
     "week-max": "hours above the maximum for the week",
     "day-max": "hours above the maximum for a day",
@@ -600,30 +602,52 @@ def _four_weeks(
 def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
     found = []
     week = facts.week
+    rules = facts.boundaries
     today = to_local(week.now).date()
     running = week.running
     for client in engagements.values():
-        if client.inbound or client.archived or not client.budget:
+        if client.inbound or client.archived or not (client.budget or client.deadline):
             continue
         used = float(facts.usage.get(client.id, 0))
         if running is not None and running.engagement_id == client.id:
             used += running.seconds(week.now)
-        ratio = used / (client.budget * 3600)
-        if ratio >= 0.8:
-            severity = BREACH if ratio >= 1 else WARN
+        if client.budget:
+            ratio = used / (client.budget * 3600)
+            if ratio >= 0.8:
+                severity = BREACH if ratio >= 1 else WARN
+                found.append(
+                    Finding(
+                        "budget",
+                        severity,
+                        ACTUAL,
+                        client.name,
+                        f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours logged "
+                        f"({ratio * 100:.0f}%).",
+                        {"hours": hours(used), "budget": client.budget, "used": round(ratio, 4)},
+                    )
+                )
+        if client.deadline is None:
+            continue
+        remaining = max(0.0, client.budget * 3600 - used) if client.budget else 0.0
+        if client.deadline < today:
+            found += _missed(client, client.deadline, remaining, week)
+            continue
+        days_left = (client.deadline - today).days
+        if rules.deadline_near is not None and days_left <= rules.deadline_near:
+            when = "today" if days_left == 0 else "tomorrow" if days_left == 1 else f"in {days_left} days"
+            left = f"; {hours(remaining):g} budgeted hours remain" if client.budget else ""
             found.append(
                 Finding(
-                    "budget",
-                    severity,
-                    ACTUAL,
+                    "deadline-near",
+                    WARN,
+                    PLAN,
                     client.name,
-                    f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours logged ({ratio * 100:.0f}%).",
-                    {"hours": hours(used), "budget": client.budget, "used": round(ratio, 4)},
+                    f"{client.name}: the deadline is {when}, on {client.deadline:%a %d %b}{left}.",
+                    {"deadline": client.deadline.isoformat(), "days": days_left, "remaining_hours": hours(remaining)},
                 )
             )
-        if client.deadline is None or client.deadline < today:
+        if not client.budget:
             continue
-        remaining = client.budget * 3600 - used
         end = day_start(client.deadline + timedelta(days=1))
         ahead = [span for span in (block_span(block) for block in facts.ahead) if span.engagement_id == client.id]
         planned = seconds_of(clip(ahead, week.now, end))
@@ -644,6 +668,29 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
                 )
             )
     return found
+
+
+def _missed(client: Engagement, deadline: date, remaining: float, week: Week) -> list[Finding]:
+    """A deadline that has passed with budgeted hours left, or with work for the client planned after it."""
+    after = [block for block in week.blocks if block.engagement_id == client.id and block.day > deadline]
+    if remaining <= 60 and not after:
+        return []
+    reasons = []
+    if remaining > 60:
+        reasons.append(f"{hours(remaining):g} budgeted hours were left")
+    if after:
+        reasons.append(f"work is planned after it on {min(block.day for block in after):%a %d %b}")
+    return [
+        Finding(
+            "deadline-missed",
+            BREACH,
+            ACTUAL,
+            client.name,
+            f"{client.name}: the deadline of {deadline:%a %d %b} has passed and {' and '.join(reasons)}.",
+            {"deadline": deadline.isoformat(), "remaining_hours": hours(remaining), "planned_after": len(after)},
+            tuple(sorted({block.series_id if block.series_id is not None else block.id for block in after})),
+        )
+    ]
 
 
 def _gaps(plan: list[Span], actual: list[Span], engagements: dict[int, Engagement], week: Week) -> list[Finding]:

@@ -122,7 +122,18 @@ def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
     engagement = store.add_engagement(Engagement(id=0, name=args.name, kind=kind, **fields))  # type: ignore[arg-type]
     label = "job" if kind == INBOUND else "client"
     print(f"Added {label} {printable(engagement.name)} (id {engagement.id}).")
+    _warn_past_deadline(engagement)
     return EXIT_OK
+
+
+def _warn_past_deadline(engagement: Engagement) -> None:
+    """A deadline in the past is kept (a late project is real) with one warning line: `check` reports it missed."""
+    if engagement.deadline is not None and engagement.deadline < today():
+        print(
+            f"warning: the deadline {engagement.deadline.isoformat()} of {printable(engagement.name)} has passed; "
+            "'planner check' reports it as missed while budgeted hours remain or work is planned after it",
+            file=sys.stderr,
+        )
 
 
 def _terms_text(item: Engagement) -> tuple[str, str]:
@@ -223,6 +234,8 @@ def cmd_edit(store: Store, args: argparse.Namespace) -> int:
         _print_repriced(logs, edit.before, edit.engagement, edit.start)
     else:
         print(f"Updated {name}.")
+    if "deadline" in fields:
+        _warn_past_deadline(edit.engagement)
     return EXIT_OK
 
 
@@ -850,6 +863,7 @@ BOUNDARY_OPTIONS = (
     "max_stretch",
     "concentration",
     "concentration_min",
+    "deadline_near",
 )
 
 
@@ -881,6 +895,7 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
         "max_stretch": "longest stretch h",
         "concentration": "one client at most %",
         "concentration_min": "…once outbound h ≥",
+        "deadline_near": "deadline near, days",
     }
     for key, label in labels.items():
         value = shown[key]
@@ -1124,6 +1139,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--concentration-min",
         metavar="H",
         help="outbound hours of the 4 weeks below which one client's share is not judged (10)",
+    )
+    boundaries_set.add_argument(
+        "--deadline-near", metavar="DAYS", help="days before a client's deadline from which it warns (7; 'none': off)"
     )
     boundaries_set.set_defaults(handler=cmd_boundaries)
 

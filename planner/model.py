@@ -702,6 +702,7 @@ class Boundaries:
     max_stretch: float | None = None  # hours of work without a 15-minute break
     concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
     concentration_min: float = 10.0  # outbound hours of the 4 weeks below which concentration says nothing
+    deadline_near: float | None = 7.0  # days before a client's deadline from which deadline-near warns
 
     def updated(self, values: dict[str, str | bool]) -> Boundaries:
         """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
@@ -720,6 +721,11 @@ class Boundaries:
                 changes[key] = None if off else check_hours(raw, label, most=most)
             elif key == "concentration_min":
                 changes[key] = 0.0 if off else check_hours(raw, label, allow_zero=True, most=4 * 168)
+            elif key == "deadline_near":
+                days = None if off else check_hours(raw, label, allow_zero=True, most=365, unit="days")
+                if days is not None and days != int(days):
+                    raise ValidationError(f"{label} takes whole days, e.g. 7")
+                changes[key] = days
             elif key in ("outbound_share", "tolerance", "concentration"):
                 if off and key != "outbound_share":
                     raise ValidationError(f"{label} needs a number of percent (points), e.g. 10")
@@ -747,6 +753,7 @@ class Boundaries:
             "max_stretch": self.max_stretch,
             "concentration": self.concentration,
             "concentration_min": self.concentration_min,
+            "deadline_near": self.deadline_near,
         }
 
     @classmethod
@@ -768,4 +775,5 @@ class Boundaries:
             max_stretch=doc.get("max_stretch"),
             concentration=doc.get("concentration", defaults.concentration),
             concentration_min=doc.get("concentration_min", defaults.concentration_min),
+            deadline_near=doc.get("deadline_near", defaults.deadline_near),
         )

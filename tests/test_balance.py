@@ -138,6 +138,14 @@ def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
             ),
             {("deadline-risk", "plan")},
         ),
+        "deadline-near": (
+            dict(engagements=(JOB, replace(GLOBEX, deadline=MONDAY + timedelta(days=9)))),  # Wed next week
+            {("deadline-near", "plan")},
+        ),
+        "deadline-missed": (
+            dict(engagements=(JOB, replace(GLOBEX, budget=10, deadline=MONDAY + timedelta(days=2)))),
+            {("deadline-missed", "actual")},
+        ),
         "window-intrusion": (
             dict(
                 blocks=[*clean_plan(), block(GLOBEX, 1, "16:00", "18:00")],
@@ -212,7 +220,9 @@ def test_each_scenario_yields_exactly_its_code(code):
 
 
 def test_severities_follow_hard_limits():
-    breach = {"outbound-cap", "client-cap", "window-intrusion", "week-max", "day-max", "short-rest"}
+    breach = {
+        "outbound-cap", "client-cap", "window-intrusion", "week-max", "day-max", "short-rest", "deadline-missed"
+    }  # fmt: skip
     for changes, _ in scenarios().values():
         for finding in check_week(facts(**changes)):
             assert (finding.severity == "breach") == (finding.code in breach), finding
@@ -347,3 +357,48 @@ def test_concentration_needs_two_clients_and_enough_outbound_hours():
     assert "16 of 16 h logged for 2 clients" in found.message
     lower = check_week(facts(rules=Boundaries(concentration_min=2), engagements=two, logs=clean_logs() + little))
     assert "concentration" in {finding.code for finding in lower}
+
+
+@pytest.mark.parametrize(
+    ("client", "blocks", "now", "expected"),
+    [
+        # issue 14: a passed deadline with budget left was silent in every week after it
+        (replace(GLOBEX, budget=10, deadline=date(2026, 11, 28)), [], "2026-11-29 12:00", {"deadline-missed"}),
+        (
+            replace(GLOBEX, budget=10, deadline=date(2026, 11, 28)),
+            [],
+            "2026-11-27 12:00",
+            {"deadline-near", "deadline-risk"},
+        ),
+        # a deadline without a budget: near, then missed only with work planned after it
+        (replace(GLOBEX, deadline=date(2026, 11, 27)), [], "2026-11-25 12:00", {"deadline-near"}),
+        (replace(GLOBEX, deadline=date(2026, 11, 25)), [], "2026-11-29 12:00", set()),
+        (
+            replace(GLOBEX, deadline=date(2026, 11, 25)),
+            [block(GLOBEX, 4, "18:00", "19:00")],
+            "2026-11-29 12:00",
+            {"deadline-missed"},
+        ),
+        (replace(GLOBEX, deadline=date(2026, 12, 20)), [], "2026-11-25 12:00", set()),
+    ],
+    ids=[
+        "missed-with-budget-left",
+        "near-and-at-risk",
+        "near-without-budget",
+        "passed-all-done",
+        "work-after-it",
+        "far",
+    ],
+)
+def test_deadlines_near_and_missed(client, blocks, now, expected):
+    found = check_week(facts(engagements=(JOB, client), blocks=clean_plan() + blocks, now=parse_moment(now)))
+    assert {finding.code for finding in found} & {"deadline-near", "deadline-missed", "deadline-risk"} == expected
+
+
+def test_deadline_near_is_configurable_and_can_be_off():
+    client = replace(GLOBEX, deadline=date(2026, 12, 4))  # 9 days after Wed 25 Nov
+    moment = parse_moment("2026-11-25 12:00")
+    codes_at = lambda rules: {f.code for f in check_week(facts(engagements=(JOB, client), now=moment, rules=rules))}  # noqa: E731
+    assert "deadline-near" not in codes_at(QUIET)
+    assert "deadline-near" in codes_at(replace(QUIET, deadline_near=10))
+    assert "deadline-near" not in codes_at(replace(QUIET, deadline_near=None))

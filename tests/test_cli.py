@@ -451,3 +451,15 @@ def test_report_chart_bars_line_up_after_wide_names(cli):
     bars = [line for line in out.splitlines() if "░" in line and ("東京商事" in line or "globex" in line)]
     starts = {sum(2 if ord(char) > 0x2E80 else 1 for char in line[: line.index("░")]) for line in bars}
     assert len(bars) == 2 and len(starts) == 1
+
+
+def test_a_past_deadline_is_kept_with_one_warning_line(cli):
+    """Issue 14: a deadline in the past is accepted at input only with a warning line."""
+    added = cli("client", "add", "late", "--budget", "10", "--deadline", "2026-11-20")
+    assert added.code == 0 and added.err.startswith("warning: the deadline 2026-11-20 of late has passed")
+    assert len(added.err.strip().splitlines()) == 1
+    edited = cli("edit", "late", "--deadline", "2026-11-21")
+    assert edited.code == 0 and "has passed" in edited.err
+    assert cli("edit", "late", "--deadline", "2026-12-21").err == ""
+    codes = {item["code"] for item in json.loads(cli("check", "--json").out)["warnings"]}
+    assert "deadline-missed" not in codes and "deadline-risk" in codes  # 10 h left, none planned, not yet missed

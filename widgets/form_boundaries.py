@@ -46,4 +46,5 @@ def boundaries_fields(rules: Boundaries) -> list[Field]:
         Field("max_stretch", "Max stretch h", text("max_stretch"), "without a 15-min break"),
         Field("concentration", "One client %", text("concentration"), "of 4 weeks' outbound hours"),
         Field("concentration_min", "…once out h ≥", text("concentration_min"), "4 weeks' outbound hours, e.g. 10"),
+        Field("deadline_near", "Deadline near", text("deadline_near"), "days before a deadline (empty: off)"),
     ]

@@ -34,6 +34,7 @@ _FIELDS = {
     "--max-stretch": "Max stretch h",
     "--concentration": "One client %",
     "--concentration-min": "…once out h ≥",
+    "--deadline-near": "Deadline near",
     "--day-start": "Day starts",
     "--day-end": "Day ends",
     "--slot": "Minutes a row",
