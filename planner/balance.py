@@ -125,7 +125,7 @@ def _fmt(value: float) -> str:
 
 def block_span(block: Block) -> Span:
     start, end = block_interval(block)
-    return Span(start, end, block.engagement_id, block.series_id if block.series_id is not None else block.id)
+    return Span(start, end, block.engagement_id, block.key)
 
 
 def log_spans(entries: Iterable[LogEntry], now: datetime) -> list[Span]:
@@ -688,7 +688,7 @@ def _missed(client: Engagement, deadline: date, remaining: float, week: Week) ->
             client.name,
             f"{client.name}: the deadline of {deadline:%a %d %b} has passed and {' and '.join(reasons)}.",
             {"deadline": deadline.isoformat(), "remaining_hours": hours(remaining), "planned_after": len(after)},
-            tuple(sorted({block.series_id if block.series_id is not None else block.id for block in after})),
+            tuple(sorted({block.key for block in after})),
         )
     ]
 

@@ -291,7 +291,7 @@ def cmd_archive(store: Store, args: argparse.Namespace) -> int:
 def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, object]:
     engagement = engagements.get(block.engagement_id)
     return {
-        "id": block.series_id if block.series_id is not None else block.id,
+        "id": block.key,
         "engagement": engagement.name if engagement else None,
         "kind": engagement.kind if engagement else None,
         "date": block.day.isoformat(),

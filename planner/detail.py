@@ -17,7 +17,7 @@ def describe_block(week: Week, block: Block, findings: list[Finding], others: Se
     engagement = week.engagements.get(block.engagement_id)
     marker = "■" if engagement is not None and engagement.kind == INBOUND else "◆"
     name = engagement.name if engagement else "?"
-    own = block.series_id if block.series_id is not None else block.id
+    own = block.key
     start, end = block_interval(block)  # logged: the engagement's time inside the block, as its gutter shows it
     logged = sum(
         overlap_seconds(entry.start, week.log_end(entry), start, end)

@@ -126,7 +126,7 @@ class Edits:
             engagement_id=block.engagement_id,
             start=now,
             note=block.title,
-            block_id=block.series_id if block.series_id is not None else block.id,
+            block_id=block.key,
         )
         started, _ = self.store.start_timer(entry)
         return f"Timer started on {self.store.engagement_by_id(started.engagement_id).name}."

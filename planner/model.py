@@ -464,6 +464,11 @@ class Block:
     def minutes(self) -> int:
         return self.end - self.start
 
+    @property
+    def key(self) -> int:
+        """The id warnings, flags and linked logs name this block by: its series' for an occurrence of a series."""
+        return self.series_id if self.series_id is not None else self.id
+
     def validate(self) -> Block:
         check_day(self.day, f"the block's date {self.day.isoformat()}")
         if not 0 <= self.start < MINUTES_PER_DAY or not 0 < self.end <= MINUTES_PER_DAY:

@@ -70,6 +70,11 @@ class Week:
         return [self.monday + timedelta(days=offset) for offset in range(7)]
 
     @property
+    def day_spans(self) -> list[tuple[datetime, datetime]]:
+        """Each day's [00:00, next 00:00) as UTC instants, Monday first (23 or 25 hours on a DST change)."""
+        return [span_of_days(day, day) for day in self.days]
+
+    @property
     def span(self) -> tuple[datetime, datetime]:
         return span_of_days(self.monday, self.monday + timedelta(days=6))
 
@@ -83,7 +88,7 @@ class Week:
     def log_pieces(self) -> list[dict[str, list[LogPiece]]]:
         """Per day, Monday first, per side: the parts of the log entries on that day (a running timer up to now)."""
         days: list[dict[str, list[LogPiece]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
-        bounds = [span_of_days(day, day) for day in self.days]
+        bounds = self.day_spans
         for entry in self.logs:
             kind = self.kind_of(entry.engagement_id)
             end = self.log_end(entry)
@@ -130,7 +135,7 @@ class Week:
             index = (block.day - self.monday).days
             if 0 <= index < 7:
                 totals[index][self.kind_of(block.engagement_id)][0] += block_seconds(block)
-        bounds = [span_of_days(day, day) for day in self.days]
+        bounds = self.day_spans
         for entry in self.logs:
             start, end, side = entry.start, self.log_end(entry), self.kind_of(entry.engagement_id)
             for index, (lo, hi) in enumerate(bounds):

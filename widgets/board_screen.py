@@ -301,7 +301,7 @@ class BoardScreen(Screen[None]):
                 start=start,
                 end=end,
                 note=block.title,
-                block_id=block.series_id if block.series_id is not None else block.id,
+                block_id=block.key,
             )
             open_log_form(self.planner, entry, week.engagements[block.engagement_id].name, start, end)
             return

@@ -75,7 +75,7 @@ def where(app: PlannerApp, finding: Finding) -> tuple[int, int, str | None] | No
     if week is None:
         return None
     for block in week.blocks:
-        if (block.series_id if block.series_id is not None else block.id) in finding.block_ids:
+        if block.key in finding.block_ids:
             return (block.day - week.monday).days, block.start, week.kind_of(block.engagement_id)
     day = _day_of(finding)
     if day is not None and week.monday <= day <= week.monday + timedelta(days=6):
