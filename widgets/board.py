@@ -62,13 +62,8 @@ class WeekBoard(WeekGrid):
         """Display `week`, keeping the cursor where it was."""
         self.week = week
         self._pieces = week.log_pieces()
-        self._used = [{INBOUND: False, OUTBOUND: False} for _ in range(7)]  # the lanes that hold blocks
         self._totals = week.day_totals()
-        self._find_wide()
-        for block in week.blocks:
-            index = (block.day - week.monday).days
-            if 0 <= index < 7:
-                self._used[index][week.kind_of(block.engagement_id)] = True
+        self._lay_out_lanes()
         first, last = self.default_start, self.default_end
         for block in week.blocks:
             first, last = min(first, block.start), max(last, block.end)

@@ -113,26 +113,26 @@ class WeekGrid(Widget):
                 inbound = min(inbound, 3)
         return inbound, inner - inbound
 
-    def _find_wide(self) -> None:
-        """A block whose rows the other lane leaves empty (no block, no logged time) is drawn across the whole day
-        column, so its title reads in the week view too; where both lanes hold something, each keeps its lane."""
+    def _lay_out_lanes(self) -> None:
+        """Per day: which lanes hold blocks (for their widths), and which blocks are drawn across the whole day
+        column: a block whose rows the other lane leaves empty (no block, no logged time), so its title reads in the
+        week view too; where both lanes hold something, each keeps its lane."""
         assert self.week is not None
         slot = self.slot
 
         def rows_of(start: int, end: int) -> tuple[int, int]:
             return start // slot * slot, -(-end // slot) * slot
 
-        taken: list[dict[str, list[tuple[int, int]]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
         spans: list[dict[str, list[tuple[int, int]]]] = [{INBOUND: [], OUTBOUND: []} for _ in range(7)]
         for block in self.week.blocks:
             index = (block.day - self.week.monday).days
             if 0 <= index < 7:
-                lane = self.week.kind_of(block.engagement_id)
-                taken[index][lane].append(rows_of(block.start, block.end))
-                spans[index][lane].append(rows_of(block.start, block.end))
-        for index, day in enumerate(self._pieces):
-            for lane, pieces in day.items():
-                taken[index][lane].extend(rows_of(piece.start, piece.end) for piece in pieces)
+                spans[index][self.week.kind_of(block.engagement_id)].append(rows_of(block.start, block.end))
+        self._used = [{lane: bool(day[lane]) for lane in (INBOUND, OUTBOUND)} for day in spans]
+        taken = [
+            {lane: day[lane] + [rows_of(piece.start, piece.end) for piece in pieces[lane]] for lane in day}
+            for day, pieces in zip(spans, self._pieces, strict=True)
+        ]
         self._wide = [
             {
                 lane: [
@@ -228,8 +228,7 @@ class WeekGrid(Widget):
         assert self.week is not None
         minute = self.axis_start + row * self.slot
         today = self._today_index()
-        now_local = to_local(self.week.now)
-        now_minute = now_local.hour * 60 + now_local.minute
+        now_minute = self._now_minute()
         is_now_row = today is not None and minute <= now_minute < minute + self.slot
         label = f"{minute // 60:02d}:00" if minute % 60 == 0 else f"  :{minute % 60:02d}"
         axis_style = theme.role(self, "now") if is_now_row else Style(dim=minute % 60 != 0)
@@ -263,12 +262,12 @@ class WeekGrid(Widget):
         if blocks:
             block = blocks[0]
             engagement = self.week.engagements.get(block.engagement_id)
-            colour = self._colour(engagement.colour if engagement else None, lane)
+            colour = self._colour(block.engagement_id)
             # The block's text flows down its rows, so a tall block in a narrow lane still reads in full.
             first_visible = max((block.start - self.axis_start) // self.slot, self.top_row)
             first_row = row == first_visible
             name = printable(engagement.name) if engagement else "?"
-            flag = self.flags.get(block.series_id if block.series_id is not None else block.id)
+            flag = self.flags.get(block.key)
             # marker, then ! for a block that causes a warning (the side stays readable), the calendar mark, the
             # title, and the engagement as a short tag (the full name when there is no title)
             words = MARKERS[lane] + ("!" if flag else "") + (CALENDAR_MARK if block.source else "")
@@ -294,8 +293,7 @@ class WeekGrid(Widget):
                 return [*cell, self._gutter(pieces, minute)]
             style_args = {"colour": theme.readable_on(colour), "bgcolor": colour, "bold": first_row}
         elif pieces:
-            engagement = self.week.engagements.get(pieces[0].engagement_id)
-            colour = self._colour(engagement.colour if engagement else None, lane)
+            colour = self._colour(pieces[0].engagement_id)
             text = "░" * area  # logged with nothing planned here
             style_args = {"colour": colour}
         else:
@@ -310,15 +308,17 @@ class WeekGrid(Widget):
         if not pieces or self.week is None:
             return Segment(" ")
         covered = sum(min(p.end, minute + self.slot) - max(p.start, minute) for p in pieces)
-        engagement = self.week.engagements.get(pieces[0].engagement_id)
-        colour = self._colour(engagement.colour if engagement else None, self.week.kind_of(pieces[0].engagement_id))
+        colour = self._colour(pieces[0].engagement_id)
         if any(p.running for p in pieces):
             return Segment("▶" if minute + self.slot > self._now_minute() else "┃", cell_style(colour, bold=True))
         return Segment("┃" if covered * 2 >= self.slot else "╏", cell_style(colour, bold=True))
 
-    def _colour(self, own: str | None, lane: str) -> Any:
+    def _colour(self, engagement_id: int) -> Any:
         """An engagement's own colour, else its side's colour in the theme."""
-        return own or theme.role_colour(self, lane) or "blue"
+        assert self.week is not None
+        engagement = self.week.engagements.get(engagement_id)
+        own = engagement.colour if engagement is not None else None
+        return own or theme.role_colour(self, self.week.kind_of(engagement_id)) or "blue"
 
     def _now_minute(self) -> int:
         assert self.week is not None
