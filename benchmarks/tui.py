@@ -28,7 +28,18 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from cli import build_history, compile_planner  # noqa: E402
 
-LAUNCH_PLANNER = """
+#: Both apps exit the same way: once painted, when the footer shows its keys (they arrive a refresh after the first
+#: paint), so neither is timed to an earlier point than the other.
+EXIT_ONCE_PAINTED = """
+    def exit_once_painted(self):
+        if self.query("FooterKey"):
+            self.exit()
+        else:
+            self.call_after_refresh(self.exit_once_painted)
+"""
+
+LAUNCH_PLANNER = (
+    """
 from planner_widgets.app import PlannerApp
 from planner.store import Store
 
@@ -36,18 +47,15 @@ class Once(PlannerApp):
     def board_ready(self):
         super().board_ready()
         self.call_after_refresh(self.exit_once_painted)
-
-    def exit_once_painted(self):
-        # the week painted, exit once the footer shows its keys too, as the bare app does
-        if self.query("FooterKey"):
-            self.exit()
-        else:
-            self.call_after_refresh(self.exit_once_painted)
-
+"""
+    + EXIT_ONCE_PAINTED
+    + """
 Once(Store()).run(headless=True, size=(120, 40))
 """
+)
 
-LAUNCH_BARE = """
+LAUNCH_BARE = (
+    """
 from textual.app import App
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
@@ -65,16 +73,12 @@ class Bare(App):
 
     def on_mount(self):
         self.call_after_refresh(self.exit_once_painted)
-
-    def exit_once_painted(self):
-        # like the board, exit once the footer shows its keys (they arrive a refresh after the first paint)
-        if self.query("FooterKey"):
-            self.exit()
-        else:
-            self.call_after_refresh(self.exit_once_painted)
-
+"""
+    + EXIT_ONCE_PAINTED
+    + """
 Bare().run(headless=True, size=(120, 40))
 """
+)
 
 
 def launch(code: str, env: dict[str, str]) -> float:
