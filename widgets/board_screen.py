@@ -92,10 +92,9 @@ class BoardScreen(Screen[None]):
             self.detail.update(FIRST_STEPS)
             return
         board = self.board
-        block = board.block_at_cursor()
-        if block is not None:
-            others = board.blocks_at(board.cursor_day, board.lane, board.cursor_minute)[1:]
-            text = describe_block(week, block, self.planner.findings, others)
+        here = board.blocks_at(board.cursor_day, board.lane, board.cursor_minute)  # the drawn one first
+        if here:
+            text = describe_block(week, here[0], self.planner.findings, here[1:])
         else:
             pieces = board.logs_at_cursor()
             entry = next((entry for entry in week.logs if pieces and entry.id == pieces[0].entry_id), None)
