@@ -224,7 +224,7 @@ def check_hours(
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        example = "32 or 7.5" if unit == "hours" else "30"
+        example = {"hours": "32 or 7.5", "percent": "30", "days": "7"}.get(unit, "1")
         raise ValidationError(f"{what} '{value}' is not a number of {unit}, e.g. {example}") from None
     if number != number or number < 0 or (number == 0 and not allow_zero) or number > most:
         low = "0" if allow_zero else "more than 0"

@@ -463,3 +463,12 @@ def test_a_past_deadline_is_kept_with_one_warning_line(cli):
     assert cli("edit", "late", "--deadline", "2026-12-21").err == ""
     codes = {item["code"] for item in json.loads(cli("check", "--json").out)["warnings"]}
     assert "deadline-missed" not in codes and "deadline-risk" in codes  # 10 h left, none planned, not yet missed
+
+
+def test_deadline_near_and_concentration_min_refuse_bad_values(cli, data_dir):
+    assert cli("boundaries", "show").code == 0
+    before = snapshot_files(data_dir)
+    assert_bad_input(cli("boundaries", "set", "--deadline-near", "abc"), "'abc' is not a number of days, e.g. 7")
+    assert_bad_input(cli("boundaries", "set", "--deadline-near", "2.5"), "takes whole days")
+    assert_bad_input(cli("boundaries", "set", "--concentration-min", "-3"), "out of range")
+    assert snapshot_files(data_dir) == before
