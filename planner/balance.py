@@ -88,28 +88,62 @@ class Span:
 
 @dataclass
 class Facts:
-    """Everything the rules need about one week: the board's `Week` and a little history and future."""
+    """Everything the rules need about one week: the board's `Week` and a little history and future.
+
+    A week is judged as it stood at its end (a past week), as it stands now (this week), or as its plan leaves it at
+    its end (a future week): `as_of` is that moment, and the budget and deadline rules read usage and deadlines as of
+    it, so last month's check does not report today's budget breach, nor next month's a deadline long done."""
 
     week: Week
     history: list[LogEntry]  # logs overlapping the three weeks before the week and the day before them
-    usage: dict[int, int]  # all-time logged seconds per engagement (finished entries)
-    ahead: list[Block]  # planned blocks from today to the furthest deadline
+    usage: dict[int, float]  # logged seconds per engagement up to as_of (finished entries; the timer is added apart)
+    ahead: list[Block]  # planned blocks from as_of to the furthest deadline
+    planned: dict[int, float] = field(default_factory=dict)  # a future week: seconds planned from now to as_of
+    as_of: datetime | None = None  # None: the week's now
 
     @property
     def boundaries(self) -> Boundaries:
         return self.week.boundaries
 
+    @property
+    def moment(self) -> datetime:
+        return self.as_of if self.as_of is not None else self.week.now
+
+    @property
+    def future(self) -> bool:
+        """The week has not begun: it is judged on its plan."""
+        return self.week.now < self.week.span[0]
+
+
+def judged_as_of(week: Week) -> datetime:
+    """The moment a week is judged as of: now for this week, its end for a past or a future week."""
+    lo, hi = week.span
+    return week.now if lo <= week.now < hi else hi
+
 
 def gather(store, week: Week) -> Facts:
     """Read the facts behind `check_week` for a week already loaded from `store`."""
     monday, now = week.monday, week.now
+    as_of = judged_as_of(week)
     lo = day_start(monday - timedelta(days=22))
     history = [entry for entry in store.logs(lo, day_start(monday), include_running=False)]
-    today = to_local(now).date()
+    usage: dict[int, float] = {key: float(value) for key, value in store.usage().items()}
+    if as_of < now:
+        # A past week: take away what was logged after its end (only that part of an entry running over it).
+        for entry in store.logs(as_of, now, include_running=False):
+            if entry.end is not None and entry.end > as_of:
+                later = (entry.end - max(entry.start, as_of)).total_seconds()
+                usage[entry.engagement_id] = usage.get(entry.engagement_id, 0.0) - later
+    planned: dict[int, float] = defaultdict(float)
+    if as_of > now:
+        coming = store.blocks(to_local(now).date(), week.days[-1])
+        for span in clip((block_span(block) for block in coming), now, as_of):
+            planned[span.engagement_id] += (span.end - span.start).total_seconds()
+    seen = to_local(as_of).date()
     deadlines = [e.deadline for e in week.engagements.values() if e.deadline and e.budget and not e.archived]
-    last = min(max(deadlines), today + timedelta(days=366)) if deadlines else None
-    ahead = store.blocks(today, last) if last is not None and last >= today else []
-    return Facts(week=week, history=history, usage=store.usage(), ahead=ahead)
+    last = min(max(deadlines), seen + timedelta(days=366)) if deadlines else None
+    ahead = store.blocks(seen, last) if last is not None and last >= seen else []
+    return Facts(week=week, history=history, usage=usage, ahead=ahead, planned=dict(planned), as_of=as_of)
 
 
 # ---------------------------------------------------------------- helpers
@@ -468,7 +502,7 @@ def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[
                         f"{hours(length):g} h of work {_what(basis)} from {to_local(start):%a %H:%M} without a "
                         f"15-minute break, longer than {rules.max_stretch:g} h.",
                         {
-                            "date": day.isoformat(),
+                            "date": max(day, week.monday).isoformat(),
                             "hours": hours(length),
                             "max": rules.max_stretch,
                             "start": to_local(start).isoformat(timespec="minutes"),
@@ -539,7 +573,9 @@ def _four_weeks(
 ) -> list[Finding]:
     found = []
     lo = day_start(week.monday - timedelta(days=21))
-    _, hi = week.span
+    start, hi = week.span
+    if week.now < start:
+        return []  # a future week is judged on its plan; the 4 weeks behind it are not yet all logged
     spans = clip(actual_all, lo, min(hi, max(lo, week.now)))
     inbound, outbound = _side_seconds(spans, engagements)
     first = week_label(week.monday - timedelta(days=21))
@@ -603,25 +639,28 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
     found = []
     week = facts.week
     rules = facts.boundaries
-    today = to_local(week.now).date()
+    moment = facts.moment
+    seen = to_local(moment).date()
     running = week.running
+    used_basis = PLAN if facts.future else ACTUAL
     for client in engagements.values():
         if client.inbound or client.archived or not (client.budget or client.deadline):
             continue
-        used = float(facts.usage.get(client.id, 0))
-        if running is not None and running.engagement_id == client.id:
-            used += running.seconds(week.now)
+        used = facts.usage.get(client.id, 0.0) + facts.planned.get(client.id, 0.0)
+        if running is not None and running.engagement_id == client.id and running.start < moment:
+            used += (min(moment, week.now) - running.start).total_seconds()
         if client.budget:
             ratio = used / (client.budget * 3600)
             if ratio >= 0.8:
                 severity = BREACH if ratio >= 1 else WARN
+                what = "logged and planned by the week's end" if facts.future else "logged"
                 found.append(
                     Finding(
                         "budget",
                         severity,
-                        ACTUAL,
+                        used_basis,
                         client.name,
-                        f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours logged "
+                        f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours {what} "
                         f"({ratio * 100:.0f}%).",
                         {"hours": hours(used), "budget": client.budget, "used": round(ratio, 4)},
                     )
@@ -629,20 +668,27 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
         if client.deadline is None:
             continue
         remaining = max(0.0, client.budget * 3600 - used) if client.budget else 0.0
-        if client.deadline < today:
-            found += _missed(client, client.deadline, remaining, week)
+        if day_start(client.deadline + timedelta(days=1)) <= moment:
+            found += _missed(client, client.deadline, remaining, week, used_basis)
             continue
-        days_left = (client.deadline - today).days
+        days_left = (client.deadline - seen).days
         if rules.deadline_near is not None and days_left <= rules.deadline_near:
-            when = "today" if days_left == 0 else "tomorrow" if days_left == 1 else f"in {days_left} days"
             left = f"; {hours(remaining):g} budgeted hours remain" if client.budget else ""
+            if moment == week.now:
+                when = "today" if days_left == 0 else "tomorrow" if days_left == 1 else f"in {days_left} days"
+                message = f"{client.name}: the deadline is {when}, on {client.deadline:%a %d %b}{left}."
+            else:
+                message = (
+                    f"{client.name}: the deadline of {client.deadline:%a %d %b} falls within {rules.deadline_near:g} "
+                    f"days of the week's end{left}."
+                )
             found.append(
                 Finding(
                     "deadline-near",
                     WARN,
                     PLAN,
                     client.name,
-                    f"{client.name}: the deadline is {when}, on {client.deadline:%a %d %b}{left}.",
+                    message,
                     {"deadline": client.deadline.isoformat(), "days": days_left, "remaining_hours": hours(remaining)},
                 )
             )
@@ -650,7 +696,7 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
             continue
         end = day_start(client.deadline + timedelta(days=1))
         ahead = [span for span in (block_span(block) for block in facts.ahead) if span.engagement_id == client.id]
-        planned = seconds_of(clip(ahead, week.now, end))
+        planned = seconds_of(clip(ahead, moment, end))
         if remaining > planned + 60:
             found.append(
                 Finding(
@@ -670,21 +716,21 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
     return found
 
 
-def _missed(client: Engagement, deadline: date, remaining: float, week: Week) -> list[Finding]:
+def _missed(client: Engagement, deadline: date, remaining: float, week: Week, basis: str) -> list[Finding]:
     """A deadline that has passed with budgeted hours left, or with work for the client planned after it."""
     after = [block for block in week.blocks if block.engagement_id == client.id and block.day > deadline]
     if remaining <= 60 and not after:
         return []
     reasons = []
     if remaining > 60:
-        reasons.append(f"{hours(remaining):g} budgeted hours were left")
+        reasons.append(f"{hours(remaining):g} budgeted hours {'are' if basis == PLAN else 'were'} left")
     if after:
         reasons.append(f"work is planned after it on {min(block.day for block in after):%a %d %b}")
     return [
         Finding(
             "deadline-missed",
             BREACH,
-            ACTUAL,
+            basis,
             client.name,
             f"{client.name}: the deadline of {deadline:%a %d %b} has passed and {' and '.join(reasons)}.",
             {"deadline": deadline.isoformat(), "remaining_hours": hours(remaining), "planned_after": len(after)},
@@ -725,7 +771,8 @@ def _gaps(plan: list[Span], actual: list[Span], engagements: dict[int, Engagemen
 
 def _timer(week: Week) -> list[Finding]:
     running = week.running
-    if running is None or week.now - running.start <= FORGOTTEN:
+    lo, hi = week.span
+    if running is None or not lo <= week.now < hi or week.now - running.start <= FORGOTTEN:
         return []
     engagement = week.engagements.get(running.engagement_id)
     name = engagement.name if engagement else "?"

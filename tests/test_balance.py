@@ -402,3 +402,70 @@ def test_deadline_near_is_configurable_and_can_be_off():
     assert "deadline-near" not in codes_at(QUIET)
     assert "deadline-near" in codes_at(replace(QUIET, deadline_near=10))
     assert "deadline-near" not in codes_at(replace(QUIET, deadline_near=None))
+
+
+STRICT = Boundaries(
+    max_day=6,
+    max_week=20,
+    latest=20 * 60,
+    min_rest=11,
+    max_stretch=3,
+    days_off=[5, 6],
+    outbound_cap=5,
+    concentration=40,
+)
+
+
+@st.composite
+def pieces_of_work(draw, first: int, last: int):
+    """Logs and blocks from day `first` to day `last` of the week (negative: the week before, 7+: the week after)."""
+    found = []
+    for _ in range(draw(st.integers(0, 8))):
+        day = draw(st.integers(first, last))
+        start = draw(st.integers(0, 47))
+        length = draw(st.integers(1, 30))
+        found.append((draw(st.sampled_from([JOB, GLOBEX, INITECH])), day, start * 30, length * 30))
+    return found
+
+
+@given(
+    logs=pieces_of_work(-3, 9),
+    blocks=pieces_of_work(0, 6),
+    now_day=st.integers(-2, 10),
+    now_hour=st.integers(0, 23),
+)
+@settings(max_examples=200, deadline=None)
+def test_no_warning_names_a_day_outside_the_checked_week(logs, blocks, now_day, now_hour):
+    """Issue 14: every day a warning names (its subject or its date) lies in the week it was checked for."""
+    now = localize(MONDAY + timedelta(days=now_day), now_hour * 60)
+    entries = [
+        LogEntry(
+            id=0,
+            engagement_id=who.id,
+            start=localize(MONDAY + timedelta(days=day), start),
+            end=localize(MONDAY + timedelta(days=day), start) + timedelta(minutes=length),
+        )
+        for who, day, start, length in logs
+    ]
+    planned = [
+        Block(
+            id=200 + index,
+            engagement_id=who.id,
+            day=MONDAY + timedelta(days=day),
+            start=start,
+            end=min(24 * 60, start + length),
+        )
+        for index, (who, day, start, length) in enumerate(blocks)
+    ]
+    lo = localize(MONDAY, 0)
+    week_logs = [entry for entry in entries if entry.end > lo and entry.start < lo + timedelta(days=7)]
+    history = [entry for entry in entries if entry.start < lo]
+    found = check_week(
+        facts(
+            blocks=planned, logs=week_logs, history=history, now=now, rules=STRICT, engagements=(JOB, GLOBEX, INITECH)
+        )
+    )
+    week_days = {(MONDAY + timedelta(days=offset)).isoformat() for offset in range(7)}
+    for finding in found:
+        named = [finding.numbers.get("date"), finding.subject if finding.subject[:2] == "20" else None]
+        assert all(day in week_days for day in named if day is not None), finding
