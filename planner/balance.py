@@ -45,6 +45,7 @@ CODES = {
     "concentration": "one client holds more than the limit of the outbound hours of the last 4 weeks",
     "plan-actual-gap": "on a past day, an engagement's logged and planned hours differ by more than an hour",
     "forgotten-timer": "the timer has run longer than 10 hours",
+    "double-booked": "planned blocks of two engagements overlap",
 }
 
 
@@ -208,6 +209,20 @@ def merged(spans: Iterable[Span], gap: timedelta = timedelta(0)) -> list[tuple[d
     return stretches
 
 
+def once_each(spans: Iterable[Span]) -> list[Span]:
+    """Planned spans with the time one engagement has planned twice counted once: where a block overlaps an
+    earlier one of its engagement (two meetings of an imported calendar at once), only its part after it counts."""
+    found: list[Span] = []
+    reached: dict[int, datetime] = {}
+    for span in sorted(spans, key=lambda item: (item.start, item.end)):
+        before = reached.get(span.engagement_id)
+        start = span.start if before is None else max(span.start, before)
+        if span.end > start:
+            found.append(Span(start, span.end, span.engagement_id, span.block_id))
+        reached[span.engagement_id] = span.end if before is None else max(before, span.end)
+    return found
+
+
 def _blocks_of(spans: Iterable[Span]) -> tuple[int, ...]:
     return tuple(sorted({span.block_id for span in spans if span.block_id is not None}))
 
@@ -228,7 +243,7 @@ def check_week(facts: Facts) -> list[Finding]:
     week = facts.week
     lo, hi = week.span
     engagements = {engagement_id: e.terms_on(week.monday) for engagement_id, e in week.engagements.items()}
-    plan = clip((block_span(block) for block in week.blocks), lo, hi)
+    plan = once_each(clip((block_span(block) for block in week.blocks), lo, hi))
     actual_all = log_spans([*facts.history, *week.logs], week.now)
     actual = clip(actual_all, lo, min(hi, max(lo, week.now)))
     findings: list[Finding] = []
@@ -247,6 +262,7 @@ def check_week(facts: Facts) -> list[Finding]:
     findings += _budgets(facts, engagements)
     findings += _gaps(plan, actual, engagements, week)
     findings += _timer(week)
+    findings += _double_booked(plan, engagements)
     findings.sort(key=lambda item: (-SEVERITY_RANK[item.severity], item.code, item.basis, item.subject))
     return findings
 
@@ -788,6 +804,47 @@ def _timer(week: Week) -> list[Finding]:
             {"hours": hours(elapsed), "since": to_local(running.start).isoformat(timespec="minutes")},
         )
     ]
+
+
+def _double_booked(plan: list[Span], engagements: dict[int, Engagement]) -> list[Finding]:
+    """Two engagements planned at the same time, one warning per day naming each pair and how long they overlap."""
+    found = []
+    for day, pieces in sorted(by_day(plan).items()):
+        pairs: dict[tuple[int, int], tuple[float, set[int], datetime]] = {}
+        ordered = sorted(pieces, key=lambda item: item.start)
+        for index, first in enumerate(ordered):
+            for second in ordered[index + 1 :]:
+                if second.start >= first.end:
+                    break
+                if second.engagement_id == first.engagement_id:
+                    continue
+                both = (min(first.end, second.end) - second.start).total_seconds()
+                low, high = sorted((first.engagement_id, second.engagement_id))
+                seconds, blocks, since = pairs.get((low, high), (0.0, set(), second.start))
+                ids = {item.block_id for item in (first, second) if item.block_id is not None}
+                pairs[(low, high)] = (seconds + both, blocks | ids, min(since, second.start))
+        if not pairs:
+            continue
+        names = lambda pair: " and ".join(  # noqa: E731
+            engagements[item].name if item in engagements else "?" for item in pair
+        )
+        parts = [
+            f"{names(pair)} from {to_local(since):%H:%M} ({round(seconds / 60)} min)"
+            for pair, (seconds, _, since) in sorted(pairs.items(), key=lambda item: item[1][2])
+        ]
+        minutes = round(sum(seconds for seconds, _, _ in pairs.values()) / 60)
+        found.append(
+            Finding(
+                "double-booked",
+                WARN,
+                PLAN,
+                day.isoformat(),
+                f"Two engagements are planned at once on {day:%a %d %b}: {'; '.join(parts)}.",
+                {"date": day.isoformat(), "minutes": minutes, "pairs": [names(pair) for pair in sorted(pairs)]},
+                tuple(sorted(set().union(*(blocks for _, blocks, _ in pairs.values())))),
+            )
+        )
+    return found
 
 
 # ---------------------------------------------------------------- overtime account

@@ -85,23 +85,31 @@ class Edits:
             (b.engagement_id, b.day, b.start, b.end) for b in self.store.blocks(monday, monday + timedelta(days=6))
         }
         changes = []
+        clashes = 0
         for block in last:
             if block.series_id is not None or block.source or block.occurrence_of:
                 continue  # an edited occurrence belongs to its series, which repeats into this week itself
             copy = replace(block, id=0, day=block.day + timedelta(days=7))
             if (copy.engagement_id, copy.day, copy.start, copy.end) in present:
                 continue
-            changes.append(Change(None, self.store.add_block(copy)))
+            try:
+                changes.append(Change(None, self.store.add_block(copy)))
+            except ValidationError:
+                clashes += 1  # it would overlap a block of its engagement already planned this week
+        if changes:
+            self.history.record("copy last week", *changes)
+        left = f"; {clashes} left out: they overlap blocks of the same engagement here" if clashes else ""
         if not changes:
-            return "Nothing to copy: last week's blocks are all here."
-        self.history.record("copy last week", *changes)
-        return f"Copied {len(changes)} blocks from last week."
+            return f"Nothing to copy: last week's blocks are all here{left}."
+        return f"Copied {len(changes)} blocks from last week{left}."
 
     def _detach(self, occurrence: Block, replacement: Block | None) -> list[Change]:
         """Take one occurrence out of its series, putting `replacement` (a one-off block) in its place."""
         if occurrence.series_id is None:
             raise ValidationError("that block does not repeat")
         series_before = self.store.block(occurrence.series_id)
+        if replacement is not None:  # refused before the occurrence is taken out, so a refusal changes nothing
+            self.store.check_block_fits(replacement, instead_of=(occurrence.series_id, occurrence.day))
         series_after = self.store.skip_occurrence(occurrence.series_id, occurrence.day)
         changes = [Change(series_before, series_after)]
         if replacement is not None:

@@ -1266,9 +1266,16 @@ class Store:
                 if _block_exists(tx, block.id):
                     raise ValidationError(f"a block with id {block.id} exists already")
             else:
+                _refuse_block_overlap(tx, block)
                 block.id = tx.allocate("next_block")
             _put_block(tx, block)
             return block
+
+    def check_block_fits(self, block: Block, *, instead_of: tuple[int, date] | None = None) -> None:
+        """Refuse `block` if it would overlap another block of its engagement; `instead_of` (series id, day) leaves
+        out the occurrence a replacement takes the place of. For callers that must know before they write."""
+        with self._transaction(write=False) as tx:
+            _refuse_block_overlap(tx, block, instead_of=instead_of)
 
     def blocks(self, first: date, last: date) -> list[Block]:
         """Every planned block dated first..last (inclusive), series expanded, ordered by day and start."""
@@ -1312,6 +1319,15 @@ class Store:
                     check_series_wall_times(updated.repeat, updated.day, updated.start, updated.end)
             if updated.engagement_id != current.engagement_id:
                 _engagement_by_id(tx, updated.engagement_id, for_new_work=True)
+            if (updated.engagement_id, updated.day, updated.start, updated.end, updated.repeat, updated.exdates) != (
+                current.engagement_id,
+                current.day,
+                current.start,
+                current.end,
+                current.repeat,
+                current.exdates,
+            ):
+                _refuse_block_overlap(tx, updated)
             table.remove(doc_ids=[block_id])
             _put_block(tx, updated)
             return updated
@@ -1704,6 +1720,40 @@ def _check_block_ref(tx: _Tx, entry: LogEntry) -> None:
             f"series {block.id} has no occurrence on {day.isoformat()}, the day the entry starts; "
             "give the block of that day, or leave --block out"
         )
+
+
+SERIES_HORIZON = 366  # days of a new or changed series checked for overlaps with the engagement's other blocks
+
+
+def _refuse_block_overlap(tx: _Tx, block: Block, *, instead_of: tuple[int, date] | None = None) -> None:
+    """Planned time of one engagement never overlaps itself (it would count twice): refuse `block` (a one-off block,
+    or a series over its first year) where it overlaps another block of its engagement, naming that block. Blocks
+    of different engagements may overlap; the balance check calls that double-booked."""
+    if block.repeat:
+        last = block.day + timedelta(days=SERIES_HORIZON)
+        days = [day for day in _series_days(block, block.day, last) if day not in block.exdates]
+        if not days:
+            return
+        first, last = days[0], days[-1]
+    else:
+        days, first, last = [block.day], block.day, block.day
+    mine = set(days)
+    for other in _blocks(tx, first, last):
+        if other.engagement_id != block.engagement_id or other.day not in mine:
+            continue
+        if block.id and other.key == block.id:
+            continue  # the block itself (every occurrence of a series being changed)
+        if instead_of is not None and (other.series_id, other.day) == instead_of:
+            continue
+        if other.start < block.end and block.start < other.end:
+            name = _engagement_by_id(tx, block.engagement_id).name
+            what = f"series {other.series_id}" if other.series_id is not None else f"block {other.id}"
+            title = f" '{other.title}'" if other.title else ""
+            raise ValidationError(
+                f"this overlaps {what}{title} of {name} on {other.day:%a %d %b %Y} "
+                f"{format_clock(other.start)}-{format_clock(other.end)}; one engagement's planned time cannot "
+                "overlap itself: move or shorten one of them"
+            )
 
 
 def _block_exists(tx: _Tx, block_id: int) -> bool:

@@ -106,6 +106,19 @@ class Week:
                     )
         return days
 
+    def counted_blocks(self) -> list[tuple[Block, float]]:
+        """Each block with the seconds it adds to its engagement's plan: where it overlaps an earlier block of the
+        same engagement (two meetings of an imported calendar at once) only its part after that one counts."""
+        found: list[tuple[Block, float]] = []
+        reached: dict[int, datetime] = {}
+        for block in sorted(self.blocks, key=block_interval):
+            start, end = block_interval(block)
+            before = reached.get(block.engagement_id)
+            counted = max(0.0, (end - (start if before is None else max(start, before))).total_seconds())
+            found.append((block, counted))
+            reached[block.engagement_id] = end if before is None else max(before, end)
+        return found
+
     def rows(self) -> list[EngagementWeek]:
         """Per engagement: planned and logged seconds this week. Active engagements always; archived ones only
         when they have time this week. Inbound first, then by name."""
@@ -115,10 +128,10 @@ class Week:
             if not engagement.archived
         }
         lo, hi = self.span
-        for block in self.blocks:
+        for block, seconds in self.counted_blocks():
             engagement = self.engagements.get(block.engagement_id)
             if engagement is not None:
-                rows.setdefault(engagement.id, EngagementWeek(engagement)).planned += block_seconds(block)
+                rows.setdefault(engagement.id, EngagementWeek(engagement)).planned += seconds
         for entry in self.logs:
             engagement = self.engagements.get(entry.engagement_id)
             if engagement is not None:
@@ -131,10 +144,10 @@ class Week:
         entry's part inside the day (a running timer up to now). The board's totals lines and its detail line both
         read these."""
         totals = [{INBOUND: [0.0, 0.0], OUTBOUND: [0.0, 0.0]} for _ in range(7)]
-        for block in self.blocks:
+        for block, seconds in self.counted_blocks():
             index = (block.day - self.monday).days
             if 0 <= index < 7:
-                totals[index][self.kind_of(block.engagement_id)][0] += block_seconds(block)
+                totals[index][self.kind_of(block.engagement_id)][0] += seconds
         bounds = self.day_spans
         for entry in self.logs:
             start, end, side = entry.start, self.log_end(entry), self.kind_of(entry.engagement_id)

@@ -193,6 +193,15 @@ def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
             ),
             {("concentration", "actual")},
         ),
+        "double-booked": (
+            dict(
+                blocks=[*clean_plan(), block(GLOBEX, 5, "10:00", "12:00"), block(INITECH, 5, "11:00", "12:30")],
+                logs=[*clean_logs(), log(GLOBEX, 5, "10:00", "12:00")],
+                engagements=(JOB, GLOBEX, INITECH),
+                now=parse_moment("2026-11-28 12:00"),
+            ),
+            {("double-booked", "plan")},
+        ),
         "plan-actual-gap": (
             dict(logs=[*clean_logs()[1:], log(JOB, 0, "09:00", "12:30")], now=parse_moment("2026-11-27 12:00")),
             {("plan-actual-gap", "actual")},
@@ -469,3 +478,29 @@ def test_no_warning_names_a_day_outside_the_checked_week(logs, blocks, now_day, 
     for finding in found:
         named = [finding.numbers.get("date"), finding.subject if finding.subject[:2] == "20" else None]
         assert all(day in week_days for day in named if day is not None), finding
+
+
+def test_double_booked_names_both_engagements_and_the_overlap():
+    """Issue 14: blocks of different engagements may overlap, but the overlap is a warning."""
+    planned = [*clean_plan(), block(GLOBEX, 1, "10:00", "12:00"), block(INITECH, 1, "10:30", "11:00", block_id=7)]
+    found = [
+        f for f in check_week(facts(blocks=planned, engagements=(JOB, GLOBEX, INITECH))) if f.code == "double-booked"
+    ]
+    [finding] = found
+    assert finding.subject == "2026-11-24" and finding.numbers["minutes"] == 120  # 60 + 30 + 30
+    assert "acme and globex from 10:00 (60 min)" in finding.message
+    assert "globex and initech from 10:30 (30 min)" in finding.message
+    assert "acme and initech from 10:30 (30 min)" in finding.message
+    assert 7 in finding.block_ids
+
+
+def test_one_engagements_overlapping_blocks_count_once():
+    """Issue 14: overlapping blocks of one engagement (a calendar's two meetings at once) counted twice: 21 h
+    planned instead of 20."""
+    planned = [block(JOB, day, "09:00", "13:00") for day in range(5)] + [block(JOB, 0, "12:00", "13:00", block_id=9)]
+    found = check_week(
+        facts(blocks=planned, logs=[], engagements=(replace(JOB, hours=20),), rules=replace(QUIET, max_week=19.5))
+    )
+    assert codes(found) & {("week-max", "plan"), ("double-booked", "plan")} == {("week-max", "plan")}
+    [too_many] = [f for f in found if f.code == "week-max" and f.basis == "plan"]
+    assert too_many.numbers["hours"] == 20

@@ -387,3 +387,27 @@ def test_b_sets_boundaries_and_warnings_show_mark_and_notify_once(store, people)
         assert notes.count("window-intrusion") == 1
 
     drive(app, steps)
+
+
+def test_a_block_overlapping_its_engagements_own_is_refused_on_the_board(store, people):
+    """Issue 14: overlapping blocks of one engagement were accepted and counted twice."""
+    job, _ = people
+    add_block(store, job, MONDAY + timedelta(days=2), "13:00", "15:00", title="reviews")
+    app = make_app(store)
+
+    async def steps(pilot: Pilot) -> None:
+        app.board.place_cursor(2, 14 * 60, INBOUND)
+        await pilot.press("n")
+        await fill(pilot, start="14:30", end="16:00", title="second")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        error = str(app.screen.query_one("#form-error").render())
+        assert "overlaps block 1 'reviews' of acme-corp on Wed 25 Nov 2026 13:00-15:00" in error
+        await fill(pilot, start="15:00")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+
+    drive(app, steps)
+    assert [(block.start, block.end) for block in week_blocks(store)] == [(780, 900), (900, 960)]

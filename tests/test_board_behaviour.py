@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from planner.edits import Edits
 from planner.errors import ValidationError
-from planner.model import INBOUND, OUTBOUND, Block, LogEntry
+from planner.model import INBOUND, OUTBOUND, Block, Engagement, LogEntry
 from planner.schedule import parse_moment
 from planner_widgets.app import make_app
 from planner_widgets.logs_screen import LogsScreen
@@ -514,7 +514,8 @@ def test_a_block_whose_rows_the_other_lane_leaves_empty_spans_the_whole_day(stor
     assert words[0] == ["■sprint"] and [*words[1], *words[2]] == ["work", "·acme"]  # whole words, not ■spr / int
     assert [*words[3], *words[4]] == ["◆API", "review…"]  # an hour: two rows, the cut marked
     standup, call = seen["tuesday"][: len(seen["tuesday"]) // 2], seen["tuesday"][len(seen["tuesday"]) // 2 :]
-    assert standup.startswith("■sta") and "◆" not in standup and "sprint" not in call  # side by side: halves
+    assert standup.startswith("■!st") and "◆" not in standup  # "!": it is double-booked with the call
+    assert "sprint" not in call  # side by side: halves
     assert seen["lit"] and min(seen["lit"]) == seen["inbound"]  # only the outbound part is lit
     blocks = {block.title: block for block in week_blocks(store)}
     assert store.engagement_by_id(blocks["quick fix"].engagement_id).name == "globex"
@@ -526,8 +527,9 @@ def test_a_block_starting_inside_a_longer_one_is_drawn_and_reachable(store, peop
     and the cursor could not reach it. The block that started last is drawn from its start, marked +1, edited by
     enter, and the detail line names the other; a block's logged time is its engagement's time inside it."""
     _, client = people
+    other = store.add_engagement(Engagement(id=0, name="initech", kind=OUTBOUND))  # one engagement cannot overlap
     add_block(store, client, MONDAY + timedelta(days=4), "11:00", "15:00", title="long call")
-    add_block(store, client, MONDAY + timedelta(days=4), "12:00", "13:00", title="hidden one")
+    add_block(store, other, MONDAY + timedelta(days=4), "12:00", "13:00", title="hidden one")
     store.add_log(LogEntry(0, client.id, parse_moment("2026-11-27 11:00"), parse_moment("2026-11-27 11:45")))
     app = make_app(store, clock=lambda: parse_moment("2026-11-27 18:00"))
     seen = {}

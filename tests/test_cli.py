@@ -472,3 +472,23 @@ def test_deadline_near_and_concentration_min_refuse_bad_values(cli, data_dir):
     assert_bad_input(cli("boundaries", "set", "--deadline-near", "2.5"), "takes whole days")
     assert_bad_input(cli("boundaries", "set", "--concentration-min", "-3"), "out of range")
     assert snapshot_files(data_dir) == before
+
+
+def test_planned_time_of_one_engagement_cannot_overlap_itself(cli, data_dir):
+    """Issue 14: overlapping blocks of the same engagement were accepted and counted twice (21 h planned, not 20)."""
+    assert cli("job", "add", "acme", "--hours", "20").code == 0
+    assert cli("client", "add", "globex").code == 0
+    first = cli("plan", "add", "acme", "--date", "2026-11-23", "--start", "09:00", "--end", "13:00",
+                "--repeat", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "--title", "core \x1b[31mhours")  # fmt: skip
+    assert first.code == 0
+    before = snapshot_files(data_dir)
+    result = cli("plan", "add", "acme", "--date", "2026-11-24", "--start", "12:00", "--end", "13:00")
+    assert_bad_input(result, "overlaps series 1 'core \\x1b[31mhours' of acme on Tue 24 Nov 2026 09:00-13:00")
+    result = cli("plan", "add", "acme", "--date", "2026-12-01", "--start", "08:00", "--end", "10:00",
+                 "--repeat", "FREQ=WEEKLY;BYDAY=TU")  # fmt: skip
+    assert_bad_input(result, "overlaps series 1")
+    assert snapshot_files(data_dir) == before
+    assert cli("plan", "add", "globex", "--date", "2026-11-24", "--start", "12:00", "--end", "13:00").code == 0
+    assert cli("plan", "add", "acme", "--date", "2026-11-24", "--start", "13:00", "--end", "14:00").code == 0
+    checked = json.loads(cli("check", "--week", "2026-W48", "--json").out)
+    assert "double-booked" in {finding["code"] for finding in checked["warnings"]}

@@ -144,12 +144,12 @@ def test_bad_recurrence_rules_are_refused_quickly_in_the_process(rule, words):
 
 def test_the_readme_rules_still_work(cli, data_dir):
     seed(data_dir)
-    for rule in (
-        "FREQ=WEEKLY;BYDAY=MO,WE",
-        "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;UNTIL=20270601",
-        "FREQ=MONTHLY;BYDAY=-1FR",
-    ):
-        done = cli(*PLAN, rule)
+    for hour, rule in (
+        ("11", "FREQ=WEEKLY;BYDAY=MO,WE"),
+        ("12", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;UNTIL=20270601"),
+        ("13", "FREQ=MONTHLY;BYDAY=-1FR"),
+    ):  # at hours of their own: one engagement's blocks cannot overlap
+        done = cli(*PLAN[:6], f"{hour}:00", "--end", f"{hour}:30", "--repeat", rule)
         assert done.code == 0, done.err
     items = json.loads(cli("plan", "list", "--week", "2026-W48", "--json").out)
     assert {item["date"] for item in items if item["repeat"]} == {"2026-11-23", "2026-11-25", "2026-11-27"}
