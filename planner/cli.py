@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from planner import __version__
@@ -103,6 +104,8 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
             fields[name] = _optional(raw, check)
     if getattr(args, "one_off", None) is not None:
         fields["one_off"] = args.one_off
+    if getattr(args, "account_start", None) is not None:
+        fields["start"] = _optional(args.account_start, parse_date)
     return fields
 
 
@@ -205,6 +208,12 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_edit(store: Store, args: argparse.Namespace) -> int:
+    kind = getattr(args, "kind", None)
+    if kind is not None:
+        found = store.engagement(args.name)
+        if found.kind != kind:
+            word, other = ("job", "client") if kind == INBOUND else ("client", "job")
+            raise ValidationError(f"{printable(found.name)} is a {other}, not a {word}; use 'planner {other} edit'")
     fields = _apply_cleared(_engagement_fields(args))
     if args.new_name is not None:
         fields["name"] = args.new_name
@@ -567,28 +576,48 @@ def cmd_log_rm(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
+    """Per inbound job: logged minus contracted hours, week by week from the account's start (`--since`, else the
+    job's `--start`, else its first logged entry, else the day it was added), shown for the range asked for with
+    the balance brought forward into it."""
     from planner.balance import overtime
 
     moment = now()
-    jobs = [e for e in store.engagements() if e.inbound]
+    ranged = bool(args.week or getattr(args, "month", None) or args.from_ or args.to)
+    first_shown, last_shown, label = _range(args) if ranged else (date.min, date.max, "")
     since = parse_date(args.since) if args.since else None
+    jobs = [e for e in store.engagements() if e.inbound]
     months = store.log_months()
-    start = since or (date.fromisoformat(months[0] + "-01") if months else today())
-    logs = store.logs(span_of_days(start - timedelta(days=7), start)[0], moment)
+    starts = [since] if since else [job.start for job in jobs if job.start is not None]
+    if months:
+        starts.append(date.fromisoformat(months[0] + "-01"))
+    earliest = min(starts, default=today())
+    logs = store.logs(span_of_days(earliest - timedelta(days=7), earliest)[0], moment)
     accounts = []
     for job in jobs:
         own = [entry for entry in logs if entry.engagement_id == job.id]
-        if not own and since is None:
-            continue
-        first = since or min(to_local(entry.start).date() for entry in own)
-        accounts.append((job, overtime(job, own, first, moment)))
+        if since is not None:
+            first, basis = since, "--since"
+        elif job.start is not None:
+            first, basis = job.start, "its start"
+        elif own:
+            first, basis = min(to_local(entry.start).date() for entry in own), "its first logged entry"
+        else:
+            continue  # nothing logged and no start: no account yet
+        weeks = overtime(job, own, first, moment)
+        shown = [w for w in weeks if w.monday + timedelta(days=6) >= first_shown and w.monday <= last_shown]
+        before = [w for w in weeks if w.monday + timedelta(days=6) < first_shown]
+        forward = before[-1].balance if before else 0.0
+        accounts.append((job, first, basis, shown, forward, weeks))
     if args.json:
         _print_json(
             {
+                **({"range": label} if ranged else {}),
                 "jobs": [
                     {
                         "name": job.name,
-                        "balance_hours": weeks[-1].balance if weeks else 0.0,
+                        "since": first.isoformat(),
+                        "brought_forward_hours": forward,
+                        "balance_hours": shown[-1].balance if shown else forward,
                         "weeks": [
                             {
                                 "week": week_label(w.monday),
@@ -597,20 +626,30 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
                                 "difference_hours": round(w.difference, 2),
                                 "balance_hours": w.balance,
                             }
-                            for w in weeks
+                            for w in shown
                         ],
                     }
-                    for job, weeks in accounts
-                ]
+                    for job, first, _, shown, forward, _ in accounts
+                ],
             }
         )
         return EXIT_OK
     if not accounts:
-        print("No inbound job has logged time yet.")
+        print("No inbound job has logged time or a start yet.")
         return EXIT_OK
-    for job, weeks in accounts:
-        balance = weeks[-1].balance if weeks else 0.0
-        print(f"{printable(job.name)}: {balance:+.2f} h overtime" + (f" since {since.isoformat()}" if since else ""))
+    for job, first, basis, shown, forward, weeks in accounts:
+        balance = shown[-1].balance if shown else forward
+        where = f" at the end of {label}" if ranged else ""
+        print(f"{printable(job.name)}: {balance:+.2f} h overtime{where}, counted from {first.isoformat()} ({basis})")
+        if ranged:
+            print(f"brought forward: {forward:+.2f} h")
+        quiet = list(takewhile(lambda w: w.logged == 0, weeks[1:]))
+        if basis == "its first logged entry" and len(quiet) >= 2 and len(weeks) > len(quiet) + 1:
+            print(
+                f"note: {len(quiet)} weeks after the first entry in {week_label(weeks[0].monday)} had nothing logged "
+                f"and count {-sum(w.contracted for w in quiet):+.2f} h; if the job began later, give its start: "
+                f"'planner job edit {printable(job.name)} --start D'"
+            )
         rows = [
             [
                 week_label(w.monday),
@@ -619,9 +658,12 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
                 f"{w.difference:+.2f}",
                 f"{w.balance:+.2f}",
             ]
-            for w in weeks
+            for w in shown
         ]
-        print(_table(["week", "logged", "contracted", "difference", "balance"], rows, right=(1, 2, 3, 4)))
+        if rows:
+            print(_table(["week", "logged", "contracted", "difference", "balance"], rows, right=(1, 2, 3, 4)))
+        else:
+            print(f"No week of the account falls in {label}.")
     return EXIT_OK
 
 
@@ -965,7 +1007,7 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
-def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -> None:
+def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, editing: bool = False) -> None:
     parser.add_argument("--rate", help="hourly rate, e.g. 85 or 92.50")
     parser.add_argument("--currency", help="three-letter currency code, e.g. EUR")
     parser.add_argument("--round", dest="round_minutes", metavar="MIN", help="billing increment in minutes (1 = exact)")
@@ -974,8 +1016,16 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -
     )
     parser.add_argument("--colour", "--color", dest="colour", help="colour on the board")
     if kind in (INBOUND, None):
-        parser.add_argument("--hours", required=kind == INBOUND, metavar="H", help="contracted hours per week")
+        parser.add_argument(
+            "--hours", required=kind == INBOUND and not editing, metavar="H", help="contracted hours per week"
+        )
         parser.add_argument("--window", metavar='"mon-fri 09:00-17:00"', help="working window")
+        parser.add_argument(
+            "--start",
+            dest="account_start",
+            metavar="D",
+            help="the overtime account counts from this day (default: the first logged entry, else the day added)",
+        )
     if kind in (OUTBOUND, None):
         parser.add_argument("--cap", metavar="H", help="most hours per week")
         parser.add_argument("--budget", metavar="H", help="hours budgeted for the whole engagement")
@@ -987,7 +1037,7 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -
             const=True,
             help="a one-off task rather than an ongoing engagement",
         )
-    if kind is None:
+    if kind != INBOUND and (kind is None or editing):
         parser.add_argument(
             "--ongoing",
             dest="one_off",
@@ -995,6 +1045,26 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None) -
             const=False,
             help="an ongoing engagement (undoes --one-off)",
         )
+
+
+def _add_edit_options(edit: argparse.ArgumentParser, kind: str | None) -> None:
+    """`planner edit NAME` and its spellings `job edit` / `client edit` (which take only their kind's options)."""
+    edit.add_argument("name", metavar="NAME")
+    edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename it")
+    edit.add_argument(
+        "--from",
+        dest="start",
+        metavar="D",
+        help="the new terms (rate, currency, rounding, hours, window, cap) apply from this date (default today); "
+        "earlier days keep theirs",
+    )
+    edit.add_argument(
+        "--after-locks",
+        action="store_true",
+        help="when the change would touch a locked week, start it the day after the last such week instead",
+    )
+    _add_engagement_options(edit, kind, editing=True)
+    edit.set_defaults(handler=cmd_edit, kind=kind)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1010,6 +1080,7 @@ def build_parser() -> argparse.ArgumentParser:
         add.add_argument("name", metavar="NAME")
         _add_engagement_options(add, kind)
         add.set_defaults(handler=cmd_add_engagement)
+        _add_edit_options(sub.add_parser("edit", help=f"change a {word} (the same as 'planner edit')"), kind)
 
     listing = commands.add_parser("list", help="list jobs and clients")
     listing.add_argument("--all", action="store_true", help="include archived ones")
@@ -1017,23 +1088,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
 
-    edit = commands.add_parser("edit", help="change a job or client ('' or none clears an option)")
-    edit.add_argument("name", metavar="NAME")
-    edit.add_argument("--name", dest="new_name", metavar="NEW", help="rename it")
-    edit.add_argument(
-        "--from",
-        dest="start",
-        metavar="D",
-        help="the new terms (rate, currency, rounding, hours, window, cap) apply from this date (default today); "
-        "earlier days keep theirs",
-    )
-    edit.add_argument(
-        "--after-locks",
-        action="store_true",
-        help="when the change would touch a locked week, start it the day after the last such week instead",
-    )
-    _add_engagement_options(edit, None)
-    edit.set_defaults(handler=cmd_edit)
+    _add_edit_options(commands.add_parser("edit", help="change a job or client ('' or none clears an option)"), None)
 
     for word, text in (("archive", "hide a finished job or client"), ("unarchive", "bring an archived one back")):
         archive = commands.add_parser(word, help=text)

@@ -297,6 +297,8 @@ class Engagement:
     budget: float | None = None  # outbound: hours for the whole engagement
     deadline: date | None = None  # outbound
     one_off: bool = False  # outbound: a one-off task rather than an ongoing engagement
+    start: date | None = None  # inbound: the overtime account counts from here (None: its first logged entry)
+    added: date | None = None  # the day it was added (None in files older than this field)
     archived: bool = False
     colour: str | None = None
     #: Later terms: [{"from": "2026-12-01", "hours": 32.0}, ...], oldest first; each applies from its date on.
@@ -374,9 +376,13 @@ class Engagement:
                 self.window = str(WorkWindow.parse(self.window))
             if self.cap is not None or self.budget is not None or self.deadline is not None or self.one_off:
                 raise ValidationError("cap, budget, deadline and one-off belong to clients, not to jobs")
+            if self.start is not None:
+                check_day(self.start, f"the start {self.start.isoformat()}")
         else:
-            if self.hours is not None or self.window is not None:
-                raise ValidationError("contracted hours and a working window belong to jobs, not to clients")
+            if self.hours is not None or self.window is not None or self.start is not None:
+                raise ValidationError(
+                    "contracted hours, a working window and an overtime start belong to jobs, not to clients"
+                )
             if self.cap is not None:
                 self.cap = check_hours(self.cap, "weekly cap")
             if self.budget is not None:
@@ -399,6 +405,8 @@ class Engagement:
             "budget": self.budget,
             "deadline": None if self.deadline is None else self.deadline.isoformat(),
             "one_off": self.one_off,
+            "start": None if self.start is None else self.start.isoformat(),
+            "added": None if self.added is None else self.added.isoformat(),
             "archived": self.archived,
             "colour": self.colour,
             "changes": [dict(change) for change in self.changes],
@@ -420,6 +428,8 @@ class Engagement:
             budget=doc.get("budget"),
             deadline=None if doc.get("deadline") is None else date.fromisoformat(doc["deadline"]),
             one_off=doc.get("one_off", False),
+            start=None if doc.get("start") is None else date.fromisoformat(doc["start"]),
+            added=None if doc.get("added") is None else date.fromisoformat(doc["added"]),
             archived=doc.get("archived", False),
             colour=doc.get("colour"),
             changes=[dict(change) for change in doc.get("changes", [])],

@@ -348,7 +348,7 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
 def _check_engagement(key: str, doc: dict) -> None:
     for field_name in ("name", "kind"):
         _need(isinstance(doc.get(field_name), str), f"its {field_name} is not text")
-    for field_name in ("currency", "round_mode", "window", "deadline", "colour"):
+    for field_name in ("currency", "round_mode", "window", "deadline", "colour", "start", "added"):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
     for field_name in ("rate", "hours", "cap", "budget"):
         value = doc.get(field_name)
@@ -894,7 +894,7 @@ def _key(name: str) -> str:
 #: A timer stopped sooner than this after it started is discarded.
 MIN_TIMER = timedelta(minutes=1)
 #: Engagement fields without dates.
-_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "colour", "archived"))
+_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "start", "colour", "archived"))
 
 
 @dataclass(frozen=True)
@@ -1100,7 +1100,8 @@ class Store:
         """Change the engagement called `which`. Dated terms (rate, currency, rounding, hours, window, cap) change
         from `start` on, and only those that differ from the terms in force then; earlier days keep theirs. A change
         that would alter the terms of a locked week is refused, naming the week, or with `after_locks` starts the
-        day after the last such week. Other fields (name, budget, deadline, one-off, colour, archived) just change."""
+        day after the last such week. Other fields (name, budget, deadline, one-off, start, colour, archived) just
+        change."""
         unknown = set(changes) - set(DATED_TERMS) - _PLAIN_FIELDS
         if unknown:
             raise ValidationError(f"an engagement has no {', '.join(sorted(unknown))} to change")
@@ -1638,6 +1639,8 @@ def _insert_engagement(tx: _Tx, engagement: Engagement) -> Engagement:
     table = tx.main().table("engagements")
     if engagement.colour is None:
         engagement.colour = PALETTE[len(table) % len(PALETTE)]
+    if engagement.added is None:
+        engagement.added = to_local(now()).date()
     engagement.id = table.insert(engagement.to_doc())
     return engagement
 

@@ -132,3 +132,21 @@ def test_tab_takes_the_completion_a_field_shows_then_moves_on(store, people):
 
     drive(app, steps)
     assert seen == [("globex", False, "field-title"), True]  # completed, on to the title; up goes back
+
+
+def test_the_job_form_sets_where_the_overtime_account_starts(seeded):
+    """Issue 14: a job's overtime account gets a start, on the board as with `job edit --start`."""
+    app = make_app(seeded)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = await _open(pilot, ["E", "j"])
+            for key, value in {"name": "initech", "hours": "20", "start": "2026-11-02"}.items():
+                screen.query_one(f"#field-{key}", Input).value = value
+            await pilot.press("enter")
+            await pilot.pause()
+            assert pilot.app.screen is not screen
+
+    asyncio.run(run())
+    assert seeded.engagement("initech").start == date(2026, 11, 2)

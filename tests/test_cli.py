@@ -53,6 +53,8 @@ def test_engagements_listed_as_json_with_every_field(cli):
         "budget": 40.0,
         "deadline": "2026-12-20",
         "one_off": False,
+        "start": None,
+        "added": "2026-11-25",
         "archived": False,
         "colour": globex["colour"],
         "changes": [],
@@ -492,3 +494,50 @@ def test_planned_time_of_one_engagement_cannot_overlap_itself(cli, data_dir):
     assert cli("plan", "add", "acme", "--date", "2026-11-24", "--start", "13:00", "--end", "14:00").code == 0
     checked = json.loads(cli("check", "--week", "2026-W48", "--json").out)
     assert "double-booked" in {finding["code"] for finding in checked["warnings"]}
+
+
+def test_the_overtime_account_counts_from_the_jobs_start(cli):
+    """Issue 14: one imported October entry charged four empty weeks at 32 h each (-128.25 h)."""
+    assert cli("job", "add", "acme", "--hours", "32").code == 0
+    assert cli("log", "add", "acme", "--start", "2026-10-20 09:00", "--end", "2026-10-20 09:45").code == 0
+    for day in (16, 17, 18, 19):  # W47: 32 h
+        assert cli("log", "add", "acme", "--start", f"2026-11-{day} 09:00", "--end", f"2026-11-{day} 17:00").code == 0
+    late = "2026-11-22T20:00:00+01:00"
+    before = json.loads(cli("report", "--overtime", "--json", now=late).out)["jobs"][0]
+    assert before["since"] == "2026-10-20" and before["balance_hours"] == -127.25
+    text = cli("report", "--overtime", now=late).out
+    assert "counted from 2026-10-20 (its first logged entry)" in text
+    assert "note: 3 weeks after the first entry in 2026-W43 had nothing logged and count -96.00 h" in text
+    assert cli("job", "edit", "acme", "--start", "2026-11-16").code == 0
+    after = json.loads(cli("report", "--overtime", "--json", now=late).out)["jobs"][0]
+    assert (after["since"], after["balance_hours"]) == ("2026-11-16", 0.0)
+    assert [w["week"] for w in after["weeks"]] == ["2026-W47"]
+    assert "counted from 2026-11-16 (its start)" in cli("report", "--overtime", now=late).out
+    assert_bad_input(cli("client", "add", "globex", "--start", "2026-11-16"), "unrecognized arguments: --start")
+    assert_bad_input(cli("job", "edit", "acme", "--start", "2026-13-01"), "2026-13-01")
+    assert_bad_input(cli("client", "edit", "acme", "--cap", "3"), "acme is a job, not a client")
+
+
+def test_a_job_with_nothing_logged_counts_from_its_start(cli):
+    assert cli("job", "add", "acme", "--hours", "10", "--start", "2026-11-16").code == 0
+    [job] = json.loads(cli("report", "--overtime", "--json").out)["jobs"]
+    assert job["since"] == "2026-11-16" and job["balance_hours"] < -10  # W47 owed in full, W48 pro rata
+
+
+def test_report_overtime_honours_the_range(cli):
+    """Issue 14: report --overtime ignored --week/--month/--from/--to."""
+    assert cli("job", "add", "acme", "--hours", "10").code == 0
+    for day in ("2026-11-02", "2026-11-09", "2026-11-16"):  # 8 h a week against 10: -2 each week
+        assert cli("log", "add", "acme", "--start", f"{day} 09:00", "--end", f"{day} 17:00").code == 0
+    late = "2026-11-22T20:00:00+01:00"
+    week = json.loads(cli("report", "--overtime", "--week", "2026-W46", "--json", now=late).out)
+    [job] = week["jobs"]
+    assert week["range"] == "2026-W46" and job["brought_forward_hours"] == -2.0 and job["balance_hours"] == -4.0
+    assert [w["week"] for w in job["weeks"]] == ["2026-W46"]
+    month = json.loads(cli("report", "--overtime", "--month", "2026-11", "--json", now=late).out)["jobs"][0]
+    assert [w["week"] for w in month["weeks"]] == ["2026-W45", "2026-W46", "2026-W47"]
+    text = cli("report", "--overtime", "--from", "2026-11-09", "--to", "2026-11-15", now=late).out
+    assert (
+        "acme: -4.00 h overtime at the end of 2026-11-09 to 2026-11-15" in text and "brought forward: -2.00 h" in text
+    )
+    assert "No week of the account falls in 2026-10" in cli("report", "--overtime", "--month", "2026-10", now=late).out

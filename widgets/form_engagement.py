@@ -21,6 +21,7 @@ def engagement_fields(kind: str, current: Engagement | None, today: date) -> lis
         fields += [
             Field("hours", "Hours/week", _text(shown.hours) if shown else "", "e.g. 32"),
             Field("window", "Window", _text(shown.window) if shown else "", "mon-fri 09:00-17:00"),
+            Field("start", "Overtime from", _text(shown.start) if shown else "", "YYYY-MM-DD (first entry)"),
         ]
     else:
         fields += [
@@ -48,7 +49,7 @@ def save_engagement(
     for key, value in values.items():
         if isinstance(value, bool):
             changes[key] = value
-        elif key == "deadline":
+        elif key in ("deadline", "start"):
             changes[key] = parse_date(value) if value.strip() else None
         else:
             changes[key] = value.strip() or None
