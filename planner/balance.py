@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 
 from planner.model import Block, Boundaries, Engagement, LogEntry
 from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
+from planner.timer import forgotten
 from planner.week import Week, block_interval
 
 PLAN, ACTUAL = "plan", "actual"
 INFO, WARN, BREACH = "info", "warn", "breach"
 SEVERITY_RANK = {INFO: 0, WARN: 1, BREACH: 2}
 BREAK = timedelta(minutes=15)  # a pause at least this long breaks a stretch of work
-FORGOTTEN = timedelta(hours=10)
 GAP_HOURS = 1.0  # plan-actual-gap: more than this apart on a past day
 SHORTFALL_GRACE = 0.5  # contract-shortfall (actual): hours behind pro rata before it warns
 
@@ -44,7 +44,7 @@ CODES = {
     "no-break": "a stretch of work longer than the maximum without a 15-minute break",
     "concentration": "one client holds more than the limit of the outbound hours of the last 4 weeks",
     "plan-actual-gap": "on a past day, an engagement's logged and planned hours differ by more than an hour",
-    "forgotten-timer": "the timer has run longer than 10 hours",
+    "forgotten-timer": "the timer runs past its job's window, past the latest finish, or longer than --timer-limit h",
     "double-booked": "planned blocks of two engagements overlap",
 }
 
@@ -788,20 +788,19 @@ def _gaps(plan: list[Span], actual: list[Span], engagements: dict[int, Engagemen
 def _timer(week: Week) -> list[Finding]:
     running = week.running
     lo, hi = week.span
-    if running is None or not lo <= week.now < hi or week.now - running.start <= FORGOTTEN:
+    if running is None or not lo <= week.now < hi:
         return []
-    engagement = week.engagements.get(running.engagement_id)
-    name = engagement.name if engagement else "?"
-    elapsed = (week.now - running.start).total_seconds()
+    found = forgotten(running, week.engagements.get(running.engagement_id), week.boundaries, week.now)
+    if found is None:
+        return []
     return [
         Finding(
             "forgotten-timer",
             WARN,
             ACTUAL,
-            name,
-            f"The {name} timer has run for {hours(elapsed):g} h since {to_local(running.start):%a %H:%M}; stop it "
-            "at the time you really stopped ('planner stop --at').",
-            {"hours": hours(elapsed), "since": to_local(running.start).isoformat(timespec="minutes")},
+            found.name,
+            f"{found.message} {found.advice[0].upper()}{found.advice[1:]}.",
+            found.to_json(),
         )
     ]
 

@@ -437,7 +437,13 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
         billable=not args.no_billable,
         block_id=args.block,
     )
-    started, stopped = store.start_timer(entry, switch=args.switch)
+    stop_at = None
+    if args.stop_at is not None:
+        stop_at = start if args.stop_at.strip().lower() == "now" else parse_moment(args.stop_at, reference=moment)
+        stop_at = check_past(stop_at, moment, "--stop-at")
+    elif args.switch:
+        stop_at = _when_forgotten_stopped(store, start, moment)
+    started, stopped = store.start_timer(entry, switch=args.switch or stop_at is not None, stop_at=stop_at)
     if stopped is not None:
         previous = store.engagement_by_id(stopped.engagement_id)
         if stopped.seconds() == 0:
@@ -446,6 +452,45 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
             print(f"Stopped {printable(previous.name)} after {clock_hours(stopped.seconds())} (id {stopped.id}).")
     print(f"Started {printable(engagement.name)} at {to_local(started.start):%H:%M} (id {started.id}).")
     return EXIT_OK
+
+
+def _forgotten(store: Store, moment: datetime):
+    """The running timer if it looks forgotten (see planner.timer), else None."""
+    from planner.timer import forgotten
+
+    running = store.running()
+    if running is None:
+        return None
+    return forgotten(running, store.engagement_by_id(running.engagement_id), store.boundaries(), moment)
+
+
+def _when_forgotten_stopped(store: Store, start: datetime, moment: datetime) -> datetime | None:
+    """`start --switch` on a forgotten timer: ask when it really stopped (its window's end, the latest finish, now,
+    or a time typed); a script answers with --stop-at. None: not forgotten, it stops where the new one starts."""
+    found = _forgotten(store, moment)
+    if found is None:
+        return None
+    guess = f"{to_local(found.stop_at):%H:%M}" if found.stop_at is not None else None
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise ValidationError(
+            f"{printable(found.message)} Say when it stopped: --stop-at {guess or 'HH:MM'} or --stop-at now"
+        )
+    print(printable(found.message), file=sys.stderr)
+    offer = f"[Enter] {guess}, " if guess else ""
+    while True:
+        print(f"When did it stop? {offer}'now', or a time (HH:MM): ", end="", file=sys.stderr, flush=True)
+        try:
+            answer = input().strip()
+        except EOFError:
+            raise ValidationError("no answer; nothing changed (in scripts give --stop-at)") from None
+        if not answer and found.stop_at is not None:
+            return found.stop_at
+        if answer.lower() == "now":
+            return start
+        try:
+            return check_past(parse_moment(answer, reference=moment), moment, "the stop")
+        except ValidationError as error:
+            print(f"  {error}", file=sys.stderr)
 
 
 def cmd_stop(store: Store, args: argparse.Namespace) -> int:
@@ -477,13 +522,19 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     engagement = store.engagement_by_id(running.engagement_id)
     if args.json:
-        _print_json(_log_json(running, {engagement.id: engagement}, moment))
+        found = _forgotten(store, moment)
+        shown = _log_json(running, {engagement.id: engagement}, moment)
+        shown["forgotten"] = None if found is None else {"message": found.message, **found.to_json()}
+        _print_json(shown)
         return EXIT_OK
     note = f" — {printable(running.note)}" if running.note else ""
     print(
         f"{printable(engagement.name)} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
         f"{clock_hours(running.seconds(moment))}{note} (id {running.id})"
     )
+    found = _forgotten(store, moment)
+    if found is not None:
+        print(f"warning: {printable(found.message)} {found.advice[0].upper()}{found.advice[1:]}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -906,6 +957,7 @@ BOUNDARY_OPTIONS = (
     "concentration",
     "concentration_min",
     "deadline_near",
+    "timer_limit",
 )
 
 
@@ -938,6 +990,7 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
         "concentration": "one client at most %",
         "concentration_min": "…once outbound h ≥",
         "deadline_near": "deadline near, days",
+        "timer_limit": "timer forgotten after h",
     }
     for key, label in labels.items():
         value = shown[key]
@@ -1121,6 +1174,11 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--tag", action="append", metavar="TAG")
     start.add_argument("--at", metavar="T", help="when it started (default now)")
     start.add_argument("--switch", action="store_true", help="stop a running timer at the same instant")
+    start.add_argument(
+        "--stop-at",
+        metavar="T",
+        help="with a running timer: stop it at T (or 'now') instead of asking when a forgotten one stopped",
+    )
     start.add_argument("--no-billable", action="store_true")
     start.add_argument("--block", type=int, metavar="ID", help="the planned block this fulfils")
     start.set_defaults(handler=cmd_start)
@@ -1130,7 +1188,7 @@ def build_parser() -> argparse.ArgumentParser:
     stop.add_argument("--note")
     stop.set_defaults(handler=cmd_stop)
 
-    status = commands.add_parser("status", help="the running timer")
+    status = commands.add_parser("status", help="the running timer (a warning on stderr when it looks forgotten)")
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status)
 
@@ -1197,6 +1255,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     boundaries_set.add_argument(
         "--deadline-near", metavar="DAYS", help="days before a client's deadline from which it warns (7; 'none': off)"
+    )
+    boundaries_set.add_argument(
+        "--timer-limit", metavar="H", help="hours after which a running timer counts as forgotten (10; 'none': off)"
     )
     boundaries_set.set_defaults(handler=cmd_boundaries)
 

@@ -718,6 +718,7 @@ class Boundaries:
     concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
     concentration_min: float = 10.0  # outbound hours of the 4 weeks below which concentration says nothing
     deadline_near: float | None = 7.0  # days before a client's deadline from which deadline-near warns
+    timer_limit: float | None = 10.0  # hours after which a running timer counts as forgotten
 
     def updated(self, values: dict[str, str | bool]) -> Boundaries:
         """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
@@ -731,7 +732,7 @@ class Boundaries:
                 continue
             off = raw.strip().lower() in ("", "none", "off")
             label = "--" + key.replace("_", "-")
-            if key in ("max_week", "max_day", "outbound_cap", "min_rest", "max_stretch"):
+            if key in ("max_week", "max_day", "outbound_cap", "min_rest", "max_stretch", "timer_limit"):
                 most = 24 if key in ("max_day", "max_stretch") else 168  # a day, or a week
                 changes[key] = None if off else check_hours(raw, label, most=most)
             elif key == "concentration_min":
@@ -769,6 +770,7 @@ class Boundaries:
             "concentration": self.concentration,
             "concentration_min": self.concentration_min,
             "deadline_near": self.deadline_near,
+            "timer_limit": self.timer_limit,
         }
 
     @classmethod
@@ -791,4 +793,5 @@ class Boundaries:
             concentration=doc.get("concentration", defaults.concentration),
             concentration_min=doc.get("concentration_min", defaults.concentration_min),
             deadline_near=doc.get("deadline_near", defaults.deadline_near),
+            timer_limit=doc.get("timer_limit", defaults.timer_limit),
         )

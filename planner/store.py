@@ -419,8 +419,20 @@ def _check_state(key: str, doc: dict) -> None:
 
 
 def _check_boundaries(key: str, doc: dict) -> None:
-    numbers = ("max_week", "max_day", "outbound_share", "tolerance", "outbound_cap", "min_rest", "max_stretch")
-    for field_name in (*numbers, "concentration"):
+    numbers = (
+        "max_week",
+        "max_day",
+        "outbound_share",
+        "tolerance",
+        "outbound_cap",
+        "min_rest",
+        "max_stretch",
+        "concentration",
+        "concentration_min",
+        "deadline_near",
+        "timer_limit",
+    )
+    for field_name in numbers:
         value = doc.get(field_name)
         _need(value is None or _is_number(value), f"its {field_name} is not a number")
     _need(isinstance(doc.get("protect_windows", True), bool), "its protect_windows is not true or false")
@@ -430,7 +442,7 @@ def _check_boundaries(key: str, doc: dict) -> None:
     boundaries = Boundaries.from_doc(doc)
     text: dict[str, str | bool] = {
         field_name: "none" if getattr(boundaries, field_name) is None else repr(float(getattr(boundaries, field_name)))
-        for field_name in (*numbers, "concentration")
+        for field_name in numbers
     }
     text["days_off"] = ",".join(DAY_NAMES[day] for day in boundaries.days_off) or "none"
     text["latest"] = "none" if boundaries.latest is None else format_clock(boundaries.latest)
@@ -1563,8 +1575,11 @@ class Store:
         with self._transaction(write=False) as tx:
             return _running(tx)
 
-    def start_timer(self, entry: LogEntry, *, switch: bool = False) -> tuple[LogEntry, LogEntry | None]:
-        """Start `entry` (its end None) as the one running timer; with `switch`, stop a running one at its start.
+    def start_timer(
+        self, entry: LogEntry, *, switch: bool = False, stop_at: datetime | None = None
+    ) -> tuple[LogEntry, LogEntry | None]:
+        """Start `entry` (its end None) as the one running timer; with `switch`, stop a running one at its start
+        (or at `stop_at`: when a forgotten timer really stopped).
 
         Returns (the started timer, the entry stopped by the switch or None).
         """
@@ -1582,7 +1597,14 @@ class Store:
                         f"a timer already runs for {name} since {format_local(running.start)} (id {running.id}); "
                         "stop it first, or start with --switch"
                     )
-                stopped = _finish_timer(tx, running, entry.start)
+                if stop_at is not None and stop_at > entry.start:
+                    raise ValidationError(
+                        f"the running timer cannot stop at {format_local(stop_at)}, after the new one starts at "
+                        f"{format_local(entry.start)}"
+                    )
+                stopped = _finish_timer(tx, running, entry.start if stop_at is None else stop_at)
+            elif stop_at is not None:
+                raise ValidationError("--stop-at stops a running timer, and none is running")
             _refuse_locked(tx, [entry])
             _refuse_overlaps(tx, [entry], ignore_running=True)
             entry.id = tx.allocate("next_log")

@@ -47,4 +47,5 @@ def boundaries_fields(rules: Boundaries) -> list[Field]:
         Field("concentration", "One client %", text("concentration"), "of 4 weeks' outbound hours"),
         Field("concentration_min", "…once out h ≥", text("concentration_min"), "4 weeks' outbound hours, e.g. 10"),
         Field("deadline_near", "Deadline near", text("deadline_near"), "days before a deadline (empty: off)"),
+        Field("timer_limit", "Timer forgotten h", text("timer_limit"), "a timer running longer (empty: off)"),
     ]

@@ -35,6 +35,7 @@ _FIELDS = {
     "--concentration": "One client %",
     "--concentration-min": "…once out h ≥",
     "--deadline-near": "Deadline near",
+    "--timer-limit": "Timer forgotten h",
     "--day-start": "Day starts",
     "--day-end": "Day ends",
     "--slot": "Minutes a row",
