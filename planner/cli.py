@@ -25,6 +25,7 @@ from planner.cli_common import (
     _table,
 )
 from planner.cli_records import add_record_commands
+from planner.cli_remind import add_remind_commands
 from planner.errors import PlannerError, ValidationError
 from planner.hours import clock_hours
 from planner.model import (
@@ -41,6 +42,7 @@ from planner.model import (
     check_hours,
     check_new_tags,
     check_rate,
+    check_remind_before,
     check_round,
     check_round_mode,
     checked_settings,
@@ -106,6 +108,8 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
         fields["one_off"] = args.one_off
     if getattr(args, "account_start", None) is not None:
         fields["start"] = _optional(args.account_start, parse_date)
+    if getattr(args, "remind_before", None) is not None:
+        fields["remind_before"] = _optional(args.remind_before, check_remind_before)
     return fields
 
 
@@ -918,12 +922,17 @@ def _theme(name: str) -> str:
 
 
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
+    from planner.remind import ReminderSettings, checked_reminder_settings
+
     if args.action == "set":
         typed = {key: getattr(args, key) for key in ("name", "email", "task", "day_start", "day_end")}
         typed["slot"] = None if args.slot is None else str(args.slot)
         changes = checked_settings(store.settings(), typed)
         if args.theme is not None:
             changes["theme"] = _theme(args.theme.strip())
+        changes.update(
+            checked_reminder_settings(store.settings(), args.remind_before, args.quiet_hours, args.remind or [])
+        )
         store.set_settings(**changes)  # one write, once every value is checked
     stored = store.settings()
     board = BoardSettings.from_settings(stored)
@@ -935,12 +944,15 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         "email": stored.get("email", ""),
         "task": stored.get("task") or DEFAULT_TASK,
         "theme": stored.get("theme") or "textual-dark",
+        **ReminderSettings.from_settings(stored).shown(),
     }
     if getattr(args, "json", False):
         _print_json(shown)
     else:
         for key, value in shown.items():
-            print(f"{key:<10} {printable(value)}")
+            if isinstance(value, list):
+                value = ", ".join(value) or "none"
+            print(f"{key:<14} {printable('none' if value is None else value)}")
     return EXIT_OK
 
 
@@ -1068,6 +1080,9 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, e
         "--round-mode", dest="round_mode", metavar="MODE", help="round each entry up (default), nearest or down"
     )
     parser.add_argument("--colour", "--color", dest="colour", help="colour on the board")
+    parser.add_argument(
+        "--remind-before", metavar="MIN", help="minutes before its blocks start to remind (default: the setting, 5)"
+    )
     if kind in (INBOUND, None):
         parser.add_argument(
             "--hours", required=kind == INBOUND and not editing, metavar="H", help="contracted hours per week"
@@ -1283,9 +1298,22 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument(
         "--theme", help="the board's colours: a Textual theme (textual-dark, catppuccin-latte, ...; '' resets)"
     )
+    settings_set.add_argument(
+        "--remind-before", metavar="MIN", help="minutes before a block starts to remind of it (5)"
+    )
+    settings_set.add_argument(
+        "--quiet-hours", metavar="HH:MM-HH:MM", help="send no reminder then, e.g. 21:00-08:00 ('none': off)"
+    )
+    settings_set.add_argument(
+        "--remind",
+        action="append",
+        metavar="KIND=on|off",
+        help="turn one kind of reminder on or off (all=off silences every kind); see 'planner remind --help'",
+    )
     settings_set.set_defaults(handler=cmd_settings)
 
     add_record_commands(commands)
+    add_remind_commands(commands)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

@@ -24,7 +24,7 @@ from planner.text import printable
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
-    from planner.exports import build_export, check_target, export_format, write_export
+    from planner.exports import build_export, check_target, export_format, record_export, write_export
 
     fmt = export_format(args.format)
     first, last, _ = _range(args)
@@ -41,6 +41,10 @@ def cmd_export(store: Store, args: argparse.Namespace) -> int:
     else:
         write_export(args.output, result.text, replace=args.force)
         print(f"Wrote {result.count()} to {printable(args.output)}.", file=sys.stderr)
+    if fmt != "ics":  # a timesheet left planner: a locked week it covers need not be reminded of any more
+        warning = record_export(store, first, last, args.engagement or (), args.side)
+        if warning:
+            print(f"warning: {printable(warning)}", file=sys.stderr)
     if result.skipped_running:
         print("note: the running timer is not in the export; stop it first to include it", file=sys.stderr)
     for warning in result.warnings:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
-from planner.errors import ValidationError
+from planner.errors import PlannerError, ValidationError
 from planner.files import write_temp
 from planner.hours import hours_text
 from planner.model import INBOUND, Block, Engagement
@@ -937,3 +937,22 @@ def build_export(
     )
     text = render_timesheet(sheet, fmt, hours, raw=raw)
     return Export(text, len(sheet.lines), sheet.skipped_running, fmt, service_warnings(sheet, fmt))
+
+
+def record_export(store: Store, first: date, last: date, names: Sequence[str], side: str | None) -> str | None:
+    """Remember that a timesheet of first..last left planner (for the engagements named, or on one side), so
+    `planner remind` stops asking to export a locked week it covers. Returns a warning when the data folder could
+    not take the record: the export itself stands."""
+    try:
+        ids = None
+        if names or side:
+            wanted = {name.strip().casefold() for name in names}
+            ids = [
+                engagement.id
+                for engagement in store.engagements(include_archived=True)
+                if (not wanted or engagement.name.casefold() in wanted) and (side is None or engagement.kind == side)
+            ]
+        store.record_export(first, last, ids)
+    except PlannerError as error:
+        return f"the export was not recorded for 'planner remind': {error}"
+    return None

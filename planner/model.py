@@ -299,6 +299,7 @@ class Engagement:
     one_off: bool = False  # outbound: a one-off task rather than an ongoing engagement
     start: date | None = None  # inbound: the overtime account counts from here (None: its first logged entry)
     added: date | None = None  # the day it was added (None in files older than this field)
+    remind_before: int | None = None  # minutes before its blocks start to remind (None: the global setting)
     archived: bool = False
     colour: str | None = None
     #: Later terms: [{"from": "2026-12-01", "hours": 32.0}, ...], oldest first; each applies from its date on.
@@ -389,6 +390,8 @@ class Engagement:
                 self.budget = check_hours(self.budget, "budget", most=1_000_000)
             if self.deadline is not None:
                 check_day(self.deadline, f"the deadline {self.deadline.isoformat()}")
+        if self.remind_before is not None:
+            self.remind_before = check_remind_before(self.remind_before)
         return self
 
     def to_doc(self) -> dict:
@@ -407,6 +410,7 @@ class Engagement:
             "one_off": self.one_off,
             "start": None if self.start is None else self.start.isoformat(),
             "added": None if self.added is None else self.added.isoformat(),
+            "remind_before": self.remind_before,
             "archived": self.archived,
             "colour": self.colour,
             "changes": [dict(change) for change in self.changes],
@@ -430,6 +434,7 @@ class Engagement:
             one_off=doc.get("one_off", False),
             start=None if doc.get("start") is None else date.fromisoformat(doc["start"]),
             added=None if doc.get("added") is None else date.fromisoformat(doc["added"]),
+            remind_before=doc.get("remind_before"),
             archived=doc.get("archived", False),
             colour=doc.get("colour"),
             changes=[dict(change) for change in doc.get("changes", [])],
@@ -656,6 +661,19 @@ class BoardSettings:
             else defaults.day_end,
             slot=int(settings.get("slot", defaults.slot)),
         )
+
+
+MAX_REMIND_BEFORE = 24 * 60
+
+
+def check_remind_before(value: object) -> int:
+    """Minutes before a block's start to remind: a whole number from 0 (at the start) to a day."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_REMIND_BEFORE:
+        raise ValidationError(
+            f"--remind-before: '{text}' is not a number of minutes from 0 to {MAX_REMIND_BEFORE}; e.g. 5"
+        )
+    return int(text)
 
 
 def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, object]:

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -354,6 +354,7 @@ def _check_engagement(key: str, doc: dict) -> None:
         value = doc.get(field_name)
         _need(value is None or isinstance(value, str) or _is_number(value), f"its {field_name} is not a number")
     _need(_is_int(doc.get("round_minutes", 1)), "its round_minutes is not a whole number")
+    _need(doc.get("remind_before") is None or _is_int(doc["remind_before"]), "its remind_before is not whole minutes")
     for field_name in ("one_off", "archived"):
         _need(isinstance(doc.get(field_name, False), bool), f"its {field_name} is not true or false")
     changes = doc.get("changes", [])
@@ -484,6 +485,18 @@ def _check_usage(key: str, doc: dict) -> None:
     _need(_is_number(doc.get("seconds")), "its seconds are not a number")
 
 
+def _check_export(key: str, doc: dict) -> None:
+    for name in ("first", "last"):
+        _need(isinstance(doc.get(name), str), f"its {name} day is not text")
+        _in_years(date.fromisoformat(doc[name]))
+    ids = doc.get("engagement_ids")
+    _need(ids is None or (isinstance(ids, list) and all(_is_int(item) for item in ids)), "its engagements are damaged")
+
+
+def _check_reminded(key: str, doc: dict) -> None:
+    _need(isinstance(doc.get("key"), str) and isinstance(doc.get("at"), str), "its key or time is not text")
+
+
 #: For each kind of data file: (table, what a record of it is called, its check).
 _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
     "main": [
@@ -495,6 +508,8 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
         ("locks", "lock", _check_lock),
         ("usage", "logged total of engagement", _check_usage),
         ("days_off", "day off", _check_day_off),
+        ("exports", "export record", _check_export),
+        ("reminded", "shown reminder", _check_reminded),
     ],
     "logs": [("logs", "log", _check_log)],
     "blocks": [("blocks", "block", _check_block)],
@@ -906,7 +921,7 @@ def _key(name: str) -> str:
 #: A timer stopped sooner than this after it started is discarded.
 MIN_TIMER = timedelta(minutes=1)
 #: Engagement fields without dates.
-_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "start", "colour", "archived"))
+_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "start", "remind_before", "colour", "archived"))
 
 
 @dataclass(frozen=True)
@@ -1232,6 +1247,52 @@ class Store:
     def locks(self) -> list[Lock]:
         with self._transaction(write=False) as tx:
             return _locks(tx)
+
+    def record_export(self, first: date, last: date, engagement_ids: Iterable[int] | None) -> None:
+        """Remember that the days first..last were exported (for `engagement_ids`, or for all: None), so a locked
+        week's reminder to export its timesheet stops."""
+        with self._transaction(write=True) as tx:
+            tx.main().table("exports").insert(
+                {
+                    "first": first.isoformat(),
+                    "last": last.isoformat(),
+                    "engagement_ids": None if engagement_ids is None else sorted(set(engagement_ids)),
+                    "at": now().astimezone(UTC).isoformat(timespec="seconds"),
+                }
+            )
+
+    def exported(self, lock: Lock) -> bool:
+        """Whether an export since planner kept a record of them covered the whole of a locked week."""
+        sunday = lock.monday + timedelta(days=6)
+        with self._transaction(write=False) as tx:
+            for doc in tx.main().table("exports").all():
+                ids = doc.get("engagement_ids")
+                first, last = doc.get("first", "9999"), doc.get("last", "")
+                whole = first <= lock.monday.isoformat() and last >= sunday.isoformat()
+                if whole and (ids is None or (lock.engagement_id is not None and lock.engagement_id in ids)):
+                    return True
+        return False
+
+    def claim_reminders(self, keys: Iterable[str], moment: datetime, keep_days: int = 120) -> list[str]:
+        """Of `keys`, those not shown before, now recorded as shown, in one locked write: two `planner remind` at
+        once never both show one reminder, and a reminder is never lost (it is recorded only with its claim).
+        Records older than `keep_days` are forgotten."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return []
+        with self._transaction(write=True) as tx:
+            table = tx.main().table("reminded")
+            docs = table.all()
+            shown = {doc.get("key") for doc in docs}
+            fresh = [key for key in wanted if key not in shown]
+            cutoff = (moment - timedelta(days=keep_days)).astimezone(UTC).isoformat(timespec="seconds")
+            old = [doc.doc_id for doc in docs if str(doc.get("at", "")) < cutoff]
+            if old:
+                table.remove(doc_ids=old)
+            if fresh:
+                stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
+                table.insert_multiple({"key": key, "at": stamp} for key in fresh)
+            return fresh
 
     def lock_week(self, monday: date, engagement: str | None = None) -> Lock:
         """Lock a sent week (all of it, or one engagement's entries): its entries cannot be added, changed or

@@ -411,3 +411,25 @@ def test_a_block_overlapping_its_engagements_own_is_refused_on_the_board(store, 
 
     drive(app, steps)
     assert [(block.start, block.end) for block in week_blocks(store)] == [(780, 900), (900, 960)]
+
+
+def test_a_reminder_that_falls_due_pops_up_on_the_board_once(store, people):
+    """Issue 14: the board shows a reminder as a notification when it falls due while it is open; the header shows
+    the next planned block and the nearest deadline. A reminder the board showed is not shown again by `remind`."""
+    job, _ = people
+    store.update_engagement("globex", deadline=MONDAY + timedelta(days=4))
+    add_block(store, job, MONDAY + timedelta(days=2), "10:03", "11:00", title="standup")
+    app = make_app(store, clock=lambda: parse_moment("2026-11-25 10:00"))
+    app.reminding = True
+    seen: dict[str, object] = {}
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.pause(1.5)  # the board's poll, once a second
+        seen["notes"] = [(str(item.title), str(item.message)) for item in app._notifications]
+        seen["header"] = str(app.board_screen.query_one("WeekHeader").render())
+
+    drive(app, steps)
+    assert ("block-start", "acme-corp · standup starts in 3 min (Wed 10:03–11:00).") in seen["notes"]
+    assert "deadline-near" in {title for title, _ in seen["notes"]}
+    assert "next 10:03 acme-corp · due globex Fri 27 Nov" in seen["header"]
+    assert store.claim_reminders(["block-start:1:2026-11-25"], parse_moment("2026-11-25 10:01")) == []

@@ -429,7 +429,7 @@ def test_a_light_theme_reaches_every_part_of_the_screen_and_is_kept(store, peopl
     assert refused.code == 2 and refused.err.startswith("error: 'no-such-theme' is not a theme")
     assert store.settings()["theme"] == "catppuccin-latte"
     done = cli("settings", "set", "--theme", "nord")
-    assert done.code == 0 and "theme      nord" in done.out
+    assert done.code == 0 and "theme          nord" in done.out
 
 
 def test_s_opens_the_settings_form_which_checks_every_field_before_it_keeps_any(store, people):

@@ -55,6 +55,7 @@ def test_engagements_listed_as_json_with_every_field(cli):
         "one_off": False,
         "start": None,
         "added": "2026-11-25",
+        "remind_before": None,
         "archived": False,
         "colour": globex["colour"],
         "changes": [],
@@ -279,7 +280,15 @@ def test_cli_does_not_import_textual():
 
 
 def test_board_settings(cli):
-    person = {"name": "", "email": "", "task": "General", "theme": "textual-dark"}
+    person = {
+        "name": "",
+        "email": "",
+        "task": "General",
+        "theme": "textual-dark",
+        "remind_before": 5,
+        "quiet_hours": None,
+        "reminders_off": [],
+    }
     shown = json.loads(cli("settings", "show", "--json").out)
     assert shown == {"day_start": "07:00", "day_end": "21:00", "slot": 30, **person}
     assert cli("settings", "set", "--day-start", "06:00", "--slot", "15").code == 0

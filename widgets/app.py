@@ -48,6 +48,10 @@ class PlannerApp(App[None]):
         self.findings: list[Finding] = []
         self._fingerprint: tuple | None = None
         self._known: set[tuple[str, str, str]] = set()
+        self._reminded_minute: datetime | None = None
+        #: Whether reminders pop up as they fall due (`planner remind`'s, each once): on when `planner` runs the
+        #: board; off under Pilot unless a test turns it on, so other tests' data and screenshots stay as they are.
+        self.reminding = False
         self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
         self.form_is_saving = False  # set by a form while it saves: its refusal shows in the form, not as a toast
         #: Published after every reload with the week read: the board and any open list show it (state flows down).
@@ -63,6 +67,7 @@ class PlannerApp(App[None]):
         process: frozen out of the collector, so its full collections during start-up stop scanning ~40,000
         objects that can never be garbage (about 80 ms of a 600 ms launch, benchmarks/tui.py)."""
         gc.freeze()
+        self.reminding = True
         return super().run(*args, **kwargs)
 
     @property
@@ -156,11 +161,35 @@ class PlannerApp(App[None]):
             self.reload()
             return
         week = self.week_data
-        if week is not None and week.running is not None:  # a running timer grows: show it by the minute
-            moment = self.clock()
-            if moment.replace(second=0, microsecond=0) != week.now.replace(second=0, microsecond=0):
-                week.now = moment
-                self.week_changed.publish(week)
+        moment = self.clock()
+        minute = moment.replace(second=0, microsecond=0)
+        if self.reminding and minute != self._reminded_minute:
+            self._reminded_minute = minute
+            self.remind_now()
+        if week is not None and week.running is not None and minute != week.now.replace(second=0, microsecond=0):
+            week.now = moment  # a running timer grows: show it by the minute
+            self.week_changed.publish(week)
+
+    def remind_now(self) -> None:
+        """Show the reminders that fell due (the same as `planner remind`, each once across the board and cron),
+        unless it is quiet hours."""
+        from planner.remind import ReminderSettings, due_reminders
+
+        moment = self.clock()
+        try:
+            settings = ReminderSettings.from_settings(self.store.settings())
+            if settings.is_quiet(moment):
+                return
+            due = due_reminders(self.store, moment, settings)
+            fresh = set(self.store.claim_reminders([reminder.key for reminder in due], moment)) if due else set()
+        except PlannerError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        for reminder in due:
+            if reminder.key in fresh:
+                urgent = reminder.kind in ("deadline-missed", "forgotten-timer")
+                self.notify(reminder.message, title=reminder.kind, severity="warning" if urgent else "information",
+                            timeout=20)  # fmt: skip
 
     def on_resize(self, event) -> None:
         self._relayout(event.size.width)

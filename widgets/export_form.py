@@ -58,7 +58,7 @@ def run_export(
 ) -> None:
     """Read, render and write the export in a worker thread; the result or the reason comes back as a toast, the
     progress (months read of all) to `on_progress` on the UI thread."""
-    from planner.exports import build_export, write_export
+    from planner.exports import build_export, record_export, write_export
 
     def progress(done: int, total: int) -> None:
         if on_progress is not None:
@@ -77,6 +77,10 @@ def run_export(
                 raw=request.raw,
             )
             write_export(request.path, result.text, replace=replace)
+            warning = None if request.fmt == "ics" else record_export(app.store, request.first, request.last,
+                                                                       request.names, None)  # fmt: skip
+            if warning is not None:
+                app.call_from_thread(app.notify, printable(warning), severity="warning", timeout=12)
         except PlannerError as error:
             app.call_from_thread(app.notify, str(error), severity="error", timeout=10)
             return

@@ -11,9 +11,9 @@ from textual.widget import Widget
 
 from planner.hours import clock_hours
 from planner.model import Engagement, LogEntry
-from planner.schedule import to_local, week_label
+from planner.schedule import format_clock, to_local, week_label
 from planner.text import printable
-from planner.week import Week
+from planner.week import Week, block_interval
 from planner_widgets import theme
 
 
@@ -73,7 +73,44 @@ class WeekHeader(Widget):
             right.append(f"{printable(engagement.name)} ", style=f"bold {engagement.colour or ''}".strip())
             right.append(clock_hours(elapsed, with_seconds=True), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")
-        gap = max(1, self.size.width - text.cell_len - right.cell_len)
-        text.append(" " * gap)
+        middle = self._coming()
+        room = self.size.width - text.cell_len - right.cell_len
+        if middle.cell_len and room >= middle.cell_len + 4:  # shown only where it fits whole
+            text.append("  ")
+            text.append_text(middle)
+            room -= middle.cell_len + 2
+        text.append(" " * max(1, room))
         text.append_text(right)
+        return text
+
+    def _coming(self) -> Text:
+        """The next planned block (from now, when this week is shown) and the nearest deadline."""
+        week, moment = self.week, self._clock()
+        text = Text()
+        if week is None:
+            return text
+        lo, hi = week.span
+        if lo <= moment < hi:
+            ahead = [block for block in week.blocks if block_interval(block)[0] > moment]
+            if ahead:
+                block = min(ahead, key=lambda item: block_interval(item)[0])
+                engagement = week.engagements.get(block.engagement_id)
+                name = printable(engagement.name) if engagement else "?"
+                when = f"{block.day:%a} " if block.day != to_local(moment).date() else ""
+                text.append("next ", style="dim")
+                text.append(f"{when}{format_clock(block.start)} {name}")
+        today = to_local(moment).date()
+        deadlines = [
+            (engagement.deadline, engagement.name)
+            for engagement in week.engagements.values()
+            if engagement.deadline is not None and not engagement.archived and engagement.deadline >= today
+        ]
+        if deadlines:
+            day, name = min(deadlines)
+            if text.cell_len:
+                text.append(" · ", style="dim")
+            text.append("due ", style="dim")
+            text.append(
+                f"{printable(name)} {day:%a %d %b}", style=theme.role(self, "warn") if (day - today).days < 7 else ""
+            )
         return text
