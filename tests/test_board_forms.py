@@ -150,3 +150,25 @@ def test_the_job_form_sets_where_the_overtime_account_starts(seeded):
 
     asyncio.run(run())
     assert seeded.engagement("initech").start == date(2026, 11, 2)
+
+
+def test_the_settings_form_sets_the_reminders(seeded):
+    """Issue 14: reminder settings from the keyboard (S), as `settings set --remind-before/--quiet-hours/--remind`."""
+    app = make_app(seeded)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("S")
+            await pilot.pause()
+            screen = pilot.app.screen
+            screen.query_one("#field-remind_before", Input).value = "12"
+            screen.query_one("#field-quiet_hours", Input).value = "22:00-07:30"
+            screen.query_one("#field-remind_no-timer").value = False
+            await pilot.press("enter")
+            await pilot.pause()
+            assert pilot.app.screen is not screen
+
+    asyncio.run(run())
+    stored = seeded.settings()
+    assert (stored["remind_before"], stored["quiet_hours"], stored["remind_off"]) == (12, "22:00-07:30", ["no-timer"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.model import INBOUND, ROUND_MODES, Engagement
+from planner.model import INBOUND, ROUND_MODES, Engagement, check_remind_before
 from planner.schedule import parse_date
 from planner.store import Store
 from planner_widgets.forms import Field, Values
@@ -35,6 +35,9 @@ def engagement_fields(kind: str, current: Engagement | None, today: date) -> lis
         Field("currency", "Currency", _text(shown.currency) if shown else "", "EUR"),
         Field("round_minutes", "Round (min)", _text(shown.round_minutes) if shown else "1"),
         Field("round_mode", "Round mode", shown.round_mode if shown else "up", "up nearest down", ROUND_MODES),
+        Field(
+            "remind_before", "Remind min", _text(shown.remind_before) if shown else "", "before its blocks (setting)"
+        ),
     ]
     if shown is not None:  # terms change from a date; earlier days keep theirs
         fields.append(Field("from", "Terms from", today.isoformat(), "YYYY-MM-DD"))
@@ -53,6 +56,8 @@ def save_engagement(
             changes[key] = parse_date(value) if value.strip() else None
         else:
             changes[key] = value.strip() or None
+    if changes.get("remind_before") is not None:
+        changes["remind_before"] = check_remind_before(changes["remind_before"])
     if changes.get("round_minutes") is None:
         changes["round_minutes"] = 1
     if changes.get("round_mode") is None:

@@ -1,5 +1,7 @@
 """The settings form: the board's time axis and row length, your name and e-mail for timesheets and exports, and the
-task of an untagged Clockify or Harvest row. The theme is the palette's "Change theme"."""
+task of an untagged Clockify or Harvest row, and the reminders (minutes ahead, quiet hours, each kind on or off).
+The theme is the palette's "Change theme".
+"""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from planner.errors import ValidationError
 from planner.model import DEFAULT_TASK, BoardSettings, checked_settings
+from planner.remind import KINDS, ReminderSettings, checked_reminder_settings
 from planner.schedule import format_clock
 from planner_widgets.forms import Field, FormScreen, Values
 
@@ -19,7 +22,15 @@ def open_settings_form(app: PlannerApp) -> None:
 
     def submit(values: Values) -> str | None:
         def work() -> str:
-            app.store.set_settings(**checked_settings(app.store.settings(), typed(values)))
+            stored = app.store.settings()
+            changes = checked_settings(stored, typed(values))
+            switches = [f"{kind}={'off' if values.get(f'remind_{kind}') is False else 'on'}" for kind in KINDS]
+            changes.update(
+                checked_reminder_settings(
+                    stored, str(values["remind_before"]).strip() or "5", str(values["quiet_hours"]), switches
+                )
+            )
+            app.store.set_settings(**changes)  # one write, once every value is checked
             app.settings = app.store.settings()
             app.board.set_axis(BoardSettings.from_settings(app.settings))
             return "Settings saved."
@@ -31,6 +42,8 @@ def open_settings_form(app: PlannerApp) -> None:
 
 def settings_fields(stored: dict) -> list[Field]:
     axis = BoardSettings.from_settings(stored)
+    reminders = ReminderSettings.from_settings(stored)
+    shown = reminders.shown()
     return [
         Field("day_start", "Day starts", format_clock(axis.day_start), "HH:MM, where the axis starts"),
         Field("day_end", "Day ends", format_clock(axis.day_end), "HH:MM (24:00 for midnight)"),
@@ -38,6 +51,9 @@ def settings_fields(stored: dict) -> list[Field]:
         Field("name", "Your name", stored.get("name", ""), "on timesheets and exports"),
         Field("email", "E-mail", stored.get("email", ""), "on timesheets and exports"),
         Field("task", "Default task", stored.get("task", ""), f"untagged rows' task (empty: {DEFAULT_TASK})"),
+        Field("remind_before", "Remind min", str(reminders.before), "minutes before a block starts"),
+        Field("quiet_hours", "Quiet hours", shown["quiet_hours"] or "", "e.g. 21:00-08:00 (empty: none)"),
+        *(Field(f"remind_{kind}", f"Remind: {kind}", kind not in reminders.off) for kind in KINDS),
     ]
 
 
@@ -47,4 +63,5 @@ def typed(values: Values) -> dict[str, str | None]:
     for key, example in (("day_start", "07:00"), ("day_end", "21:00"), ("slot", "30")):
         if not str(values.get(key, "")).strip():
             raise ValidationError(f"--{key.replace('_', '-')} cannot be empty; give one, e.g. {example}")
-    return {key: str(value) for key, value in values.items()}
+    return {key: str(value) for key, value in values.items() if key in ("day_start", "day_end", "slot", "name", "email",
+                                                                        "task")}  # fmt: skip

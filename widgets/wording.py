@@ -36,6 +36,8 @@ _FIELDS = {
     "--concentration-min": "…once out h ≥",
     "--deadline-near": "Deadline near",
     "--timer-limit": "Timer forgotten h",
+    "--remind-before": "Remind min",
+    "--quiet-hours": "Quiet hours",
     "--day-start": "Day starts",
     "--day-end": "Day ends",
     "--slot": "Minutes a row",
