@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from planner.hours import clock_hours
 from planner.model import Block, Boundaries, Engagement, LogEntry
 from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
 from planner.timer import forgotten
@@ -223,6 +224,17 @@ def once_each(spans: Iterable[Span]) -> list[Span]:
     return found
 
 
+def _beyond(spans: Iterable[Span], limit: float) -> tuple[int, ...]:
+    """The blocks that take the time past `limit` seconds, in time order: the ones to move, where marking every
+    block of a week over its maximum would mark nothing in particular."""
+    total, found = 0.0, set()
+    for span in sorted(spans, key=lambda item: item.start):
+        total += (span.end - span.start).total_seconds()
+        if total > limit and span.block_id is not None:
+            found.add(span.block_id)
+    return tuple(sorted(found))
+
+
 def _blocks_of(spans: Iterable[Span]) -> tuple[int, ...]:
     return tuple(sorted({span.block_id for span in spans if span.block_id is not None}))
 
@@ -300,8 +312,8 @@ def _shares(basis: str, spans: list[Span], engagements: dict[int, Engagement], r
             WARN,
             basis,
             "week",
-            f"Outbound work is {share:.0f}% of the {_what(basis)} week ({hours(outbound):g} of "
-            f"{hours(inbound + outbound):g} h), outside the {_fmt(band[0])}–{_fmt(band[1])}% band.",
+            f"Outbound work is {share:.0f}% of the {_what(basis)} week ({clock_hours(outbound)} of "
+            f"{clock_hours(inbound + outbound)} h), outside the {_fmt(band[0])}–{_fmt(band[1])}% band.",
             {
                 "share": round(share / 100, 4),
                 "band_low": band[0] / 100,
@@ -309,9 +321,6 @@ def _shares(basis: str, spans: list[Span], engagements: dict[int, Engagement], r
                 "outbound_hours": hours(outbound),
                 "total_hours": hours(inbound + outbound),
             },
-            _blocks_of(span for span in spans if not engagements[span.engagement_id].inbound)
-            if share > band[1]
-            else (),
         )
     ]
 
@@ -329,10 +338,10 @@ def _caps(basis: str, spans: list[Span], engagements: dict[int, Engagement], rul
                 BREACH,
                 basis,
                 "outbound",
-                f"{hours(outbound):g} h of outbound work {_what(basis)} this week, above the cap of "
+                f"{clock_hours(outbound)} h of outbound work {_what(basis)} this week, above the cap of "
                 f"{rules.outbound_cap:g} h.",
                 {"hours": hours(outbound), "cap": rules.outbound_cap},
-                _blocks_of(outbound_spans),
+                _beyond(outbound_spans, rules.outbound_cap * 3600),
             )
         )
     per_client: dict[int, list[Span]] = defaultdict(list)
@@ -348,9 +357,10 @@ def _caps(basis: str, spans: list[Span], engagements: dict[int, Engagement], rul
                     BREACH,
                     basis,
                     client.name,
-                    f"{client.name}: {hours(used):g} h {_what(basis)} this week, above its cap of {client.cap:g} h.",
+                    f"{client.name}: {clock_hours(used)} h {_what(basis)} this week, above its cap of "
+                    f"{client.cap:g} h.",
                     {"hours": hours(used), "cap": client.cap},
-                    _blocks_of(client_spans),
+                    _beyond(client_spans, client.cap * 3600),
                 )
             )
     return found
@@ -404,9 +414,9 @@ def _maxima(basis: str, spans: list[Span], rules: Boundaries) -> list[Finding]:
                 BREACH,
                 basis,
                 "week",
-                f"{hours(total):g} h {_what(basis)} this week, above the maximum of {rules.max_week:g} h.",
+                f"{clock_hours(total)} h {_what(basis)} this week, above the maximum of {rules.max_week:g} h.",
                 {"hours": hours(total), "max": rules.max_week},
-                _blocks_of(spans),
+                _beyond(spans, rules.max_week * 3600),
             )
         )
     if rules.max_day is not None:
@@ -419,10 +429,10 @@ def _maxima(basis: str, spans: list[Span], rules: Boundaries) -> list[Finding]:
                         BREACH,
                         basis,
                         day.isoformat(),
-                        f"{hours(worked):g} h {_what(basis)} on {day:%a %d %b}, above the daily maximum of "
+                        f"{clock_hours(worked)} h {_what(basis)} on {day:%a %d %b}, above the daily maximum of "
                         f"{rules.max_day:g} h.",
                         {"date": day.isoformat(), "hours": hours(worked), "max": rules.max_day},
-                        _blocks_of(pieces),
+                        _beyond(pieces, rules.max_day * 3600),
                     )
                 )
     return found
@@ -442,7 +452,7 @@ def _days(
                     WARN,
                     basis,
                     day.isoformat(),
-                    f"{hours(seconds_of(pieces)):g} h {_what(basis)} on {day:%A %d %b}, a day off{what}.",
+                    f"{clock_hours(seconds_of(pieces))} h {_what(basis)} on {day:%A %d %b}, a day off{what}.",
                     {"date": day.isoformat(), "hours": hours(seconds_of(pieces))},
                     _blocks_of(pieces),
                 )
@@ -497,7 +507,7 @@ def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[
                         BREACH,
                         basis,
                         day.isoformat(),
-                        f"Only {hours(rest):g} h of rest before {day:%a %d %b} ({_what(basis)}), less than the "
+                        f"Only {clock_hours(rest)} h of rest before {day:%a %d %b} ({_what(basis)}), less than the "
                         f"minimum of {rules.min_rest:g} h.",
                         {"date": day.isoformat(), "rest_hours": hours(rest), "min": rules.min_rest},
                         _blocks_of(members),
@@ -515,7 +525,7 @@ def _rest(basis: str, spans: list[Span], week: Week, rules: Boundaries) -> list[
                         WARN,
                         basis,
                         max(day, week.monday).isoformat(),
-                        f"{hours(length):g} h of work {_what(basis)} from {to_local(start):%a %H:%M} without a "
+                        f"{clock_hours(length)} h of work {_what(basis)} from {to_local(start):%a %H:%M} without a "
                         f"15-minute break, longer than {rules.max_stretch:g} h.",
                         {
                             "date": max(day, week.monday).isoformat(),
@@ -534,19 +544,30 @@ def _contracts(plan: list[Span], actual: list[Span], engagements: dict[int, Enga
     for job in engagements.values():
         if not job.inbound or job.archived or not job.hours:
             continue
+        # A job owes nothing before its start; one added this week (without a start given) owes only the part of
+        # the week from that day. Earlier weeks keep their full contract: imported history predates the adding.
+        since = job.start
+        if since is None and job.added is not None and week.monday <= job.added <= week.days[-1]:
+            began = day_start(job.added)  # unless its logs show it began earlier (an import)
+            if not any(span.engagement_id == job.id and span.start < began for span in [*actual, *plan]):
+                since = job.added
+        share = _elapsed_fraction(job, week, since, until=week.span[1])
+        owed = job.hours * share
+        part = "" if share >= 1 else f" (of the contracted {job.hours:g} h, from its start on {since:%a %d %b})"
         planned = seconds_of(span for span in plan if span.engagement_id == job.id)
-        if planned < job.hours * 3600:
+        if share > 0 and planned + 60 < owed * 3600:
             found.append(
                 Finding(
                     "contract-shortfall",
                     WARN,
                     PLAN,
                     job.name,
-                    f"{job.name}: {hours(planned):g} h planned this week, below the contracted {job.hours:g} h.",
-                    {"hours": hours(planned), "contracted": job.hours},
+                    f"{job.name}: {clock_hours(planned)} h planned this week, below the "
+                    + (f"{clock_hours(owed * 3600)} h due{part}." if part else f"contracted {job.hours:g} h."),
+                    {"hours": hours(planned), "contracted": job.hours, "due": round(owed, 2)},
                 )
             )
-        fraction = _elapsed_fraction(job, week)
+        fraction = _elapsed_fraction(job, week, since)
         if fraction <= 0:
             continue
         expected = job.hours * fraction
@@ -558,20 +579,20 @@ def _contracts(plan: list[Span], actual: list[Span], engagements: dict[int, Enga
                     WARN,
                     ACTUAL,
                     job.name,
-                    f"{job.name}: {hours(logged):g} h logged so far, behind the {round(expected, 1):g} h due by now "
-                    f"of the contracted {job.hours:g} h.",
+                    f"{job.name}: {clock_hours(logged)} h logged so far, behind the {clock_hours(expected * 3600)} h "
+                    f"due by now of the contracted {job.hours:g} h.",
                     {"hours": hours(logged), "expected": round(expected, 2), "contracted": job.hours},
                 )
             )
     return found
 
 
-def _elapsed_fraction(job: Engagement, week: Week) -> float:
-    """How much of the job's week is behind us: its working window's time (weekdays when it has none)."""
-    lo, hi = week.span
-    if week.now >= hi:
-        return 1.0
-    if week.now <= lo:
+def _elapsed_fraction(job: Engagement, week: Week, since: date | None = None, until: datetime | None = None) -> float:
+    """How much of the job's week is behind us (up to `until`, default now): its working window's time (weekdays
+    when it has none), counting only days from `since` (the job's start) on."""
+    lo, _ = week.span
+    moment = week.now if until is None else until
+    if moment <= lo:
         return 0.0
     window = job.work_window
     total = elapsed = 0.0
@@ -580,8 +601,9 @@ def _elapsed_fraction(job: Engagement, week: Week) -> float:
         for start_minute, end_minute in spans:
             start, end = wall_moment(day, start_minute), wall_moment(day, end_minute)
             total += (end - start).total_seconds()
-            elapsed += max(0.0, (min(end, week.now) - start).total_seconds())
-    return elapsed / total if total else 1.0
+            if since is None or day >= since:
+                elapsed += max(0.0, (min(end, moment) - start).total_seconds())
+    return elapsed / total if total else (1.0 if since is None or since <= week.monday else 0.0)
 
 
 def _four_weeks(
@@ -606,7 +628,7 @@ def _four_weeks(
                     WARN,
                     ACTUAL,
                     "4 weeks",
-                    f"Over the 4 weeks {label} outbound work was {share:.0f}% of {hours(inbound + outbound):g} h "
+                    f"Over the 4 weeks {label} outbound work was {share:.0f}% of {clock_hours(inbound + outbound)} h "
                     f"logged, outside the {_fmt(band[0])}–{_fmt(band[1])}% band.",
                     {
                         "share": round(share / 100, 4),
@@ -636,8 +658,8 @@ def _four_weeks(
                     WARN,
                     ACTUAL,
                     name,
-                    f"{name} holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({hours(top):g} of "
-                    f"{hours(outbound):g} h logged for {len(clients)} clients), above the "
+                    f"{name} holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({clock_hours(top)} of "
+                    f"{clock_hours(outbound)} h logged for {len(clients)} clients), above the "
                     f"{_fmt(rules.concentration)}% limit.",
                     {
                         "share": round(share / 100, 4),
@@ -676,7 +698,7 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
                         severity,
                         used_basis,
                         client.name,
-                        f"{client.name}: {hours(used):g} of {client.budget:g} budgeted hours {what} "
+                        f"{client.name}: {clock_hours(used)} h of the {client.budget:g} h budget {what} "
                         f"({ratio * 100:.0f}%).",
                         {"hours": hours(used), "budget": client.budget, "used": round(ratio, 4)},
                     )
@@ -689,7 +711,7 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
             continue
         days_left = (client.deadline - seen).days
         if rules.deadline_near is not None and days_left <= rules.deadline_near:
-            left = f"; {hours(remaining):g} budgeted hours remain" if client.budget else ""
+            left = f"; {clock_hours(remaining)} h of the budget remain" if client.budget else ""
             if moment == week.now:
                 when = "today" if days_left == 0 else "tomorrow" if days_left == 1 else f"in {days_left} days"
                 message = f"{client.name}: the deadline is {when}, on {client.deadline:%a %d %b}{left}."
@@ -720,8 +742,8 @@ def _budgets(facts: Facts, engagements: dict[int, Engagement]) -> list[Finding]:
                     WARN,
                     PLAN,
                     client.name,
-                    f"{client.name}: {hours(remaining):g} budgeted hours remain but only {hours(planned):g} h are "
-                    f"planned before the deadline on {client.deadline:%a %d %b}.",
+                    f"{client.name}: {clock_hours(remaining)} h of the budget remain but only "
+                    f"{clock_hours(planned)} h are planned before the deadline on {client.deadline:%a %d %b}.",
                     {
                         "remaining_hours": hours(remaining),
                         "planned_hours": hours(planned),
@@ -739,7 +761,7 @@ def _missed(client: Engagement, deadline: date, remaining: float, week: Week, ba
         return []
     reasons = []
     if remaining > 60:
-        reasons.append(f"{hours(remaining):g} budgeted hours {'are' if basis == PLAN else 'were'} left")
+        reasons.append(f"{clock_hours(remaining)} h of the budget {'are' if basis == PLAN else 'were'} left")
     if after:
         reasons.append(f"work is planned after it on {min(block.day for block in after):%a %d %b}")
     return [
@@ -777,8 +799,8 @@ def _gaps(plan: list[Span], actual: list[Span], engagements: dict[int, Engagemen
                     WARN,
                     ACTUAL,
                     engagement.name,
-                    f"{engagement.name} on {day:%a %d %b}: {hours(logged):g} h logged against {hours(planned):g} h "
-                    "planned.",
+                    f"{engagement.name} on {day:%a %d %b}: {clock_hours(logged)} h logged against "
+                    f"{clock_hours(planned)} h planned.",
                     {"date": day.isoformat(), "logged_hours": hours(logged), "planned_hours": hours(planned)},
                 )
             )
@@ -863,17 +885,18 @@ class OvertimeWeek:
 
 def overtime(job: Engagement, logs: list[LogEntry], first: date, now: datetime) -> list[OvertimeWeek]:
     """Week by week from the week of `first` to this week: hours logged for `job` minus hours contracted (the terms
-    in force each week; this week only as far as it has gone), with the running balance."""
+    in force each week; the first week from `first` on, this week only as far as it has gone), with the running
+    balance."""
     monday = first - timedelta(days=first.weekday())
     spans = log_spans([entry for entry in logs if entry.engagement_id == job.id], now)
     weeks: list[OvertimeWeek] = []
     balance = 0.0
     while True:
         week = Week(monday=monday, now=now, engagements={job.id: job}, blocks=[], logs=[], running=None)
-        fraction = _elapsed_fraction(job.terms_on(monday), week)
-        if fraction <= 0:
-            break
         lo, hi = week.span
+        if now <= lo:
+            break
+        fraction = _elapsed_fraction(job.terms_on(monday), week, first)  # the first week from `first` on
         logged = seconds_of(clip(spans, lo, min(hi, now))) / 3600
         contracted = (job.terms_on(monday).hours or 0.0) * fraction
         balance += logged - contracted

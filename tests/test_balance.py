@@ -363,7 +363,7 @@ def test_concentration_needs_two_clients_and_enough_outbound_hours():
         for finding in check_week(facts(rules=Boundaries(), engagements=two, logs=clean_logs() + lots))
         if finding.code == "concentration"
     ]
-    assert "16 of 16 h logged for 2 clients" in found.message
+    assert "16:00 of 16:00 h logged for 2 clients" in found.message
     lower = check_week(facts(rules=Boundaries(concentration_min=2), engagements=two, logs=clean_logs() + little))
     assert "concentration" in {finding.code for finding in lower}
 
@@ -504,3 +504,32 @@ def test_one_engagements_overlapping_blocks_count_once():
     assert codes(found) & {("week-max", "plan"), ("double-booked", "plan")} == {("week-max", "plan")}
     [too_many] = [f for f in found if f.code == "week-max" and f.basis == "plan"]
     assert too_many.numbers["hours"] == 20
+
+
+def test_a_week_over_its_limits_marks_only_the_blocks_past_them():
+    """Trial finding: a week-level breach put '!' on every block of the week; only the blocks that take the time
+    past a maximum or a cap are marked, and a share out of its band marks none."""
+    planned = [block(JOB, day, "09:00", "11:00", block_id=10 + day) for day in range(5)]
+    evening = [block(GLOBEX, day, "18:00", "20:00", block_id=20 + day) for day in range(3)]
+    rules = replace(QUIET, max_week=11, outbound_cap=3, outbound_share=10, tolerance=5, max_day=3.5)
+    found = {(f.code, f.basis): f for f in check_week(facts(blocks=planned + evening, logs=[], rules=rules))}
+    assert found[("week-max", "plan")].block_ids == (13, 14, 22)  # past 11 h: from Wed evening on
+    assert found[("outbound-cap", "plan")].block_ids == (21, 22)  # past 3 h of outbound work
+    days = [f for f in check_week(facts(blocks=planned + evening, logs=[], rules=rules)) if f.code == "day-max"]
+    assert [f.block_ids for f in days] == [(20,), (21,), (22,)]  # each day's evening takes it past 3.5 h
+    assert found[("share-out-of-band", "plan")].block_ids == ()
+
+
+def test_a_job_added_midweek_owes_only_the_part_of_the_week_from_its_start():
+    """Trial finding: a new job warned at once that it was behind (the whole week's pro rata was due)."""
+    new = replace(JOB, added=MONDAY + timedelta(days=2))  # added on Wednesday, 10 h a week over mon-fri 09-17
+    wednesday_noon = parse_moment("2026-11-25 12:00")
+    found = check_week(facts(engagements=(new, GLOBEX), blocks=[], logs=[], now=wednesday_noon))
+    [actual] = [f for f in found if f.code == "contract-shortfall" and f.basis == "actual"]
+    [plan] = [f for f in found if f.code == "contract-shortfall" and f.basis == "plan"]
+    assert actual.numbers["expected"] == 0.75  # Wednesday's 3 window hours of the week's 40, not Monday's on
+    assert plan.numbers["due"] == 6 and "below the 6:00 h due (of the contracted 10 h, from its start on Wed" in (
+        plan.message
+    )
+    old = check_week(facts(engagements=(JOB, GLOBEX), blocks=[], logs=[], now=wednesday_noon))
+    assert {f.basis for f in old if f.code == "contract-shortfall"} == {"plan", "actual"}

@@ -147,7 +147,7 @@ def test_notify_with_no_service_prints_and_says_so(run: Cli, monkeypatch) -> Non
 
 
 def test_a_forgotten_timer_and_a_thin_week_remind(run: Cli) -> None:
-    run.ok("edit", "acme", "--hours", "12", "--from", "2026-11-23")  # 8 h planned
+    run.ok("edit", "acme", "--hours", "12", "--from", "2026-11-23", "--start", "2026-11-02")  # 8 h planned
     assert "week-plan" not in {item["kind"] for item in reminders(run, datetime(2026, 11, 23, 7, 59, tzinfo=BERLIN))}
     run.ok("start", "acme", "--at", "09:00", now="2026-11-23T09:00:00+01:00")
     kinds = {item["kind"] for item in reminders(run, datetime(2026, 11, 23, 20, 0, tzinfo=BERLIN))}
