@@ -23,6 +23,7 @@ INFO, WARN, BREACH = "info", "warn", "breach"
 SEVERITY_RANK = {INFO: 0, WARN: 1, BREACH: 2}
 BREAK = timedelta(minutes=15)  # a pause at least this long breaks a stretch of work
 GAP_HOURS = 1.0  # plan-actual-gap: more than this apart on a past day
+PLAN_HORIZON = timedelta(days=3 * 366)  # how far ahead a future week's check reads the plan for budgets
 SHORTFALL_GRACE = 0.5  # contract-shortfall (actual): hours behind pro rata before it warns
 
 #: Every code with what it means, for `planner check --codes`, the README and the tests.
@@ -46,7 +47,7 @@ CODES = {
     "concentration": "one client holds more than the limit of the outbound hours of the last 4 weeks",
     "plan-actual-gap": "on a past day, an engagement's logged and planned hours differ by more than an hour",
     "forgotten-timer": "the timer runs past its job's window, past the latest finish, or longer than --timer-limit h",
-    "double-booked": "planned blocks of two engagements overlap",
+    "double-booked": "planned blocks overlap: of two engagements, or of one (a calendar's meetings at once)",
 }
 
 
@@ -137,8 +138,9 @@ def gather(store, week: Week) -> Facts:
                 later = (entry.end - max(entry.start, as_of)).total_seconds()
                 usage[entry.engagement_id] = usage.get(entry.engagement_id, 0.0) - later
     planned: dict[int, float] = defaultdict(float)
-    if as_of > now:
-        coming = store.blocks(to_local(now).date(), week.days[-1])
+    budgeted = any(e.budget and not e.inbound and not e.archived for e in week.engagements.values())
+    if as_of > now and budgeted:  # the plan up to a future week uses budgets (read at most 3 years ahead)
+        coming = store.blocks(to_local(now).date(), min(week.days[-1], to_local(now).date() + PLAN_HORIZON))
         for span in clip((block_span(block) for block in coming), now, as_of):
             planned[span.engagement_id] += (span.end - span.start).total_seconds()
     seen = to_local(as_of).date()
@@ -255,7 +257,8 @@ def check_week(facts: Facts) -> list[Finding]:
     week = facts.week
     lo, hi = week.span
     engagements = {engagement_id: e.terms_on(week.monday) for engagement_id, e in week.engagements.items()}
-    plan = once_each(clip((block_span(block) for block in week.blocks), lo, hi))
+    planned = clip((block_span(block) for block in week.blocks), lo, hi)
+    plan = once_each(planned)
     actual_all = log_spans([*facts.history, *week.logs], week.now)
     actual = clip(actual_all, lo, min(hi, max(lo, week.now)))
     findings: list[Finding] = []
@@ -274,7 +277,7 @@ def check_week(facts: Facts) -> list[Finding]:
     findings += _budgets(facts, engagements)
     findings += _gaps(plan, actual, engagements, week)
     findings += _timer(week)
-    findings += _double_booked(plan, engagements)
+    findings += _double_booked(planned, engagements)
     findings.sort(key=lambda item: (-SEVERITY_RANK[item.severity], item.code, item.basis, item.subject))
     return findings
 
@@ -821,7 +824,7 @@ def _timer(week: Week) -> list[Finding]:
             WARN,
             ACTUAL,
             found.name,
-            f"{found.message} {found.advice[0].upper()}{found.advice[1:]}.",
+            f"{found.message} {found.advice(week.now)}.",
             found.to_json(),
         )
     ]
@@ -837,8 +840,8 @@ def _double_booked(plan: list[Span], engagements: dict[int, Engagement]) -> list
             for second in ordered[index + 1 :]:
                 if second.start >= first.end:
                     break
-                if second.engagement_id == first.engagement_id:
-                    continue
+                if second.block_id is not None and second.block_id == first.block_id:
+                    continue  # one block cut at midnight
                 both = (min(first.end, second.end) - second.start).total_seconds()
                 low, high = sorted((first.engagement_id, second.engagement_id))
                 seconds, blocks, since = pairs.get((low, high), (0.0, set(), second.start))
@@ -846,9 +849,11 @@ def _double_booked(plan: list[Span], engagements: dict[int, Engagement]) -> list
                 pairs[(low, high)] = (seconds + both, blocks | ids, min(since, second.start))
         if not pairs:
             continue
-        names = lambda pair: " and ".join(  # noqa: E731
-            engagements[item].name if item in engagements else "?" for item in pair
-        )
+
+        def names(pair: tuple[int, int]) -> str:
+            low, high = (engagements[item].name if item in engagements else "?" for item in pair)
+            return f"{low} twice" if pair[0] == pair[1] else f"{low} and {high}"
+
         parts = [
             f"{names(pair)} from {to_local(since):%H:%M} ({round(seconds / 60)} min)"
             for pair, (seconds, _, since) in sorted(pairs.items(), key=lambda item: item[1][2])
@@ -897,7 +902,7 @@ def overtime(job: Engagement, logs: list[LogEntry], first: date, now: datetime) 
         if now <= lo:
             break
         fraction = _elapsed_fraction(job.terms_on(monday), week, first)  # the first week from `first` on
-        logged = seconds_of(clip(spans, lo, min(hi, now))) / 3600
+        logged = seconds_of(clip(spans, max(lo, day_start(first)), min(hi, now))) / 3600
         contracted = (job.terms_on(monday).hours or 0.0) * fraction
         balance += logged - contracted
         weeks.append(OvertimeWeek(monday, round(logged, 2), round(contracted, 2), round(balance, 2)))

@@ -130,7 +130,17 @@ def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
     label = "job" if kind == INBOUND else "client"
     print(f"Added {label} {printable(engagement.name)} (id {engagement.id}).")
     _warn_past_deadline(engagement)
+    _warn_future_start(engagement)
     return EXIT_OK
+
+
+def _warn_future_start(engagement: Engagement) -> None:
+    if engagement.start is not None and engagement.start > today():
+        print(
+            f"warning: the overtime account of {printable(engagement.name)} starts on {engagement.start.isoformat()}, "
+            "in the future; 'report --overtime' counts nothing until then",
+            file=sys.stderr,
+        )
 
 
 def _warn_past_deadline(engagement: Engagement) -> None:
@@ -161,6 +171,10 @@ def _terms_text(item: Engagement) -> tuple[str, str]:
         terms.append("one-off" if item.one_off else "ongoing")
     if item.round_minutes > 1:
         terms.append(f"rounds {item.round_mode} to {item.round_minutes} min")
+    if item.remind_before is not None:
+        terms.append(f"reminds {item.remind_before} min ahead")
+    if item.start is not None:
+        terms.append(f"overtime from {item.start.isoformat()}")
     rate = "" if item.rate is None else f"{item.rate} {item.currency or DEFAULT_CURRENCY}/h"
     return rate, ", ".join(terms)
 
@@ -249,6 +263,8 @@ def cmd_edit(store: Store, args: argparse.Namespace) -> int:
         print(f"Updated {name}.")
     if "deadline" in fields:
         _warn_past_deadline(edit.engagement)
+    if "start" in fields:
+        _warn_future_start(edit.engagement)
     return EXIT_OK
 
 
@@ -442,12 +458,14 @@ def cmd_start(store: Store, args: argparse.Namespace) -> int:
         block_id=args.block,
     )
     stop_at = None
+    if args.stop_at is not None and not args.switch:
+        raise ValidationError("--stop-at answers --switch: give both, e.g. --switch --stop-at 17:00")
     if args.stop_at is not None:
         stop_at = start if args.stop_at.strip().lower() == "now" else parse_moment(args.stop_at, reference=moment)
         stop_at = check_past(stop_at, moment, "--stop-at")
     elif args.switch:
         stop_at = _when_forgotten_stopped(store, start, moment)
-    started, stopped = store.start_timer(entry, switch=args.switch or stop_at is not None, stop_at=stop_at)
+    started, stopped = store.start_timer(entry, switch=args.switch, stop_at=stop_at)
     if stopped is not None:
         previous = store.engagement_by_id(stopped.engagement_id)
         if stopped.seconds() == 0:
@@ -474,15 +492,21 @@ def _when_forgotten_stopped(store: Store, start: datetime, moment: datetime) -> 
     found = _forgotten(store, moment)
     if found is None:
         return None
-    guess = f"{to_local(found.stop_at):%H:%M}" if found.stop_at is not None else None
+    guess = found.stop_text(moment) if found.stop_at is not None else None
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         raise ValidationError(
-            f"{printable(found.message)} Say when it stopped: --stop-at {guess or 'HH:MM'} or --stop-at now"
+            f"{printable(found.message)} Say when it stopped: --switch --stop-at {guess or 'HH:MM'} or "
+            "--switch --stop-at now"
         )
     print(printable(found.message), file=sys.stderr)
-    offer = f"[Enter] {guess}, " if guess else ""
+    offer = f"[Enter] {to_local(found.stop_at):%a %d %b %H:%M}, " if found.stop_at is not None else ""
     while True:
-        print(f"When did it stop? {offer}'now', or a time (HH:MM): ", end="", file=sys.stderr, flush=True)
+        print(
+            f"When did it stop? {offer}'now', or a time (HH:MM today, YYYY-MM-DD HH:MM): ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             answer = input().strip()
         except EOFError:
@@ -538,7 +562,7 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
     )
     found = _forgotten(store, moment)
     if found is not None:
-        print(f"warning: {printable(found.message)} {found.advice[0].upper()}{found.advice[1:]}.", file=sys.stderr)
+        print(f"warning: {printable(found.message)} {found.advice(moment)}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -637,9 +661,10 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
     from planner.balance import overtime
 
     moment = now()
-    ranged = bool(args.week or getattr(args, "month", None) or args.from_ or args.to)
+    given = (args.week, getattr(args, "month", None), args.from_, args.to)
+    ranged = any(value is not None for value in given)
     first_shown, last_shown, label = _range(args) if ranged else (date.min, date.max, "")
-    since = parse_date(args.since) if args.since else None
+    since = parse_date(args.since) if args.since is not None else None
     jobs = [e for e in store.engagements() if e.inbound]
     months = store.log_months()
     starts = [since] if since else [job.start for job in jobs if job.start is not None]
@@ -694,7 +719,7 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     for job, first, basis, shown, forward, weeks in accounts:
         balance = shown[-1].balance if shown else forward
-        where = f" at the end of {label}" if ranged else ""
+        where = f" by the end of {min(last_shown, today()).isoformat()}" if ranged else " today"
         print(f"{printable(job.name)}: {balance:+.2f} h overtime{where}, counted from {first.isoformat()} ({basis})")
         if ranged:
             print(f"brought forward: {forward:+.2f} h")
@@ -717,8 +742,10 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
         ]
         if rows:
             print(_table(["week", "logged", "contracted", "difference", "balance"], rows, right=(1, 2, 3, 4)))
+        elif first > today():
+            print(f"The account starts on {first.isoformat()}, which has not come yet.")
         else:
-            print(f"No week of the account falls in {label}.")
+            print(f"No week of the account falls in {label or 'it yet'}.")
     return EXIT_OK
 
 
@@ -1039,7 +1066,7 @@ def _run_board(store: Store) -> int:
     from planner_widgets.app import make_app  # Textual loads only for the board
 
     store.engagements()  # a damaged data file stops here with its one-line error, before the screen opens
-    app = make_app(store)
+    app = make_app(store, reminding=True)
     app.run()
     if app.crash is not None:
         raise app.crash

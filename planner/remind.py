@@ -209,7 +209,7 @@ def due_reminders(store, moment: datetime, settings: ReminderSettings) -> list[R
                     "forgotten-timer",
                     late.name,
                     week.running.start,
-                    f"{late.message} {late.advice[0].upper()}{late.advice[1:]}.",
+                    f"{late.message} {late.advice(moment)}.",
                 )
             )
     for lock in store.locks():

@@ -316,8 +316,10 @@ def monday_of(day: date) -> date:
 
 def parse_week(text: str | None) -> date:
     """An ISO week (`2026-W48`) or any date in it (`2026-11-25`) → the Monday that starts it. None: this week."""
-    if text is None or text.strip().lower() in ("", "this", "now"):
+    if text is None or text.strip().lower() in ("this", "now"):
         return monday_of(today())
+    if not text.strip():
+        raise ValidationError("an empty week; write an ISO week like 2026-W48, a date in it, or leave the option out")
     raw = text.strip()
     match = _WEEK_RE.match(raw)
     if match:

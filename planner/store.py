@@ -1658,6 +1658,11 @@ class Store:
                         f"a timer already runs for {name} since {format_local(running.start)} (id {running.id}); "
                         "stop it first, or start with --switch"
                     )
+                if stop_at is not None and stop_at - running.start < MIN_TIMER:
+                    raise ValidationError(
+                        f"--stop-at {format_local(stop_at)} is not after the running timer's start "
+                        f"({format_local(running.start)}); it would be discarded: give a later time"
+                    )
                 if stop_at is not None and stop_at > entry.start:
                     raise ValidationError(
                         f"the running timer cannot stop at {format_local(stop_at)}, after the new one starts at "

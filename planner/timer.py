@@ -28,21 +28,27 @@ class Forgotten:
     @property
     def message(self) -> str:
         return (
-            f"The {self.name} timer has run since {to_local(self.since):%a %H:%M} ({clock_hours(self.elapsed)}): "
+            f"The {self.name} timer has run since {to_local(self.since):%a %d %b %H:%M} ({clock_hours(self.elapsed)}): "
             f"{' and '.join(self.reasons)}."
         )
 
-    @property
-    def advice(self) -> str:
-        when = f"{to_local(self.stop_at):%H:%M}" if self.stop_at is not None else "HH:MM"
-        return f"stop it when you really stopped: 'planner stop --at {when}'"
+    def stop_text(self, now: datetime) -> str:
+        """The likely stop as `stop --at` and `--stop-at` read it: the time alone when it was today, else with its
+        date; "HH:MM" with no guess."""
+        if self.stop_at is None:
+            return "HH:MM"
+        local = to_local(self.stop_at)
+        return f"{local:%H:%M}" if local.date() == to_local(now).date() else f"'{local:%Y-%m-%d %H:%M}'"
+
+    def advice(self, now: datetime) -> str:
+        return f"Stop it when you really stopped: planner stop --at {self.stop_text(now)}"
 
     def to_json(self) -> dict[str, object]:
         return {
-            "since": to_local(self.since).isoformat(timespec="minutes"),
+            "since": to_local(self.since).isoformat(timespec="seconds"),
             "hours": round(self.elapsed / 3600, 2),
             "reasons": list(self.reasons),
-            "stop_at": None if self.stop_at is None else to_local(self.stop_at).isoformat(timespec="minutes"),
+            "stop_at": None if self.stop_at is None else to_local(self.stop_at).isoformat(timespec="seconds"),
         }
 
 
@@ -59,13 +65,15 @@ def forgotten(running: LogEntry, engagement: Engagement | None, rules: Boundarie
             end = wall_moment(day, end_minute)
             if end > start:  # the window span the timer started in (or before)
                 if now > end:
-                    reasons.append(f"past {name}'s working window, which ended at {format_clock(end_minute)}")
+                    reasons.append(
+                        f"past {name}'s working window, which ended at {format_clock(end_minute)} on {day:%a %d %b}"
+                    )
                     ends.append(end)
                 break
     if rules.latest is not None:
         latest = wall_moment(day, rules.latest)
         if start < latest < now:
-            reasons.append(f"past the latest finish of {format_clock(rules.latest)}")
+            reasons.append(f"past the latest finish of {format_clock(rules.latest)} on {day:%a %d %b}")
             ends.append(latest)
     elapsed = (now - start).total_seconds()
     if rules.timer_limit is not None and elapsed > rules.timer_limit * 3600:

@@ -501,9 +501,14 @@ def test_one_engagements_overlapping_blocks_count_once():
     found = check_week(
         facts(blocks=planned, logs=[], engagements=(replace(JOB, hours=20),), rules=replace(QUIET, max_week=19.5))
     )
-    assert codes(found) & {("week-max", "plan"), ("double-booked", "plan")} == {("week-max", "plan")}
+    assert codes(found) & {("week-max", "plan"), ("double-booked", "plan")} == {
+        ("week-max", "plan"),
+        ("double-booked", "plan"),
+    }
     [too_many] = [f for f in found if f.code == "week-max" and f.basis == "plan"]
     assert too_many.numbers["hours"] == 20
+    [twice] = [f for f in found if f.code == "double-booked"]
+    assert "acme twice from 12:00 (60 min)" in twice.message  # counted once, and still said
 
 
 def test_a_week_over_its_limits_marks_only_the_blocks_past_them():

@@ -419,8 +419,7 @@ def test_a_reminder_that_falls_due_pops_up_on_the_board_once(store, people):
     job, _ = people
     store.update_engagement("globex", deadline=MONDAY + timedelta(days=4))
     add_block(store, job, MONDAY + timedelta(days=2), "10:03", "11:00", title="standup")
-    app = make_app(store, clock=lambda: parse_moment("2026-11-25 10:00"))
-    app.reminding = True
+    app = make_app(store, clock=lambda: parse_moment("2026-11-25 10:00"), reminding=True)
     seen: dict[str, object] = {}
 
     async def steps(pilot: Pilot) -> None:

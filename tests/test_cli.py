@@ -546,7 +546,20 @@ def test_report_overtime_honours_the_range(cli):
     month = json.loads(cli("report", "--overtime", "--month", "2026-11", "--json", now=late).out)["jobs"][0]
     assert [w["week"] for w in month["weeks"]] == ["2026-W45", "2026-W46", "2026-W47"]
     text = cli("report", "--overtime", "--from", "2026-11-09", "--to", "2026-11-15", now=late).out
-    assert (
-        "acme: -4.00 h overtime at the end of 2026-11-09 to 2026-11-15" in text and "brought forward: -2.00 h" in text
-    )
+    assert "acme: -4.00 h overtime by the end of 2026-11-15" in text and "brought forward: -2.00 h" in text
     assert "No week of the account falls in 2026-10" in cli("report", "--overtime", "--month", "2026-10", now=late).out
+    for empty in (["--week", ""], ["--since", ""]):  # trial finding: an empty value was taken as no option
+        assert_bad_input(cli("report", "--overtime", *empty, now=late), "")
+    assert_bad_input(cli("check", "--week", ""), "an empty week")
+
+
+def test_an_overtime_start_midweek_counts_from_that_day(cli):
+    """Trial finding: --start on a Thursday counted that week's Monday to Wednesday too."""
+    assert cli("job", "add", "acme", "--hours", "10").code == 0
+    for day in (16, 17, 18, 19, 20):  # 2 h a day in W47
+        assert cli("log", "add", "acme", "--start", f"2026-11-{day} 09:00", "--end", f"2026-11-{day} 11:00").code == 0
+    assert cli("job", "edit", "acme", "--start", "2026-11-19").code == 0
+    [job] = json.loads(cli("report", "--overtime", "--json", now="2026-11-22T20:00:00+01:00").out)["jobs"]
+    assert [(w["logged_hours"], w["contracted_hours"]) for w in job["weeks"]] == [(4.0, 4.0)]  # Thu and Fri
+    result = cli("job", "edit", "acme", "--start", "2027-01-04")
+    assert result.code == 0 and result.err.startswith("warning: the overtime account of acme starts on 2027-01-04")

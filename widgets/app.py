@@ -38,7 +38,7 @@ class PlannerApp(App[None]):
     CSS_PATH = str(Path(planner_widgets.__file__).parent / "app.tcss")
     TITLE = "planner"
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] = now) -> None:
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = now, reminding: bool = False) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
@@ -49,9 +49,9 @@ class PlannerApp(App[None]):
         self._fingerprint: tuple | None = None
         self._known: set[tuple[str, str, str]] = set()
         self._reminded_minute: datetime | None = None
-        #: Whether reminders pop up as they fall due (`planner remind`'s, each once): on when `planner` runs the
-        #: board; off under Pilot unless a test turns it on, so other tests' data and screenshots stay as they are.
-        self.reminding = False
+        #: Whether reminders pop up as they fall due (`planner remind`'s, each once): on when `planner` opens the
+        #: board; off in tests unless one turns it on, so their data and screenshots stay as they are.
+        self.reminding = reminding
         self.crash: BoardCrashed | None = None  # set when the board stopped on an unhandled exception
         self.form_is_saving = False  # set by a form while it saves: its refusal shows in the form, not as a toast
         #: Published after every reload with the week read: the board and any open list show it (state flows down).
@@ -67,7 +67,6 @@ class PlannerApp(App[None]):
         process: frozen out of the collector, so its full collections during start-up stop scanning ~40,000
         objects that can never be garbage (about 80 ms of a 600 ms launch, benchmarks/tui.py)."""
         gc.freeze()
-        self.reminding = True
         return super().run(*args, **kwargs)
 
     @property
@@ -248,6 +247,7 @@ def theme_names() -> list[str]:
     return sorted(BUILTIN_THEMES)
 
 
-def make_app(store: Store, *, clock: Callable[[], datetime] = now) -> PlannerApp:
-    """The app exactly as `planner` runs it; tests build it the same way with their own store and clock."""
-    return PlannerApp(store, clock=clock)
+def make_app(store: Store, *, clock: Callable[[], datetime] = now, reminding: bool = False) -> PlannerApp:
+    """The app exactly as `planner` runs it (with `reminding`); tests build it the same way with their own store and
+    clock."""
+    return PlannerApp(store, clock=clock, reminding=reminding)

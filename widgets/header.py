@@ -73,44 +73,52 @@ class WeekHeader(Widget):
             right.append(f"{printable(engagement.name)} ", style=f"bold {engagement.colour or ''}".strip())
             right.append(clock_hours(elapsed, with_seconds=True), style="bold")
             right.append(f" since {to_local(entry.start):%H:%M} ")
-        middle = self._coming()
         room = self.size.width - text.cell_len - right.cell_len
-        if middle.cell_len and room >= middle.cell_len + 4:  # shown only where it fits whole
-            text.append("  ")
-            text.append_text(middle)
-            room -= middle.cell_len + 2
+        for middle in self._coming():  # the longest wording that fits whole (the 80-column board has less room)
+            if middle.cell_len and room >= middle.cell_len + 4:
+                text.append("  ")
+                text.append_text(middle)
+                room -= middle.cell_len + 2
+                break
         text.append(" " * max(1, room))
         text.append_text(right)
         return text
 
-    def _coming(self) -> Text:
-        """The next planned block (from now, when this week is shown) and the nearest deadline."""
+    def _coming(self) -> list[Text]:
+        """The next planned block (from now, when this week is shown) and the nearest deadline: in full, shorter,
+        and each alone, longest first."""
         week, moment = self.week, self._clock()
-        text = Text()
         if week is None:
-            return text
+            return []
+        today = to_local(moment).date()
         lo, hi = week.span
+        nxt: tuple[str, str] | None = None
         if lo <= moment < hi:
             ahead = [block for block in week.blocks if block_interval(block)[0] > moment]
             if ahead:
                 block = min(ahead, key=lambda item: block_interval(item)[0])
                 engagement = week.engagements.get(block.engagement_id)
-                name = printable(engagement.name) if engagement else "?"
-                when = f"{block.day:%a} " if block.day != to_local(moment).date() else ""
-                text.append("next ", style="dim")
-                text.append(f"{when}{format_clock(block.start)} {name}")
-        today = to_local(moment).date()
+                when = f"{block.day:%a} " if block.day != today else ""
+                nxt = (f"{when}{format_clock(block.start)}", printable(engagement.name) if engagement else "?")
         deadlines = [
             (engagement.deadline, engagement.name)
             for engagement in week.engagements.values()
             if engagement.deadline is not None and not engagement.archived and engagement.deadline >= today
         ]
-        if deadlines:
-            day, name = min(deadlines)
-            if text.cell_len:
-                text.append(" · ", style="dim")
-            text.append("due ", style="dim")
-            text.append(
-                f"{printable(name)} {day:%a %d %b}", style=theme.role(self, "warn") if (day - today).days < 7 else ""
-            )
-        return text
+        due = min(deadlines) if deadlines else None
+        urgent = theme.role(self, "warn") if due is not None and (due[0] - today).days < 7 else ""
+
+        def line(long: bool, with_next: bool, with_due: bool) -> Text:
+            text = Text()
+            if with_next and nxt is not None:
+                text.append("next " if long else "▸", style="dim")
+                text.append(f"{nxt[0]} {nxt[1]}")
+            if with_due and due is not None:
+                if text.cell_len:
+                    text.append(" · ", style="dim")
+                text.append("due " if long else "⚑", style="dim")
+                text.append(f"{printable(due[1])} {due[0]:%a %d %b}" if long else f"{printable(due[1])} {due[0]:%d %b}",
+                            style=urgent)  # fmt: skip
+            return text
+
+        return [line(True, True, True), line(False, True, True), line(False, True, False), line(False, False, True)]
