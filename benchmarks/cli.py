@@ -81,7 +81,14 @@ def measure(size: int, runs: int) -> dict[str, float]:
         print(f"  built {size:,} entries in {time.perf_counter() - built:.1f} s", flush=True)
         env = {**os.environ, "PLANNER_DB": str(root)}
         planner = [sys.executable, "-m", "planner"]
-        samples: dict[str, list[float]] = {"floor": [], "start": [], "stop": [], "report --week": []}
+        samples: dict[str, list[float]] = {
+            "floor": [],
+            "start": [],
+            "stop": [],
+            "report --week": [],
+            "remind": [],
+            "agenda": [],
+        }
         week = newest.isoformat()
         for run in range(runs):
             at = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=23, minutes=-run * 2)
@@ -90,6 +97,8 @@ def measure(size: int, runs: int) -> dict[str, float]:
             stop_at = at + timedelta(minutes=1)
             samples["stop"].append(timed([*planner, "stop", "--at", f"{stop_at:%Y-%m-%d %H:%M}"], env))
             samples["report --week"].append(timed([*planner, "report", "--week", week], env))
+            samples["remind"].append(timed([*planner, "remind", "--json"], env))  # cron's every minute
+            samples["agenda"].append(timed([*planner, "agenda"], env))
         return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -121,7 +130,7 @@ def main() -> None:
     if len(sizes) > 1:
         small, large = results[sizes[0]], results[sizes[-1]]
         print(f"{sizes[-1]:,} vs {sizes[0]:,} entries (each against its own floor):")
-        for name in ("start", "stop", "report --week"):
+        for name in ("start", "stop", "report --week", "remind", "agenda"):
             ratio = (large[name] / large["floor"]) / (small[name] / small["floor"])
             print(f"  {name:<14} {ratio:.2f}×")
 
