@@ -24,6 +24,7 @@ from planner.cli_common import (
     _range,
     _table,
 )
+from planner.cli_income import add_income_commands
 from planner.cli_records import add_record_commands
 from planner.cli_remind import add_remind_commands
 from planner.errors import PlannerError, ValidationError
@@ -38,6 +39,7 @@ from planner.model import (
     BoardSettings,
     Engagement,
     LogEntry,
+    check_amount,
     check_currency,
     check_hours,
     check_new_tags,
@@ -110,6 +112,34 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
         fields["start"] = _optional(args.account_start, parse_date)
     if getattr(args, "remind_before", None) is not None:
         fields["remind_before"] = _optional(args.remind_before, check_remind_before)
+    fields.update(_pricing_fields(args))
+    return fields
+
+
+def _pricing_fields(args: argparse.Namespace) -> dict[str, object]:
+    """--fixed, --retainer (with --covers, --overage, --carry), --hourly; --salary and --per; --done."""
+    fields: dict[str, object] = {}
+    chosen = [flag for flag in ("fixed", "retainer", "hourly") if getattr(args, flag, None) not in (None, False)]
+    if len(chosen) > 1:
+        raise ValidationError(f"--{chosen[0]} and --{chosen[1]} are two pricing models; give one")
+    if getattr(args, "fixed", None) is not None:
+        fields.update(model="fixed", fee=check_amount(args.fixed, "--fixed"), covers=None, overage=None, carry=False)
+    if getattr(args, "retainer", None) is not None:
+        fields.update(model="retainer", fee=check_amount(args.retainer, "--retainer"))
+    if getattr(args, "hourly", False):
+        fields.update(model="hourly", fee=None, covers=None, overage=None, carry=False)
+    if getattr(args, "covers", None) is not None:
+        fields["covers"] = check_hours(args.covers, "--covers", allow_zero=True, most=744)
+    if getattr(args, "overage", None) is not None:
+        fields["overage"] = _optional(args.overage, lambda text: check_amount(text, "--overage"))
+    if getattr(args, "carry", None) is not None:
+        fields["carry"] = args.carry
+    if getattr(args, "salary", None) is not None:
+        fields["salary"] = _optional(args.salary, lambda text: check_amount(text, "--salary"))
+    if getattr(args, "per", None) is not None:
+        fields["per"] = args.per
+    if getattr(args, "done", None) is not None:
+        fields["done"] = _optional(args.done, parse_date)
     return fields
 
 
@@ -1108,6 +1138,13 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, e
     )
     parser.add_argument("--colour", "--color", dest="colour", help="colour on the board")
     parser.add_argument(
+        "--start",
+        dest="account_start",
+        metavar="D",
+        help="its first day: a job's overtime account and a retainer's first month count from it "
+        "(default: the first logged entry, else the day added)",
+    )
+    parser.add_argument(
         "--remind-before", metavar="MIN", help="minutes before its blocks start to remind (default: the setting, 5)"
     )
     if kind in (INBOUND, None):
@@ -1115,12 +1152,21 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, e
             "--hours", required=kind == INBOUND and not editing, metavar="H", help="contracted hours per week"
         )
         parser.add_argument("--window", metavar='"mon-fri 09:00-17:00"', help="working window")
+
+    if kind in (INBOUND, None):
+        parser.add_argument("--salary", metavar="AMOUNT", help="a salary (--per month or year); else --rate is a wage")
+        parser.add_argument("--per", choices=("month", "year"), help="the salary's period (month)")
+    if kind in (OUTBOUND, None):
+        parser.add_argument("--fixed", metavar="AMOUNT", help="a fixed fee for the engagement (milestones split it)")
+        parser.add_argument("--retainer", metavar="AMOUNT", help="a monthly fee covering --covers hours")
+        parser.add_argument("--covers", metavar="H", help="hours a month the retainer covers")
+        parser.add_argument("--overage", metavar="RATE", help="the rate of hours beyond them (default: --rate)")
         parser.add_argument(
-            "--start",
-            dest="account_start",
-            metavar="D",
-            help="the overtime account counts from this day (default: the first logged entry, else the day added)",
+            "--carry", action=argparse.BooleanOptionalAction, default=None, help="carry unused retainer hours a month"
         )
+        parser.add_argument("--done", metavar="D", help="completed: a fixed fee is earned that day; a retainer ends")
+    if kind is None:
+        parser.add_argument("--hourly", action="store_true", help="back to billing by the hour (clears a fee)")
     if kind in (OUTBOUND, None):
         parser.add_argument("--cap", metavar="H", help="most hours per week")
         parser.add_argument("--budget", metavar="H", help="hours budgeted for the whole engagement")
@@ -1341,6 +1387,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_record_commands(commands)
     add_remind_commands(commands)
+    add_income_commands(commands)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

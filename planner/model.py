@@ -56,7 +56,27 @@ DEFAULT_CURRENCY = "EUR"
 ROUND_MODES = ("up", "nearest", "down")
 #: Terms that change from a date (`planner edit NAME --rate 95 --from 2026-12-01`); each day keeps the terms in force
 #: on it, so a change never reprices the past unless its date lies in the past.
-DATED_TERMS = ("hours", "rate", "window", "cap", "currency", "round_minutes", "round_mode")
+DATED_TERMS = (
+    "hours",
+    "rate",
+    "window",
+    "cap",
+    "currency",
+    "round_minutes",
+    "round_mode",
+    "model",
+    "fee",
+    "covers",
+    "overage",
+    "carry",
+    "salary",
+    "per",
+)
+#: How a client pays: by the hour, a fixed fee (on completion or by milestones), or a monthly retainer.
+HOURLY, FIXED, RETAINER = "hourly", "fixed", "retainer"
+MODELS = (HOURLY, FIXED, RETAINER)
+SALARY_PERIODS = ("month", "year")
+MAX_AMOUNT = Decimal(1_000_000_000)
 PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
 
 
@@ -212,6 +232,30 @@ def check_rate(text: str | Decimal) -> Decimal:
     return rate.quantize(Decimal(1)) if exponent > 0 else abs(rate)  # 1E+2 reads 100, -0 reads 0
 
 
+def check_amount(text: str | Decimal, what: str) -> Decimal:
+    """A sum of money typed for `what` (a fee, a salary, an income entry): zero or more, at most two... four
+    decimals, never a guess between a decimal comma and a thousands separator."""
+    typed = str(text).strip()
+    if not isinstance(text, Decimal) and not _RATE_RE.match(typed):
+        raise ValidationError(f"{what} '{text}' is not an amount; give one such as 3000 or 450.50")
+    whole, comma, decimals = typed.partition(",")
+    if comma and len(decimals) == 3:
+        raise ValidationError(
+            f"{what} '{text}' is ambiguous: write {whole}{decimals} or {whole}.{decimals} (no thousands separators)"
+        )
+    try:
+        amount = Decimal(typed.replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(f"{what} '{text}' is not an amount; give one such as 3000 or 450.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(f"{what} {text} is not allowed; an amount is zero or more")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(f"{what} {text} is out of range; give at most {MAX_AMOUNT:,}")
+    if int(amount.as_tuple().exponent) < -RATE_DECIMALS:
+        raise ValidationError(f"{what} {text} has more than {RATE_DECIMALS} decimals")
+    return amount.quantize(Decimal(1)) if int(amount.as_tuple().exponent) > 0 else abs(amount)
+
+
 def check_currency(text: str) -> str:
     if not _CURRENCY_RE.match(text.strip()):
         raise ValidationError(f"'{text}' is not a currency; use a three-letter code such as EUR or USD")
@@ -300,6 +344,14 @@ class Engagement:
     start: date | None = None  # inbound: the overtime account counts from here (None: its first logged entry)
     added: date | None = None  # the day it was added (None in files older than this field)
     remind_before: int | None = None  # minutes before its blocks start to remind (None: the global setting)
+    model: str = HOURLY  # outbound: hourly, fixed or retainer (see planner.money.earnings)
+    fee: Decimal | None = None  # fixed: the whole fee; retainer: the fee of a month
+    covers: float | None = None  # retainer: hours a month the fee covers
+    overage: Decimal | None = None  # retainer: the rate of hours beyond them (None: the hourly rate, if any)
+    carry: bool = False  # retainer: a month's unused hours carry into the next month (else they are lost)
+    salary: Decimal | None = None  # inbound: a salary (else the hourly rate is a wage)
+    per: str = "month"  # the salary's period: month or year
+    done: date | None = None  # a fixed fee is earned on this day (less milestones); a retainer ends after it
     archived: bool = False
     colour: str | None = None
     #: Later terms: [{"from": "2026-12-01", "hours": 32.0}, ...], oldest first; each applies from its date on.
@@ -313,8 +365,9 @@ class Engagement:
         for change in self.changes:
             if date.fromisoformat(change["from"]) <= day:
                 values.update({key: value for key, value in change.items() if key != "from"})
-        if "rate" in values and values["rate"] is not None:
-            values["rate"] = Decimal(str(values["rate"]))
+        for key in ("rate", "fee", "overage", "salary"):
+            if key in values and values[key] is not None:
+                values[key] = Decimal(str(values[key]))
         return replace(self, **values) if values else self  # type: ignore[arg-type]
 
     def terms(self) -> dict[str, object]:
@@ -377,13 +430,16 @@ class Engagement:
                 self.window = str(WorkWindow.parse(self.window))
             if self.cap is not None or self.budget is not None or self.deadline is not None or self.one_off:
                 raise ValidationError("cap, budget, deadline and one-off belong to clients, not to jobs")
-            if self.start is not None:
-                check_day(self.start, f"the start {self.start.isoformat()}")
+            if self.model != HOURLY or self.fee is not None or self.covers is not None or self.overage is not None:
+                raise ValidationError("fixed fees and retainers belong to clients; a job has a salary or a wage")
+            if self.salary is not None:
+                self.salary = check_amount(self.salary, "the salary")
         else:
-            if self.hours is not None or self.window is not None or self.start is not None:
-                raise ValidationError(
-                    "contracted hours, a working window and an overtime start belong to jobs, not to clients"
-                )
+            if self.salary is not None:
+                raise ValidationError("a salary belongs to a job; a client pays by the hour, a fee or a retainer")
+            self._check_model()
+            if self.hours is not None or self.window is not None:
+                raise ValidationError("contracted hours and a working window belong to jobs, not to clients")
             if self.cap is not None:
                 self.cap = check_hours(self.cap, "weekly cap")
             if self.budget is not None:
@@ -392,7 +448,34 @@ class Engagement:
                 check_day(self.deadline, f"the deadline {self.deadline.isoformat()}")
         if self.remind_before is not None:
             self.remind_before = check_remind_before(self.remind_before)
+        if self.start is not None:
+            check_day(self.start, f"the start {self.start.isoformat()}")
+        if self.per not in SALARY_PERIODS:
+            raise ValidationError(f"--per '{self.per}' is not a period; use month or year")
+        if self.done is not None:
+            check_day(self.done, f"the day done {self.done.isoformat()}")
         return self
+
+    def _check_model(self) -> None:
+        self.model = str(self.model).strip().lower()
+        if self.model not in MODELS:
+            raise ValidationError(f"'{self.model}' is not a pricing model; use hourly, fixed or retainer")
+        if self.fee is not None:
+            self.fee = check_amount(self.fee, "the fee")
+        if self.overage is not None:
+            self.overage = check_amount(self.overage, "the overage rate")
+        if self.covers is not None:
+            self.covers = check_hours(self.covers, "hours covered", allow_zero=True, most=744)
+        if self.model == HOURLY and (self.fee is not None or self.covers is not None or self.overage is not None):
+            raise ValidationError("a fee, covered hours and an overage rate need --fixed or --retainer")
+        if self.model == FIXED and (self.fee is None or self.covers is not None or self.overage is not None):
+            raise ValidationError("a fixed-fee client needs its fee (--fixed 3000) and has no covered hours or overage")
+        if self.model == RETAINER and (self.fee is None or self.covers is None):
+            raise ValidationError(
+                "a retainer needs its monthly fee and the hours it covers: --retainer 2000 --covers 20"
+            )
+        if self.carry and self.model != RETAINER:
+            raise ValidationError("--carry is for a retainer's unused hours")
 
     def to_doc(self) -> dict:
         return {
@@ -411,6 +494,14 @@ class Engagement:
             "start": None if self.start is None else self.start.isoformat(),
             "added": None if self.added is None else self.added.isoformat(),
             "remind_before": self.remind_before,
+            "model": self.model,
+            "fee": None if self.fee is None else str(self.fee),
+            "covers": self.covers,
+            "overage": None if self.overage is None else str(self.overage),
+            "carry": self.carry,
+            "salary": None if self.salary is None else str(self.salary),
+            "per": self.per,
+            "done": None if self.done is None else self.done.isoformat(),
             "archived": self.archived,
             "colour": self.colour,
             "changes": [dict(change) for change in self.changes],
@@ -435,6 +526,14 @@ class Engagement:
             start=None if doc.get("start") is None else date.fromisoformat(doc["start"]),
             added=None if doc.get("added") is None else date.fromisoformat(doc["added"]),
             remind_before=doc.get("remind_before"),
+            model=doc.get("model", HOURLY),
+            fee=None if doc.get("fee") is None else Decimal(str(doc["fee"])),
+            covers=doc.get("covers"),
+            overage=None if doc.get("overage") is None else Decimal(str(doc["overage"])),
+            carry=doc.get("carry", False),
+            salary=None if doc.get("salary") is None else Decimal(str(doc["salary"])),
+            per=doc.get("per", "month"),
+            done=None if doc.get("done") is None else date.fromisoformat(doc["done"]),
             archived=doc.get("archived", False),
             colour=doc.get("colour"),
             changes=[dict(change) for change in doc.get("changes", [])],
@@ -443,6 +542,8 @@ class Engagement:
     def to_json(self) -> dict:
         data = {"id": self.id, **self.to_doc()}
         data["rate"] = None if self.rate is None else float(self.rate)
+        for key in ("fee", "overage", "salary"):
+            data[key] = None if getattr(self, key) is None else float(getattr(self, key))
         if "changes" in data:  # rates are numbers here too, as at the top level
             data["changes"] = [
                 {**change, "rate": float(change["rate"])} if change.get("rate") is not None else change
@@ -553,6 +654,90 @@ class DayOff:
         source = doc.get("source")
         return cls(
             date.fromisoformat(doc["date"]), str(doc.get("title", "")), source if isinstance(source, dict) else None
+        )
+
+
+# ---------------------------------------------------------------- income that is not time
+
+
+@dataclass
+class IncomeEntry:
+    """Income that is not hours: a commission, a bonus, a revenue share (the `performance` part of a client's pay),
+    on the day it was earned, in the engagement's currency unless another is given."""
+
+    id: int
+    engagement_id: int
+    day: date
+    amount: Decimal
+    currency: str | None = None
+    note: str = ""
+
+    def validate(self) -> IncomeEntry:
+        self.amount = check_amount(self.amount, "the amount")
+        if self.currency is not None:
+            self.currency = check_currency(self.currency)
+        check_day(self.day, f"the day {self.day.isoformat()}")
+        self.note = str(self.note)
+        return self
+
+    def to_doc(self) -> dict:
+        return {
+            "engagement_id": self.engagement_id,
+            "date": self.day.isoformat(),
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: int, doc: dict) -> IncomeEntry:
+        return cls(
+            int(doc_id),
+            int(doc["engagement_id"]),
+            date.fromisoformat(doc["date"]),
+            Decimal(str(doc["amount"])),
+            doc.get("currency"),
+            str(doc.get("note", "")),
+        )
+
+
+@dataclass
+class Milestone:
+    """A part of a fixed fee, earned on the day it is done."""
+
+    id: int
+    engagement_id: int
+    title: str
+    fee: Decimal
+    due: date | None = None
+    done: date | None = None
+
+    def validate(self) -> Milestone:
+        self.title = check_name(self.title)
+        self.fee = check_amount(self.fee, "the milestone's fee")
+        for day in (self.due, self.done):
+            if day is not None:
+                check_day(day, f"the day {day.isoformat()}")
+        return self
+
+    def to_doc(self) -> dict:
+        return {
+            "engagement_id": self.engagement_id,
+            "title": self.title,
+            "fee": str(self.fee),
+            "due": None if self.due is None else self.due.isoformat(),
+            "done": None if self.done is None else self.done.isoformat(),
+        }
+
+    @classmethod
+    def from_doc(cls, doc_id: int, doc: dict) -> Milestone:
+        return cls(
+            int(doc_id),
+            int(doc["engagement_id"]),
+            str(doc["title"]),
+            Decimal(str(doc["fee"])),
+            None if doc.get("due") is None else date.fromisoformat(doc["due"]),
+            None if doc.get("done") is None else date.fromisoformat(doc["done"]),
         )
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from planner.model import Engagement, LogEntry
+from planner.model import FIXED, HOURLY, RETAINER, Engagement, LogEntry
 from planner.schedule import span_of_days, to_local
 
 #: ISO 4217 currencies whose minor unit is not the hundredth; every other code has 2 decimals. (A table of 26 codes
@@ -247,3 +247,261 @@ def group(lines: Iterable[Line], key: Callable[[Line], Any]) -> dict[Any, Figure
 
 def by_engagement(lines: Iterable[Line]) -> dict[int, Figures]:
     return group(lines, lambda line: line.engagement.id)
+
+
+# ---------------------------------------------------------------- income: what each pricing model earns, and when
+
+HOURS, FEE, MILESTONE, RETAINER_FEE, OVERAGE, PERFORMANCE, SALARY = (
+    "hours",
+    "fee",
+    "milestone",
+    "retainer",
+    "overage",
+    "performance",
+    "salary",
+)
+PREDICTABLE = frozenset((RETAINER_FEE, SALARY))  # known in advance; the rest varies with the work done
+
+
+@dataclass(frozen=True)
+class Earning:
+    """One sum earned, on the day it is earned: an hourly client's billed time of a day, a fixed fee or milestone on
+    the day it was done, a retainer's fee on the 1st of its month and its overage on the last day, a performance
+    entry on its date, a salary on the last day of its month. Income over a range is the sum of the earnings dated in
+    it, so a range's income is always the sum of its months'."""
+
+    engagement: Engagement
+    day: date
+    kind: str
+    currency: str
+    amount: int  # minor units
+    note: str = ""
+
+    @property
+    def predictable(self) -> bool:
+        return self.kind in PREDICTABLE
+
+
+def _month_days(first: date, last: date) -> list[tuple[date, date]]:
+    """Each month touched by first..last, as (its first day, its last day)."""
+    months = []
+    start = first.replace(day=1)
+    while start <= last:
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        months.append((start, following - timedelta(days=1)))
+        start = following
+    return months
+
+
+def _minor(amount: Decimal, currency: str) -> int:
+    """An amount typed by the person, in minor units, rounded half-up once."""
+    exact = Fraction(amount) * 10 ** minor_digits(currency)
+    return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
+
+
+def _began(engagement: Engagement) -> date:
+    """The first day an engagement earns a retainer or salary month: its start, else the day it was added."""
+    return engagement.start or engagement.added or date.min
+
+
+def earnings(
+    engagements: Iterable[Engagement],
+    lines: Iterable[Line],
+    entries: Iterable[Any],
+    milestones: Iterable[Any],
+    first: date,
+    last: date,
+) -> list[Earning]:
+    """Everything earned in first..last, by date. `lines` are the priced log lines of the months first..last touch
+    and the month before (a retainer's unused hours may carry over from it); `entries` the income entries and
+    `milestones` the milestones (any dates: those outside the range are left out here)."""
+    by_id = {engagement.id: engagement for engagement in engagements}
+    found: list[Earning] = []
+    lines = list(lines)
+    hourly: dict[tuple[int, date, str], int] = {}
+    billed_by_month: dict[tuple[int, date], int] = {}
+    for line in lines:
+        terms = line.engagement.terms_on(line.day)
+        paid_by_hour = terms.salary is None if terms.inbound else terms.model == HOURLY
+        if paid_by_hour:
+            if first <= line.day <= last and line.amount is not None and line.currency is not None:
+                key = (line.engagement.id, line.day, line.currency)
+                hourly[key] = hourly.get(key, 0) + line.amount
+        elif not terms.inbound and terms.model == RETAINER:
+            month = line.day.replace(day=1)
+            billed_by_month[(line.engagement.id, month)] = (
+                billed_by_month.get((line.engagement.id, month), 0) + line.billed_seconds
+            )
+    engagement_of = {line.engagement.id: line.engagement for line in lines}
+    for (engagement_id, day, currency), amount in sorted(hourly.items(), key=lambda item: (item[0][1], item[0][0])):
+        found.append(Earning(by_id.get(engagement_id, engagement_of[engagement_id]), day, HOURS, currency, amount))
+    done_milestones: dict[int, list[Any]] = {}
+    for milestone in milestones:
+        if milestone.done is not None:
+            done_milestones.setdefault(milestone.engagement_id, []).append(milestone)
+            engagement = by_id.get(milestone.engagement_id)
+            if engagement is not None and first <= milestone.done <= last:
+                terms = engagement.terms_on(milestone.done)
+                currency = terms.currency or DEFAULT_CURRENCY
+                found.append(
+                    Earning(
+                        engagement,
+                        milestone.done,
+                        MILESTONE,
+                        currency,
+                        _minor(milestone.fee, currency),
+                        milestone.title,
+                    )
+                )
+    for engagement in by_id.values():
+        if engagement.inbound:
+            found += _salary(engagement, first, last)
+            continue
+        if engagement.done is not None and first <= engagement.done <= last:
+            terms = engagement.terms_on(engagement.done)
+            if terms.model == FIXED and terms.fee is not None:
+                currency = terms.currency or DEFAULT_CURRENCY
+                parts = sum(_minor(m.fee, currency) for m in done_milestones.get(engagement.id, []))
+                rest = _minor(terms.fee, currency) - parts
+                if rest > 0:
+                    found.append(Earning(engagement, engagement.done, FEE, currency, rest, "the fee, on completion"))
+        found += _retainer(engagement, billed_by_month, first, last)
+    for entry in entries:
+        engagement = by_id.get(entry.engagement_id)
+        if engagement is not None and first <= entry.day <= last:
+            currency = entry.currency or engagement.terms_on(entry.day).currency or DEFAULT_CURRENCY
+            found.append(
+                Earning(engagement, entry.day, PERFORMANCE, currency, _minor(entry.amount, currency), entry.note)
+            )
+    found.sort(key=lambda earning: (earning.day, earning.engagement.name.casefold(), earning.kind))
+    return found
+
+
+def _salary(job: Engagement, first: date, last: date) -> list[Earning]:
+    found = []
+    for month_first, month_last in _month_days(first, last):
+        terms = job.terms_on(month_last)
+        if terms.salary is None or month_last < _began(job) or not first <= month_last <= last:
+            continue
+        if job.done is not None and job.done < month_first:
+            continue
+        currency = terms.currency or DEFAULT_CURRENCY
+        amount = terms.salary if terms.per == "month" else terms.salary / 12
+        found.append(
+            Earning(job, month_last, SALARY, currency, _minor(amount, currency), f"salary of {month_first:%B}")
+        )
+    return found
+
+
+def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: date, last: date) -> list[Earning]:
+    found = []
+    months = _month_days(first.replace(day=1) - timedelta(days=1), last)  # the month before: what it carries over
+    carried = 0
+    for index, (month_first, month_last) in enumerate(months):
+        terms = client.terms_on(month_first)
+        active = (
+            terms.model == RETAINER
+            and terms.fee is not None
+            and month_last >= _began(client)
+            and (client.done is None or client.done >= month_first)
+        )
+        if not active:
+            carried = 0
+            continue
+        currency = terms.currency or DEFAULT_CURRENCY
+        covered = round((terms.covers or 0) * 3600) + carried
+        used = billed.get((client.id, month_first), 0)
+        carried = max(0, covered - used) if terms.carry else 0
+        carried = min(carried, round((terms.covers or 0) * 3600))  # carried one month, never piled up
+        if index == 0:
+            continue  # the month before the range: only its carry-over counts
+        if first <= month_first <= last:
+            found.append(
+                Earning(
+                    client,
+                    month_first,
+                    RETAINER_FEE,
+                    currency,
+                    _minor(terms.fee, currency),  # type: ignore[arg-type]
+                    f"retainer of {month_first:%B}",
+                )
+            )
+        beyond = used - covered
+        rate = terms.overage if terms.overage is not None else terms.rate
+        if beyond > 0 and rate is not None and first <= month_last <= last:
+            found.append(
+                Earning(
+                    client,
+                    month_last,
+                    OVERAGE,
+                    currency,
+                    amount_minor(rate, beyond, currency),
+                    f"{beyond // 60} min beyond the {terms.covers:g} h covered",
+                )
+            )
+    return found
+
+
+@dataclass
+class EngagementIncome:
+    """One engagement's income in a range: what it earned (per currency), the hours logged for it, and the
+    effective hourly rate, earned ÷ hours logged (None without hours)."""
+
+    engagement: Engagement
+    model: str
+    earned: dict[str, int] = field(default_factory=dict)
+    predictable: dict[str, int] = field(default_factory=dict)
+    seconds: int = 0
+
+    def effective_rate(self, currency: str) -> Decimal | None:
+        """Earned per hour logged, in major units, rounded half-up to the currency's minor unit."""
+        if not self.seconds or currency not in self.earned:
+            return None
+        exact = Fraction(self.earned[currency] * 3600, self.seconds)
+        minor = (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
+        return to_decimal(minor, currency)
+
+
+def model_of(engagement: Engagement, day: date) -> str:
+    """The pricing model in force on `day`: hourly, fixed or retainer for a client; salary or wage for a job."""
+    terms = engagement.terms_on(day)
+    if terms.inbound:
+        return "salary" if terms.salary is not None else "wage"
+    return terms.model
+
+
+def income_by_engagement(
+    engagements: Iterable[Engagement], lines: Iterable[Line], found: Iterable[Earning], first: date, last: date
+) -> list[EngagementIncome]:
+    """Per engagement with hours or income in first..last: its earnings and the hours logged in the range."""
+    rows: dict[int, EngagementIncome] = {}
+
+    def row(engagement: Engagement) -> EngagementIncome:
+        if engagement.id not in rows:
+            rows[engagement.id] = EngagementIncome(engagement, model_of(engagement, last))
+        return rows[engagement.id]
+
+    for line in lines:
+        if first <= line.day <= last:
+            row(line.engagement).seconds += line.seconds
+    for earning in found:
+        target = row(earning.engagement)
+        target.earned[earning.currency] = target.earned.get(earning.currency, 0) + earning.amount
+        if earning.predictable:
+            target.predictable[earning.currency] = target.predictable.get(earning.currency, 0) + earning.amount
+    for engagement in engagements:
+        if not engagement.archived and engagement.id not in rows:
+            row(engagement)
+    return sorted(rows.values(), key=lambda item: (item.engagement.kind != "inbound", item.engagement.name.casefold()))
+
+
+def totals(rows: Iterable[EngagementIncome]) -> tuple[dict[str, int], dict[str, int]]:
+    """(earned, predictable) per currency over `rows`."""
+    earned: dict[str, int] = {}
+    predictable: dict[str, int] = {}
+    for item in rows:
+        for currency, amount in item.earned.items():
+            earned[currency] = earned.get(currency, 0) + amount
+        for currency, amount in item.predictable.items():
+            predictable[currency] = predictable.get(currency, 0) + amount
+    return earned, predictable

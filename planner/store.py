@@ -52,6 +52,7 @@ from planner.files import TMP_SUFFIX, fsync_dir, write_temp
 from planner.model import (
     DATED_TERMS,
     DAY_NAMES,
+    DEFAULT_CURRENCY,
     MAX_LOG_SPAN,
     OUTBOUND,
     PALETTE,
@@ -60,8 +61,11 @@ from planner.model import (
     Boundaries,
     DayOff,
     Engagement,
+    IncomeEntry,
     LogEntry,
+    Milestone,
     WorkWindow,
+    check_amount,
     check_hours,
     check_rate,
     check_round,
@@ -348,14 +352,25 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
 def _check_engagement(key: str, doc: dict) -> None:
     for field_name in ("name", "kind"):
         _need(isinstance(doc.get(field_name), str), f"its {field_name} is not text")
-    for field_name in ("currency", "round_mode", "window", "deadline", "colour", "start", "added"):
+    for field_name in (
+        "currency",
+        "round_mode",
+        "window",
+        "deadline",
+        "colour",
+        "start",
+        "added",
+        "model",
+        "per",
+        "done",
+    ):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
-    for field_name in ("rate", "hours", "cap", "budget"):
+    for field_name in ("rate", "hours", "cap", "budget", "fee", "covers", "overage", "salary"):
         value = doc.get(field_name)
         _need(value is None or isinstance(value, str) or _is_number(value), f"its {field_name} is not a number")
     _need(_is_int(doc.get("round_minutes", 1)), "its round_minutes is not a whole number")
     _need(doc.get("remind_before") is None or _is_int(doc["remind_before"]), "its remind_before is not whole minutes")
-    for field_name in ("one_off", "archived"):
+    for field_name in ("one_off", "archived", "carry"):
         _need(isinstance(doc.get(field_name, False), bool), f"its {field_name} is not true or false")
     changes = doc.get("changes", [])
     _need(isinstance(changes, list) and all(isinstance(change, dict) for change in changes), "its changes are damaged")
@@ -363,10 +378,10 @@ def _check_engagement(key: str, doc: dict) -> None:
         _need(isinstance(change.get("from"), str), "a change of its terms has no date")
         unknown = set(change) - {"from", *DATED_TERMS}
         _need(not unknown, f"a change of its terms holds {', '.join(sorted(map(str, unknown)))}")
-        for term in ("rate", "hours", "cap"):
+        for term in ("rate", "hours", "cap", "fee", "covers", "overage", "salary"):
             value = change.get(term)
             _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
-        for term in ("window", "currency", "round_mode"):
+        for term in ("window", "currency", "round_mode", "model", "per"):
             _need(change.get(term) is None or isinstance(change[term], str), f"its {term} is not text")
         _need(_is_int(change.get("round_minutes", 1)), "its round_minutes is not a whole number")
     engagement = Engagement.from_doc(int(key), doc).validate()
@@ -493,6 +508,22 @@ def _check_export(key: str, doc: dict) -> None:
     _need(ids is None or (isinstance(ids, list) and all(_is_int(item) for item in ids)), "its engagements are damaged")
 
 
+def _check_income(key: str, doc: dict) -> None:
+    _need(_is_int(doc.get("engagement_id")), "its engagement is not an id")
+    _need(isinstance(doc.get("date"), str) and isinstance(doc.get("amount"), str), "its date or amount is not text")
+    _need(doc.get("currency") is None or isinstance(doc["currency"], str), "its currency is not text")
+    _need(isinstance(doc.get("note", ""), str), "its note is not text")
+    IncomeEntry.from_doc(int(key), doc).validate()
+
+
+def _check_milestone(key: str, doc: dict) -> None:
+    _need(_is_int(doc.get("engagement_id")), "its engagement is not an id")
+    _need(isinstance(doc.get("title"), str) and isinstance(doc.get("fee"), str), "its title or fee is not text")
+    for name in ("due", "done"):
+        _need(doc.get(name) is None or isinstance(doc[name], str), f"its {name} day is not text")
+    Milestone.from_doc(int(key), doc).validate()
+
+
 def _check_reminded(key: str, doc: dict) -> None:
     _need(isinstance(doc.get("key"), str) and isinstance(doc.get("at"), str), "its key or time is not text")
 
@@ -510,6 +541,8 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
         ("days_off", "day off", _check_day_off),
         ("exports", "export record", _check_export),
         ("reminded", "shown reminder", _check_reminded),
+        ("income", "income entry", _check_income),
+        ("milestones", "milestone", _check_milestone),
     ],
     "logs": [("logs", "log", _check_log)],
     "blocks": [("blocks", "block", _check_block)],
@@ -921,7 +954,9 @@ def _key(name: str) -> str:
 #: A timer stopped sooner than this after it started is discarded.
 MIN_TIMER = timedelta(minutes=1)
 #: Engagement fields without dates.
-_PLAIN_FIELDS = frozenset(("name", "budget", "deadline", "one_off", "start", "remind_before", "colour", "archived"))
+_PLAIN_FIELDS = frozenset(
+    ("name", "budget", "deadline", "one_off", "start", "remind_before", "done", "colour", "archived")
+)
 
 
 @dataclass(frozen=True)
@@ -941,8 +976,16 @@ def _normal_term(key: str, value: object) -> object:
         return None
     if key == "rate":
         return check_rate(value)  # type: ignore[arg-type]
+    if key in ("fee", "overage", "salary"):
+        return check_amount(value, key)  # type: ignore[arg-type]
     if key in ("hours", "cap"):
         return check_hours(value, key)  # type: ignore[arg-type]
+    if key == "covers":
+        return check_hours(value, key, allow_zero=True, most=744)  # type: ignore[arg-type]
+    if key == "carry":
+        return bool(value)
+    if key in ("model", "per"):
+        return str(value).strip().lower()
     if key == "round_minutes":
         return check_round(value)  # type: ignore[arg-type]
     if key == "window":
@@ -1293,6 +1336,66 @@ class Store:
                 stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
                 table.insert_multiple({"key": key, "at": stamp} for key in fresh)
             return fresh
+
+    # ------------------------------------------------------------ income that is not time, and milestones
+
+    def add_income(self, entry: IncomeEntry) -> IncomeEntry:
+        entry.validate()
+        with self._transaction(write=True) as tx:
+            engagement = _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
+            if entry.currency is None:
+                entry.currency = engagement.terms_on(entry.day).currency or DEFAULT_CURRENCY
+            entry.id = tx.main().table("income").insert(entry.to_doc())
+            return entry
+
+    def income_entries(self, first: date | None = None, last: date | None = None) -> list[IncomeEntry]:
+        """Income entries dated first..last (None: without that bound), by date."""
+        with self._transaction(write=False) as tx:
+            found = [IncomeEntry.from_doc(doc.doc_id, doc) for doc in tx.main().table("income").all()]
+        found = [e for e in found if (first is None or e.day >= first) and (last is None or e.day <= last)]
+        return sorted(found, key=lambda entry: (entry.day, entry.id))
+
+    def remove_income(self, entry_id: int) -> IncomeEntry:
+        with self._transaction(write=True, deliberate=True) as tx:
+            table = tx.main().table("income")
+            doc = table.get(doc_id=entry_id)
+            if doc is None:
+                raise ValidationError(f"no income entry with id {entry_id}; see 'planner income list'")
+            table.remove(doc_ids=[entry_id])
+            return IncomeEntry.from_doc(entry_id, doc)
+
+    def add_milestone(self, milestone: Milestone) -> Milestone:
+        milestone.validate()
+        with self._transaction(write=True) as tx:
+            engagement = _engagement_by_id(tx, milestone.engagement_id, for_new_work=True)
+            if engagement.inbound:
+                raise ValidationError(f"{engagement.name} is a job; milestones are parts of a client's fixed fee")
+            milestone.id = tx.main().table("milestones").insert(milestone.to_doc())
+            return milestone
+
+    def milestones(self) -> list[Milestone]:
+        with self._transaction(write=False) as tx:
+            found = [Milestone.from_doc(doc.doc_id, doc) for doc in tx.main().table("milestones").all()]
+        return sorted(found, key=lambda item: (item.engagement_id, item.due or date.max, item.id))
+
+    def update_milestone(self, milestone_id: int, **changes: Any) -> Milestone:
+        with self._transaction(write=True, deliberate=True) as tx:
+            table = tx.main().table("milestones")
+            doc = table.get(doc_id=milestone_id)
+            if doc is None:
+                raise ValidationError(f"no milestone with id {milestone_id}; see 'planner milestone list'")
+            updated = replace(Milestone.from_doc(milestone_id, doc), **changes).validate()
+            table.update(updated.to_doc(), doc_ids=[milestone_id])
+            return updated
+
+    def remove_milestone(self, milestone_id: int) -> Milestone:
+        with self._transaction(write=True, deliberate=True) as tx:
+            table = tx.main().table("milestones")
+            doc = table.get(doc_id=milestone_id)
+            if doc is None:
+                raise ValidationError(f"no milestone with id {milestone_id}; see 'planner milestone list'")
+            table.remove(doc_ids=[milestone_id])
+            return Milestone.from_doc(milestone_id, doc)
 
     def lock_week(self, monday: date, engagement: str | None = None) -> Lock:
         """Lock a sent week (all of it, or one engagement's entries): its entries cannot be added, changed or

@@ -1,0 +1,185 @@
+"""Issue 15: income under each pricing model, checked against months computed by hand; properties of the figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.model import FIXED, INBOUND, OUTBOUND, RETAINER, Engagement, IncomeEntry, LogEntry, Milestone
+from planner.money import earnings, income_by_engagement, price
+from planner.schedule import parse_moment
+from tests.helpers import Cli, snapshot_files
+
+NOW = "2026-12-15T12:00:00+01:00"
+
+
+@pytest.fixture
+def run(data_dir, capsys, monkeypatch) -> Cli:
+    cli = Cli(data_dir, capsys, monkeypatch)
+    cli.ok("job", "add", "acme", "--hours", "32", "--salary", "4200", "--start", "2026-10-01", now=NOW)
+    cli.ok("client", "add", "globex", "--rate", "95", now=NOW)
+    cli.ok("client", "add", "hooli", "--fixed", "3000", "--budget", "40", now=NOW)
+    cli.ok("client", "add", "initech", "--retainer", "2000", "--covers", "20", "--overage", "110", "--carry",
+           "--start", "2026-10-01", now=NOW)  # fmt: skip
+    return cli
+
+
+def log(run: Cli, name: str, day: str, start: str, end: str) -> None:
+    run.ok("log", "add", name, "--start", f"{day} {start}", "--end", f"{day} {end}", now=NOW)
+
+
+def income(run: Cli, *args: str) -> dict:
+    return json.loads(run.ok("income", *args, "--json", now=NOW))
+
+
+def test_a_month_of_every_model_as_computed_by_hand(run: Cli) -> None:
+    run.ok("edit", "initech", "--no-carry", "--from", "2026-10-01", now=NOW)  # unused hours are lost
+    log(run, "globex", "2026-11-10", "09:00", "19:00")  # 10 h x 95 = 950
+    log(run, "initech", "2026-11-11", "08:00", "20:00")  # 24 h against 20 covered: 4 h x 110 = 440
+    log(run, "initech", "2026-11-12", "08:00", "20:00")
+    log(run, "hooli", "2026-11-13", "09:00", "21:00")  # 12 h for the fixed fee
+    run.ok("milestone", "add", "hooli", "design", "--fee", "1000", "--due", "2026-11-20", now=NOW)
+    run.ok("milestone", "done", "1", "--date", "2026-11-20", now=NOW)
+    run.ok("income", "add", "globex", "450", "--date", "2026-11-28", "--note", "Q4 bonus", now=NOW)
+    november = income(run, "--month", "2026-11")
+    rows = {row["name"]: row for row in november["engagements"]}
+    assert {name: row["model"] for name, row in rows.items()} == {
+        "acme": "salary",
+        "globex": "hourly",
+        "hooli": "fixed",
+        "initech": "retainer",
+    }
+    assert {name: row["earned"] for name, row in rows.items()} == {
+        "acme": {"EUR": 4200.0},
+        "globex": {"EUR": 950.0 + 450.0},
+        "hooli": {"EUR": 1000.0},
+        "initech": {"EUR": 2000.0 + 440.0},
+    }
+    assert november["earned"] == {"EUR": 9040.0}
+    assert november["predictable_share"] == round((4200 + 2000) / 9040, 4)
+    assert rows["hooli"]["effective_rate"] == {"EUR": 83.33}  # 1000 / 12 h
+    assert rows["initech"]["effective_rate"] == {"EUR": 101.67}  # 2440 / 24 h
+    assert rows["globex"]["effective_rate"] == {"EUR": 140.0}  # with the bonus: 1400 / 10 h
+    assert november["forecast"] is None  # the forecast comes with --forecast
+    # the rest of the fee on completion; the retainer's unused hours carry into December
+    run.ok("edit", "hooli", "--done", "2026-12-05", now=NOW)
+    log(run, "initech", "2026-12-02", "09:00", "19:00")  # 10 h of the 20 covered
+    december = income(run, "--month", "2026-12")
+    rows = {row["name"]: row for row in december["engagements"]}
+    assert rows["hooli"]["earned"] == {"EUR": 2000.0}
+    assert rows["initech"]["earned"] == {"EUR": 2000.0}
+    assert rows["acme"]["earned"] == {"EUR": 4200.0}  # dated on the month's last day
+
+
+def test_a_carried_hour_is_worth_its_overage(run: Cli) -> None:
+    log(run, "initech", "2026-10-05", "09:00", "19:00")  # October: 10 of 20 h, 10 h carried into November
+    log(run, "initech", "2026-11-10", "08:00", "20:00")  # November: 24 h of 30 covered: no overage
+    log(run, "initech", "2026-11-11", "08:00", "20:00")
+    rows = {row["name"]: row for row in income(run, "--month", "2026-11")["engagements"]}
+    items = [i for i in income(run, "--month", "2026-11")["items"] if i["engagement"] == "initech"]
+    assert [i["kind"] for i in items] == ["retainer"] and rows["initech"]["earned"] == {"EUR": 2000.0}
+    run.ok("edit", "initech", "--no-carry", "--from", "2026-10-01", now=NOW)
+    items = [i for i in income(run, "--month", "2026-11")["items"] if i["engagement"] == "initech"]
+    assert [(i["kind"], i["amount"]) for i in items] == [("retainer", 2000.0), ("overage", 440.0)]
+
+
+def test_by_side_and_model_and_the_text(run: Cli) -> None:
+    log(run, "globex", "2026-11-10", "09:00", "19:00")
+    sides = {g["key"]: g["earned"] for g in income(run, "--month", "2026-11", "--by", "side")["groups"]}
+    assert sides == {"inbound": {"EUR": 4200.0}, "outbound": {"EUR": 950.0 + 2000.0}}
+    text = run.ok("income", "--month", "2026-11", now=NOW)
+    assert "globex      hourly    10:00    950.00 EUR  95.00 EUR" in text
+    assert "predictable (salary and retainers): 87 % of the EUR earned" in text  # 6,200 of 7,150
+
+
+def test_bad_input_is_one_line_and_changes_nothing(run: Cli, data_dir) -> None:
+    before = snapshot_files(data_dir)
+    for args in (
+        ["client", "add", "x", "--fixed", "-5"],
+        ["client", "add", "x", "--fixed", "1,500"],
+        ["client", "add", "x", "--retainer", "2000"],
+        ["client", "add", "x", "--fixed", "10", "--retainer", "20"],
+        ["client", "add", "x", "--covers", "20"],
+        ["job", "add", "x", "--hours", "10", "--salary", "abc"],
+        ["edit", "globex", "--salary", "100"],
+        ["edit", "acme", "--fixed", "100"],
+        ["income", "add", "globex", "1e99"],
+        ["income", "add", "nobody", "10"],
+        ["income", "--year", "20x6"],
+        ["income", "--month", ""],
+        ["milestone", "done", "99"],
+        ["milestone", "add", "acme", "x", "--fee", "10"],
+        ["income", "rm", "5"],
+    ):
+        run.refused(*args, now=NOW)
+    assert snapshot_files(data_dir) == before
+
+
+# ---------------------------------------------------------------- properties
+
+GLOBEX = Engagement(id=2, name="globex", kind=OUTBOUND, rate=Decimal("95"), currency="EUR")
+ACME = Engagement(id=1, name="acme", kind=INBOUND, hours=32, salary=Decimal("4200"), start=date(2026, 1, 1))
+INITECH = Engagement(id=4, name="initech", kind=OUTBOUND, model=RETAINER, fee=Decimal("2000"), covers=20,
+                     overage=Decimal("110"), carry=True, start=date(2026, 1, 1))  # fmt: skip
+HOOLI = Engagement(id=3, name="hooli", kind=OUTBOUND, model=FIXED, fee=Decimal("3000"), done=date(2026, 6, 30))
+
+
+def _logs(days: list[tuple[int, int]]) -> list[LogEntry]:
+    found = []
+    for index, (offset, hours) in enumerate(days):
+        start = parse_moment("2026-01-05 08:00") + timedelta(days=offset)
+        who = (GLOBEX, INITECH, HOOLI, ACME)[index % 4]
+        found.append(LogEntry(id=index + 1, engagement_id=who.id, start=start, end=start + timedelta(hours=hours)))
+    return found
+
+
+def _earned(logs, first: date, last: date) -> dict[str, int]:
+    everyone = [ACME, GLOBEX, INITECH, HOOLI]
+    reach = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    lines = price(everyone, logs, reach, last).lines
+    found = earnings(everyone, lines, [IncomeEntry(1, 2, date(2026, 3, 3), Decimal("450"), "EUR")],
+                     [Milestone(1, 3, "design", Decimal("1000"), done=date(2026, 4, 2))], first, last)  # fmt: skip
+    total: dict[str, int] = {}
+    for earning in found:
+        total[earning.currency] = total.get(earning.currency, 0) + earning.amount
+    return total
+
+
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(1, 12)), max_size=40))
+@settings(max_examples=40, deadline=None)
+def test_income_over_a_range_is_the_sum_over_its_months(days):
+    logs = _logs(days)
+    whole = _earned(logs, date(2026, 1, 1), date(2026, 9, 30))
+    months: dict[str, int] = {}
+    for month in range(1, 10):
+        last = (date(2026, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        for currency, amount in _earned(logs, date(2026, month, 1), last).items():
+            months[currency] = months.get(currency, 0) + amount
+    assert whole == months
+
+
+@given(st.integers(1, 600), st.integers(1, 9999))
+@settings(max_examples=60, deadline=None)
+def test_an_hourly_clients_effective_rate_is_its_rate_when_nothing_is_rounded(minutes, cents):
+    rate = Decimal(cents) / 100
+    client = Engagement(id=2, name="globex", kind=OUTBOUND, rate=rate, currency="EUR")
+    start = parse_moment("2026-03-03 09:00")
+    entry = LogEntry(id=1, engagement_id=2, start=start, end=start + timedelta(hours=minutes))  # whole hours
+    lines = price([client], [entry], date(2026, 3, 1), date(2026, 3, 31)).lines
+    found = earnings([client], lines, [], [], date(2026, 3, 1), date(2026, 3, 31))
+    [row] = income_by_engagement([client], lines, found, date(2026, 3, 1), date(2026, 3, 31))
+    assert row.effective_rate("EUR") == rate.quantize(Decimal("0.01"))
+
+
+def test_a_job_without_a_salary_earns_its_wage_by_the_hour():
+    job = Engagement(id=1, name="acme", kind=INBOUND, hours=10, rate=Decimal("30"), currency="EUR")
+    start = datetime(2026, 3, 3, 8, tzinfo=parse_moment("2026-03-03 08:00").tzinfo)
+    entry = LogEntry(id=1, engagement_id=1, start=start, end=start + timedelta(hours=8))
+    lines = price([job], [entry], date(2026, 3, 1), date(2026, 3, 31)).lines
+    [earning] = earnings([job], lines, [], [], date(2026, 3, 1), date(2026, 3, 31))
+    assert (earning.kind, earning.amount, earning.predictable) == ("hours", 24000, False)
