@@ -5,13 +5,24 @@ fixed fee. Every figure comes from planner.money."""
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from planner.cli_common import EXIT_OK, _print_json, _table
 from planner.errors import ValidationError
 from planner.hours import clock_hours
 from planner.model import IncomeEntry, Milestone
-from planner.schedule import next_month, parse_date, parse_month, parse_week, span_of_days, today, week_label
+from planner.schedule import (
+    day_start,
+    next_month,
+    now,
+    parse_date,
+    parse_month,
+    parse_week,
+    span_of_days,
+    to_local,
+    today,
+    week_label,
+)
 from planner.store import Store
 from planner.text import printable
 
@@ -48,15 +59,87 @@ def _amounts(amounts: dict[str, int]) -> str:
     return format_amounts(amounts) or "–"
 
 
+def _month_before(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _forecast(store: Store, engagements: list, moment: datetime) -> tuple[date, date, list]:
+    """What the plan and the terms promise from tomorrow to the end of the third month after this one: planned hours
+    at the rate in force, retainer fees and overage, salaries, open milestones by their due day and a fixed fee by
+    its deadline. Each sum on the day it would be earned, so tomorrow's forecast is the day after's earning."""
+    from planner.money import earnings, planned_lines, price, projected_engagements, projected_milestones
+
+    today_ = to_local(moment).date()
+    first = today_ + timedelta(days=1)
+    last = today_.replace(day=1)
+    for _ in range(4):
+        last = next_month(last)
+    last -= timedelta(days=1)
+    reach = _month_before(first)
+    logs = store.logs(*span_of_days(reach, today_), include_running=False)
+    lines = price(engagements, logs, reach, today_).lines
+    lines += planned_lines(engagements, store.blocks(first, last), day_start(first))
+    found = earnings(
+        projected_engagements(engagements, today_),
+        lines,
+        store.income_entries(first, last),
+        projected_milestones(store.milestones(), today_),
+        first,
+        last,
+    )
+    return first, last, found
+
+
 def cmd_income(store: Store, args: argparse.Namespace) -> int:
     from planner.money import earnings, income_by_engagement, price, to_decimal, totals
 
     first, last, label = _income_range(args)
+    moment = now()
+    today_ = to_local(moment).date()
     engagements = store.engagements(include_archived=True)
-    reach = (first.replace(day=1) - timedelta(days=1)).replace(day=1)  # a retainer's carry-over month
-    lines = price(engagements, store.logs(*span_of_days(reach, last), include_running=False), reach, last).lines
-    found = earnings(engagements, lines, store.income_entries(first, last), store.milestones(), first, last)
-    rows = income_by_engagement(engagements, lines, found, first, last)
+    until = min(last, today_)  # what is dated after today is not earned yet (--forecast shows it)
+    reach = _month_before(first)  # a retainer's carry-over month
+    lines = price(engagements, store.logs(*span_of_days(reach, until), include_running=False), reach, until).lines
+    found = earnings(engagements, lines, store.income_entries(first, until), store.milestones(), first, until)
+    rows = income_by_engagement(engagements, lines, found, first, until)
+    ahead: list = []
+    forecast_json = None
+    if args.forecast:
+        ahead_first, ahead_last, ahead = _forecast(store, engagements, moment)
+        by_name: dict[str, dict[str, int]] = {}
+        by_month: dict[str, dict[str, int]] = {}
+        for earning in ahead:
+            name = by_name.setdefault(earning.engagement.name, {})
+            name[earning.currency] = name.get(earning.currency, 0) + earning.amount
+            month = by_month.setdefault(earning.day.strftime("%Y-%m"), {})
+            month[earning.currency] = month.get(earning.currency, 0) + earning.amount
+        all_ahead: dict[str, int] = {}
+        for earning in ahead:
+            all_ahead[earning.currency] = all_ahead.get(earning.currency, 0) + earning.amount
+        forecast_json = {
+            "from": ahead_first.isoformat(),
+            "to": ahead_last.isoformat(),
+            "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(all_ahead.items())},
+            "months": [
+                {"month": month, "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(values.items())}}
+                for month, values in sorted(by_month.items())
+            ],
+            "engagements": [
+                {"name": name, "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(values.items())}}
+                for name, values in sorted(by_name.items(), key=lambda item: item[0].casefold())
+            ],
+            "items": [
+                {
+                    "date": earning.day.isoformat(),
+                    "engagement": earning.engagement.name,
+                    "kind": earning.kind,
+                    "amount": float(to_decimal(earning.amount, earning.currency)),
+                    "currency": earning.currency,
+                    "note": earning.note,
+                }
+                for earning in ahead
+            ],
+        }
     earned, predictable = totals(rows)
     shares = {currency: predictable.get(currency, 0) / amount for currency, amount in earned.items() if amount}
     share: float | dict[str, float] | None = (
@@ -80,7 +163,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                 "earned_minor": dict(sorted(earned.items())),
                 "predictable": {c: float(to_decimal(v, c)) for c, v in sorted(predictable.items())},
                 "predictable_share": share,
-                "forecast": None,
+                "forecast": forecast_json,
                 "engagements": [
                     {
                         "name": item.engagement.name,
@@ -151,6 +234,15 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
     if shares:
         text = ", ".join(f"{round(value * 100)} % of the {c} earned" for c, value in sorted(shares.items()))
         print(f"predictable (salary and retainers): {text}")
+    if forecast_json is not None:
+        print()
+        print(f"Forecast {forecast_json['from']} to {forecast_json['to']} (from the plan and the terms)")
+        per_month: dict[str, dict[str, int]] = {}
+        for earning in ahead:
+            amounts = per_month.setdefault(earning.day.strftime("%Y-%m"), {})
+            amounts[earning.currency] = amounts.get(earning.currency, 0) + earning.amount
+        months = [[month, _amounts(amounts)] for month, amounts in sorted(per_month.items())]
+        print(_table(["month", "forecast"], months, right=(1,)) if months else "Nothing is planned or due.")
     return EXIT_OK
 
 
@@ -267,6 +359,9 @@ def add_income_commands(commands) -> None:
     group.add_argument("--from", dest="from_", metavar="D")
     income.add_argument("--to", metavar="D", help="with --from: the last day (default today)")
     income.add_argument("--by", choices=BY, help="group the income by engagement (default), side or model")
+    income.add_argument(
+        "--forecast", action="store_true", help="also the rest of the month and the next 3 months, from the plan"
+    )
     income.add_argument("--json", action="store_true")
     income.set_defaults(handler=cmd_income)
     actions = income.add_subparsers(dest="action", metavar="ACTION", required=False)

@@ -505,3 +505,49 @@ def totals(rows: Iterable[EngagementIncome]) -> tuple[dict[str, int], dict[str, 
         for currency, amount in item.predictable.items():
             predictable[currency] = predictable.get(currency, 0) + amount
     return earned, predictable
+
+
+def planned_lines(engagements: Iterable[Engagement], blocks: Iterable[Any], after: datetime) -> list[Line]:
+    """The plan as priced lines, as if each block were logged as planned: only its part after `after`, billed and
+    priced by the terms of its day (what the forecast counts on)."""
+    from planner.week import block_interval
+
+    by_id = {engagement.id: engagement for engagement in engagements}
+    found = []
+    for block in blocks:
+        engagement = by_id.get(block.engagement_id)
+        if engagement is None:
+            continue
+        start, end = block_interval(block)
+        start = max(start, after)
+        if end <= start:
+            continue
+        entry = LogEntry(id=0, engagement_id=engagement.id, start=start, end=end, note=block.title or "")
+        found.append(price_line(entry, engagement, start, end))
+    return found
+
+
+def projected_milestones(milestones: Iterable[Any], today: date) -> list[Any]:
+    """For a forecast: open milestones as if done on their due day, and a fixed fee without milestones as if done on
+    its deadline; what is done stays as it is."""
+    from dataclasses import replace
+
+    found = [
+        replace(milestone, done=milestone.due)
+        if milestone.done is None and milestone.due and milestone.due > today
+        else milestone
+        for milestone in milestones
+    ]
+    return found
+
+
+def projected_engagements(engagements: Iterable[Engagement], today: date) -> list[Engagement]:
+    """For a forecast: a fixed-fee client not yet done is done on its deadline, when that is still ahead."""
+    from dataclasses import replace
+
+    return [
+        replace(e, done=e.deadline)
+        if not e.inbound and e.model == FIXED and e.done is None and e.deadline is not None and e.deadline > today
+        else e
+        for e in engagements
+    ]

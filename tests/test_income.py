@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +74,7 @@ def test_a_month_of_every_model_as_computed_by_hand(run: Cli) -> None:
     rows = {row["name"]: row for row in december["engagements"]}
     assert rows["hooli"]["earned"] == {"EUR": 2000.0}
     assert rows["initech"]["earned"] == {"EUR": 2000.0}
-    assert rows["acme"]["earned"] == {"EUR": 4200.0}  # dated on the month's last day
+    assert rows["acme"]["earned"] == {}  # December's salary is dated on the 31st: on the 15th it is a forecast
 
 
 def test_a_carried_hour_is_worth_its_overage(run: Cli) -> None:
@@ -183,3 +184,42 @@ def test_a_job_without_a_salary_earns_its_wage_by_the_hour():
     lines = price([job], [entry], date(2026, 3, 1), date(2026, 3, 31)).lines
     [earning] = earnings([job], lines, [], [], date(2026, 3, 1), date(2026, 3, 31))
     assert (earning.kind, earning.amount, earning.predictable) == ("hours", 24000, False)
+
+
+def test_the_forecast_counts_the_plan_and_the_terms_month_by_month(run: Cli) -> None:
+    late_november = "2026-11-30T20:00:00+01:00"
+    run.ok("plan", "add", "globex", "--date", "2026-12-02", "--start", "09:00", "--end", "13:00", "--repeat",
+           "FREQ=WEEKLY;BYDAY=WE", now=late_november)  # fmt: skip
+    run.ok("edit", "hooli", "--deadline", "2027-01-15", now=late_november)
+    run.ok("milestone", "add", "hooli", "build", "--fee", "1500", "--due", "2026-12-20", now=late_november)
+    ahead = json.loads(run.ok("income", "--forecast", "--json", now=late_november))["forecast"]
+    assert (ahead["from"], ahead["to"]) == ("2026-12-01", "2027-02-28")  # the rest of the month and 3 more
+    months = {month["month"]: month["amounts"]["EUR"] for month in ahead["months"]}
+    # salary 4,200 + retainer 2,000 + Wednesdays x 4 h x 95 (+ the milestone in December, the fee's rest on the
+    # deadline in January: 3,000 - 1,500)
+    assert months == {"2026-12": 4200 + 2000 + 5 * 380 + 1500, "2027-01": 4200 + 2000 + 4 * 380 + 1500,
+                      "2027-02": 4200 + 2000 + 4 * 380}  # fmt: skip
+
+
+def test_forecasts_become_earnings_as_days_pass(run: Cli, monkeypatch) -> None:
+    """time-machine moves the real clock: the retainer's December fee is forecast on 30 November and earned on
+    1 December; the salary of December stays forecast until the 31st."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.delenv("PLANNER_NOW")
+    from planner.cli import main
+
+    def income_json(*args: str) -> dict:
+        run.capsys.readouterr()
+        assert main(["--db", str(run.data), "income", *args, "--json"]) == 0
+        return json.loads(run.capsys.readouterr().out)
+
+    berlin = parse_moment("2026-11-30 12:00").tzinfo
+    with time_machine.travel(datetime(2026, 11, 30, 12, tzinfo=berlin), tick=False) as traveller:
+        kinds = {(i["engagement"], i["kind"], i["date"]) for i in income_json("--forecast")["forecast"]["items"]}
+        assert ("initech", "retainer", "2026-12-01") in kinds and ("acme", "salary", "2026-12-31") in kinds
+        traveller.move_to(datetime(2026, 12, 1, 12, tzinfo=berlin))
+        december = income_json("--month", "2026-12", "--forecast")
+        earned = {(i["engagement"], i["kind"]) for i in december["items"]}
+        assert ("initech", "retainer") in earned and ("acme", "salary") not in earned
+        ahead = {(i["engagement"], i["kind"], i["date"]) for i in december["forecast"]["items"]}
+        assert ("initech", "retainer", "2026-12-01") not in ahead and ("acme", "salary", "2026-12-31") in ahead
