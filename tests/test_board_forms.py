@@ -172,3 +172,31 @@ def test_the_settings_form_sets_the_reminders(seeded):
     asyncio.run(run())
     stored = seeded.settings()
     assert (stored["remind_before"], stored["quiet_hours"], stored["remind_off"]) == (12, "22:00-07:30", ["no-timer"])
+
+
+def test_the_client_form_takes_each_pricing_model(seeded):
+    """Issue 15: a fixed fee or a retainer from the keyboard, as `client add --fixed/--retainer`."""
+    app = make_app(seeded)
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            for values in (
+                {"name": "hooli", "model": "fixed", "fee": "3000"},
+                {"name": "initech", "model": "retainer", "fee": "2000", "covers": "20", "overage": "110"},
+                {"name": "umbrella", "model": "retainer", "fee": "900"},  # no covered hours: refused
+            ):
+                screen = await _open(pilot, ["E", "a"])
+                for key, value in values.items():
+                    screen.query_one(f"#field-{key}", Input).value = value
+                await pilot.press("enter")
+                await pilot.pause()
+            assert "needs its monthly fee and the hours it covers" in str(
+                pilot.app.screen.query_one("#form-error").render()
+            )
+
+    asyncio.run(run())
+    hooli, initech = seeded.engagement("hooli"), seeded.engagement("initech")
+    assert (hooli.model, hooli.fee) == ("fixed", 3000)
+    assert (initech.model, initech.fee, initech.covers, initech.overage) == ("retainer", 2000, 20, 110)
+    assert [e.name for e in seeded.engagements()] == ["acme-corp", "globex", "hooli", "initech"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.model import INBOUND, ROUND_MODES, Engagement, check_remind_before
+from planner.model import (
+    HOURLY,
+    INBOUND,
+    MODELS,
+    ROUND_MODES,
+    SALARY_PERIODS,
+    Engagement,
+    check_remind_before,
+)
 from planner.schedule import parse_date
 from planner.store import Store
 from planner_widgets.forms import Field, Values
@@ -22,6 +30,8 @@ def engagement_fields(kind: str, current: Engagement | None, today: date) -> lis
             Field("hours", "Hours/week", _text(shown.hours) if shown else "", "e.g. 32"),
             Field("window", "Window", _text(shown.window) if shown else "", "mon-fri 09:00-17:00"),
             Field("start", "Overtime from", _text(shown.start) if shown else "", "YYYY-MM-DD (first entry)"),
+            Field("salary", "Salary", _text(shown.salary) if shown else "", "empty: the rate is a wage"),
+            Field("per", "Salary per", shown.per if shown else "month", "month year", SALARY_PERIODS),
         ]
     else:
         fields += [
@@ -29,6 +39,12 @@ def engagement_fields(kind: str, current: Engagement | None, today: date) -> lis
             Field("budget", "Budget h", _text(shown.budget) if shown else ""),
             Field("deadline", "Deadline", _text(shown.deadline) if shown else "", "YYYY-MM-DD"),
             Field("one_off", "One-off task", shown.one_off if shown else False),
+            Field("model", "Pricing", shown.model if shown else HOURLY, "hourly fixed retainer", MODELS),
+            Field("fee", "Fee", _text(shown.fee) if shown else "", "fixed: the whole fee; retainer: a month's"),
+            Field("covers", "Covers h/month", _text(shown.covers) if shown else "", "retainer: hours covered"),
+            Field("overage", "Overage/hour", _text(shown.overage) if shown else "", "beyond them (empty: the rate)"),
+            Field("carry", "Carry unused hours a month", shown.carry if shown else False),
+            Field("done", "Done on", _text(shown.done) if shown else "", "YYYY-MM-DD: the fee is earned"),
         ]
     fields += [
         Field("rate", "Rate/hour", _text(shown.rate) if shown else ""),
@@ -52,7 +68,7 @@ def save_engagement(
     for key, value in values.items():
         if isinstance(value, bool):
             changes[key] = value
-        elif key in ("deadline", "start"):
+        elif key in ("deadline", "start", "done"):
             changes[key] = parse_date(value) if value.strip() else None
         else:
             changes[key] = value.strip() or None
@@ -62,6 +78,10 @@ def save_engagement(
         changes["round_minutes"] = 1
     if changes.get("round_mode") is None:
         changes["round_mode"] = "up"
+    if "model" in changes and changes["model"] is None:
+        changes["model"] = HOURLY
+    if "per" in changes and changes["per"] is None:
+        changes["per"] = "month"
     if current is None:
         added = store.add_engagement(Engagement(id=0, kind=kind, **changes))  # type: ignore[arg-type]
         return f"Added {added.name}."
