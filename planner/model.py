@@ -208,52 +208,45 @@ def check_name(name: str | None) -> str:
     return cleaned
 
 
-def check_rate(text: str | Decimal) -> Decimal:
+def _typed_money(
+    text: str | Decimal, label: str, not_one: str, noun: str, most: Decimal, unit: str, example: str
+) -> Decimal:
+    """Money a person typed: a number (a decimal comma is read as a point), zero or more, at most `most`, with at
+    most RATE_DECIMALS decimals, and never a guess between a decimal comma and a thousands separator (1,500).
+    `label` starts the messages ("rate", "the fee"), `not_one` is the whole message for text that is no number."""
     typed = str(text).strip()
     if not isinstance(text, Decimal):
         if not _RATE_RE.match(typed):
-            raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50")
+            raise ValidationError(not_one)
         whole, comma, decimals = typed.partition(",")
-        if comma and len(decimals) == 3:  # 1,500: a thousands separator or a decimal comma? Never guess with money
+        if comma and len(decimals) == 3:
             raise ValidationError(
-                f"rate '{text}' is ambiguous: write {whole}{decimals} or {whole}.{decimals} (no thousands separators)"
+                f"{label} '{text}' is ambiguous: write {whole}{decimals} or {whole}.{decimals} "
+                "(no thousands separators)"
             )
     try:
-        rate = Decimal(typed.replace(",", "."))
+        value = Decimal(typed.replace(",", "."))
     except InvalidOperation:
-        raise ValidationError(f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50") from None
-    if not rate.is_finite() or rate < 0:
-        raise ValidationError(f"rate {text} is not allowed; a rate is zero or more")
-    if rate > MAX_RATE:
-        raise ValidationError(f"rate {text} is out of range; give at most {MAX_RATE:,} an hour")
-    exponent = int(rate.as_tuple().exponent)
+        raise ValidationError(not_one) from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError(f"{label} {text} is not allowed; {noun} is zero or more")
+    if value > most:
+        raise ValidationError(f"{label} {text} is out of range; give at most {most:,}{unit}")
+    exponent = int(value.as_tuple().exponent)
     if exponent < -RATE_DECIMALS:
-        raise ValidationError(f"rate {text} has more than {RATE_DECIMALS} decimals; give one such as 92.50")
-    return rate.quantize(Decimal(1)) if exponent > 0 else abs(rate)  # 1E+2 reads 100, -0 reads 0
+        raise ValidationError(f"{label} {text} has more than {RATE_DECIMALS} decimals{example}")
+    return value.quantize(Decimal(1)) if exponent > 0 else abs(value)  # 1E+2 reads 100, -0 reads 0
+
+
+def check_rate(text: str | Decimal) -> Decimal:
+    not_one = f"'{text}' is not a rate; give an hourly amount such as 85 or 92.50"
+    return _typed_money(text, "rate", not_one, "a rate", MAX_RATE, " an hour", "; give one such as 92.50")
 
 
 def check_amount(text: str | Decimal, what: str) -> Decimal:
-    """A sum of money typed for `what` (a fee, a salary, an income entry): zero or more, at most two... four
-    decimals, never a guess between a decimal comma and a thousands separator."""
-    typed = str(text).strip()
-    if not isinstance(text, Decimal) and not _RATE_RE.match(typed):
-        raise ValidationError(f"{what} '{text}' is not an amount; give one such as 3000 or 450.50")
-    whole, comma, decimals = typed.partition(",")
-    if comma and len(decimals) == 3:
-        raise ValidationError(
-            f"{what} '{text}' is ambiguous: write {whole}{decimals} or {whole}.{decimals} (no thousands separators)"
-        )
-    try:
-        amount = Decimal(typed.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(f"{what} '{text}' is not an amount; give one such as 3000 or 450.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{what} {text} is not allowed; an amount is zero or more")
-    if amount > MAX_AMOUNT:
-        raise ValidationError(f"{what} {text} is out of range; give at most {MAX_AMOUNT:,}")
-    if int(amount.as_tuple().exponent) < -RATE_DECIMALS:
-        raise ValidationError(f"{what} {text} has more than {RATE_DECIMALS} decimals")
-    return amount.quantize(Decimal(1)) if int(amount.as_tuple().exponent) > 0 else abs(amount)
+    """A sum of money typed for `what` (a fee, a salary, an income entry)."""
+    not_one = f"{what} '{text}' is not an amount; give one such as 3000 or 450.50"
+    return _typed_money(text, what, not_one, "an amount", MAX_AMOUNT, "", "")
 
 
 def check_currency(text: str) -> str:
