@@ -35,6 +35,7 @@ from planner.model import (
     DEFAULT_TASK,
     INBOUND,
     OUTBOUND,
+    TYPED_BOUNDARIES,
     Block,
     BoardSettings,
     Engagement,
@@ -1013,28 +1014,11 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-BOUNDARY_OPTIONS = (
-    "max_week",
-    "max_day",
-    "outbound_share",
-    "tolerance",
-    "outbound_cap",
-    "days_off",
-    "latest",
-    "min_rest",
-    "max_stretch",
-    "concentration",
-    "concentration_min",
-    "deadline_near",
-    "timer_limit",
-)
-
-
 def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
     rules = store.boundaries()
     if args.action == "set":
         values: dict[str, str | bool] = {
-            key: getattr(args, key) for key in BOUNDARY_OPTIONS if getattr(args, key) is not None
+            key: getattr(args, key) for key in TYPED_BOUNDARIES if getattr(args, key) is not None
         }
         if args.protect_windows is not None:
             values["protect_windows"] = args.protect_windows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -991,3 +991,9 @@ class Boundaries:
             deadline_near=doc.get("deadline_near", defaults.deadline_near),
             timer_limit=doc.get("timer_limit", defaults.timer_limit),
         )
+
+
+#: The boundaries a person types (every rule but protect_windows, an on/off switch), and those of them that are
+#: numbers (all but the days off and the latest finish), in the order the rules are listed.
+TYPED_BOUNDARIES = tuple(item.name for item in fields(Boundaries) if item.name != "protect_windows")
+NUMBER_BOUNDARIES = tuple(name for name in TYPED_BOUNDARIES if name not in ("days_off", "latest"))

@@ -212,11 +212,8 @@ def due_reminders(store, moment: datetime, settings: ReminderSettings) -> list[R
                     f"{late.message} {late.advice(moment)}.",
                 )
             )
-    for lock in store.locks():
-        if lock.monday + timedelta(days=7) > today or lock.monday < today - timedelta(days=62):
-            continue  # only a past week's lock, and not from long ago (planner kept no export records then)
-        if store.exported(lock):
-            continue
+    # only past weeks' locks, and not from long ago (planner kept no export records then)
+    for lock in store.unexported_locks(today - timedelta(days=62), today - timedelta(days=7)):
         name = engagements[lock.engagement_id].name if lock.engagement_id in engagements else None
         label = week_label(lock.monday)
         scope = f" for {name}" if name else ""

@@ -54,6 +54,7 @@ from planner.model import (
     DAY_NAMES,
     DEFAULT_CURRENCY,
     MAX_LOG_SPAN,
+    NUMBER_BOUNDARIES,
     OUTBOUND,
     PALETTE,
     Block,
@@ -435,20 +436,7 @@ def _check_state(key: str, doc: dict) -> None:
 
 
 def _check_boundaries(key: str, doc: dict) -> None:
-    numbers = (
-        "max_week",
-        "max_day",
-        "outbound_share",
-        "tolerance",
-        "outbound_cap",
-        "min_rest",
-        "max_stretch",
-        "concentration",
-        "concentration_min",
-        "deadline_near",
-        "timer_limit",
-    )
-    for field_name in numbers:
+    for field_name in NUMBER_BOUNDARIES:
         value = doc.get(field_name)
         _need(value is None or _is_number(value), f"its {field_name} is not a number")
     _need(isinstance(doc.get("protect_windows", True), bool), "its protect_windows is not true or false")
@@ -458,7 +446,7 @@ def _check_boundaries(key: str, doc: dict) -> None:
     boundaries = Boundaries.from_doc(doc)
     text: dict[str, str | bool] = {
         field_name: "none" if getattr(boundaries, field_name) is None else repr(float(getattr(boundaries, field_name)))
-        for field_name in numbers
+        for field_name in NUMBER_BOUNDARIES
     }
     text["days_off"] = ",".join(DAY_NAMES[day] for day in boundaries.days_off) or "none"
     text["latest"] = "none" if boundaries.latest is None else format_clock(boundaries.latest)
@@ -1304,17 +1292,24 @@ class Store:
                 }
             )
 
-    def exported(self, lock: Lock) -> bool:
-        """Whether an export since planner kept a record of them covered the whole of a locked week."""
-        sunday = lock.monday + timedelta(days=6)
+    def unexported_locks(self, first: date, last: date) -> list[Lock]:
+        """The locks of the weeks starting first..last that no recorded export covered whole, read at once."""
         with self._transaction(write=False) as tx:
-            for doc in tx.main().table("exports").all():
+            exports = tx.main().table("exports").all()
+            locks = [lock for lock in _locks(tx) if first <= lock.monday <= last]
+
+        def exported(lock: Lock) -> bool:
+            sunday = lock.monday + timedelta(days=6)
+            for doc in exports:
                 ids = doc.get("engagement_ids")
-                first, last = doc.get("first", "9999"), doc.get("last", "")
-                whole = first <= lock.monday.isoformat() and last >= sunday.isoformat()
+                whole = (
+                    doc.get("first", "9999") <= lock.monday.isoformat() and doc.get("last", "") >= sunday.isoformat()
+                )
                 if whole and (ids is None or (lock.engagement_id is not None and lock.engagement_id in ids)):
                     return True
-        return False
+            return False
+
+        return [lock for lock in locks if not exported(lock)]
 
     def claim_reminders(self, keys: Iterable[str], moment: datetime, keep_days: int = 120) -> list[str]:
         """Of `keys`, those not shown before, now recorded as shown, in one locked write: two `planner remind` at
@@ -1357,10 +1352,7 @@ class Store:
 
     def remove_income(self, entry_id: int) -> IncomeEntry:
         with self._transaction(write=True, deliberate=True) as tx:
-            table = tx.main().table("income")
-            doc = table.get(doc_id=entry_id)
-            if doc is None:
-                raise ValidationError(f"no income entry with id {entry_id}; see 'planner income list'")
+            table, doc = _record(tx, "income", entry_id, "income entry", "planner income list")
             table.remove(doc_ids=[entry_id])
             return IncomeEntry.from_doc(entry_id, doc)
 
@@ -1380,20 +1372,14 @@ class Store:
 
     def update_milestone(self, milestone_id: int, **changes: Any) -> Milestone:
         with self._transaction(write=True, deliberate=True) as tx:
-            table = tx.main().table("milestones")
-            doc = table.get(doc_id=milestone_id)
-            if doc is None:
-                raise ValidationError(f"no milestone with id {milestone_id}; see 'planner milestone list'")
+            table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
             updated = replace(Milestone.from_doc(milestone_id, doc), **changes).validate()
             table.update(updated.to_doc(), doc_ids=[milestone_id])
             return updated
 
     def remove_milestone(self, milestone_id: int) -> Milestone:
         with self._transaction(write=True, deliberate=True) as tx:
-            table = tx.main().table("milestones")
-            doc = table.get(doc_id=milestone_id)
-            if doc is None:
-                raise ValidationError(f"no milestone with id {milestone_id}; see 'planner milestone list'")
+            table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
             table.remove(doc_ids=[milestone_id])
             return Milestone.from_doc(milestone_id, doc)
 
@@ -1948,6 +1934,15 @@ def _refuse_block_overlap(tx: _Tx, block: Block, *, instead_of: tuple[int, date]
                 f"{format_clock(other.start)}-{format_clock(other.end)}; one engagement's planned time cannot "
                 "overlap itself: move or shorten one of them"
             )
+
+
+def _record(tx: _Tx, table_name: str, record_id: int, what: str, listing: str) -> tuple[Any, dict]:
+    """A record of the main file's `table_name` by id, with its table; refused in one line naming `listing`."""
+    table = tx.main().table(table_name)
+    doc = table.get(doc_id=record_id)
+    if doc is None:
+        raise ValidationError(f"no {what} with id {record_id}; see '{listing}'")
+    return table, doc
 
 
 def _block_exists(tx: _Tx, block_id: int) -> bool:
