@@ -90,8 +90,32 @@ def _forecast(store: Store, engagements: list, moment: datetime) -> tuple[date, 
     return first, last, found
 
 
+def _names(store: Store) -> dict[int, str]:
+    return {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
+
+
+def _json_amounts(minor: dict[str, int]) -> dict[str, float]:
+    """Minor units per currency as decimal amounts, for --json."""
+    from planner.money import to_decimal
+
+    return {currency: float(to_decimal(value, currency)) for currency, value in sorted(minor.items())}
+
+
+def _item_json(earning) -> dict[str, object]:
+    from planner.money import to_decimal
+
+    return {
+        "date": earning.day.isoformat(),
+        "engagement": earning.engagement.name,
+        "kind": earning.kind,
+        "amount": float(to_decimal(earning.amount, earning.currency)),
+        "currency": earning.currency,
+        "note": earning.note,
+    }
+
+
 def cmd_income(store: Store, args: argparse.Namespace) -> int:
-    from planner.money import earnings, income_by_engagement, price, to_decimal, totals
+    from planner.money import amounts_by, earnings, income_by_engagement, price, totals
 
     first, last, label = _income_range(args)
     moment = now()
@@ -103,42 +127,24 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
     found = earnings(engagements, lines, store.income_entries(first, until), store.milestones(), first, until)
     rows = income_by_engagement(engagements, lines, found, first, until)
     ahead: list = []
+    by_month: dict[str, dict[str, int]] = {}
     forecast_json = None
     if args.forecast:
         ahead_first, ahead_last, ahead = _forecast(store, engagements, moment)
-        by_name: dict[str, dict[str, int]] = {}
-        by_month: dict[str, dict[str, int]] = {}
-        for earning in ahead:
-            name = by_name.setdefault(earning.engagement.name, {})
-            name[earning.currency] = name.get(earning.currency, 0) + earning.amount
-            month = by_month.setdefault(earning.day.strftime("%Y-%m"), {})
-            month[earning.currency] = month.get(earning.currency, 0) + earning.amount
-        all_ahead: dict[str, int] = {}
-        for earning in ahead:
-            all_ahead[earning.currency] = all_ahead.get(earning.currency, 0) + earning.amount
+        by_month = amounts_by(ahead, lambda earning: earning.day.strftime("%Y-%m"))
+        by_name = amounts_by(ahead, lambda earning: earning.engagement.name)
         forecast_json = {
             "from": ahead_first.isoformat(),
             "to": ahead_last.isoformat(),
-            "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(all_ahead.items())},
+            "amounts": _json_amounts(amounts_by(ahead, lambda earning: None).get(None, {})),
             "months": [
-                {"month": month, "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(values.items())}}
-                for month, values in sorted(by_month.items())
+                {"month": month, "amounts": _json_amounts(values)} for month, values in sorted(by_month.items())
             ],
             "engagements": [
-                {"name": name, "amounts": {c: float(to_decimal(v, c)) for c, v in sorted(values.items())}}
+                {"name": name, "amounts": _json_amounts(values)}
                 for name, values in sorted(by_name.items(), key=lambda item: item[0].casefold())
             ],
-            "items": [
-                {
-                    "date": earning.day.isoformat(),
-                    "engagement": earning.engagement.name,
-                    "kind": earning.kind,
-                    "amount": float(to_decimal(earning.amount, earning.currency)),
-                    "currency": earning.currency,
-                    "note": earning.note,
-                }
-                for earning in ahead
-            ],
+            "items": [_item_json(earning) for earning in ahead],
         }
     earned, predictable = totals(rows)
     shares = {currency: predictable.get(currency, 0) / amount for currency, amount in earned.items() if amount}
@@ -159,9 +165,9 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
         _print_json(
             {
                 "range": {"from": first.isoformat(), "to": last.isoformat(), "label": label},
-                "earned": {c: float(to_decimal(v, c)) for c, v in sorted(earned.items())},
+                "earned": _json_amounts(earned),
                 "earned_minor": dict(sorted(earned.items())),
-                "predictable": {c: float(to_decimal(v, c)) for c, v in sorted(predictable.items())},
+                "predictable": _json_amounts(predictable),
                 "predictable_share": share,
                 "forecast": forecast_json,
                 "engagements": [
@@ -170,7 +176,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                         "side": item.engagement.kind,
                         "model": item.model,
                         "hours": round(item.seconds / 3600, 4),
-                        "earned": {c: float(to_decimal(v, c)) for c, v in sorted(item.earned.items())},
+                        "earned": _json_amounts(item.earned),
                         "effective_rate": {
                             c: float(rate) for c in sorted(item.earned) if (rate := item.effective_rate(c)) is not None
                         },
@@ -184,7 +190,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                             {
                                 "key": key,
                                 "hours": round(group["seconds"] / 3600, 4),
-                                "earned": {c: float(to_decimal(v, c)) for c, v in sorted(group["earned"].items())},
+                                "earned": _json_amounts(group["earned"]),
                             }
                             for key, group in sorted(groups.items())
                         ],
@@ -192,18 +198,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                     if groups
                     else {}
                 ),
-                "items": [
-                    {
-                        "date": earning.day.isoformat(),
-                        "engagement": earning.engagement.name,
-                        "kind": earning.kind,
-                        "amount": float(to_decimal(earning.amount, earning.currency)),
-                        "currency": earning.currency,
-                        "predictable": earning.predictable,
-                        "note": earning.note,
-                    }
-                    for earning in found
-                ],
+                "items": [{**_item_json(earning), "predictable": earning.predictable} for earning in found],
             }
         )
         return EXIT_OK
@@ -237,11 +232,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
     if forecast_json is not None:
         print()
         print(f"Forecast {forecast_json['from']} to {forecast_json['to']} (from the plan and the terms)")
-        per_month: dict[str, dict[str, int]] = {}
-        for earning in ahead:
-            amounts = per_month.setdefault(earning.day.strftime("%Y-%m"), {})
-            amounts[earning.currency] = amounts.get(earning.currency, 0) + earning.amount
-        months = [[month, _amounts(amounts)] for month, amounts in sorted(per_month.items())]
+        months = [[month, _amounts(amounts)] for month, amounts in sorted(by_month.items())]
         print(_table(["month", "forecast"], months, right=(1,)) if months else "Nothing is planned or due.")
     return EXIT_OK
 
@@ -257,7 +248,7 @@ def cmd_income_add(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_income_list(store: Store, args: argparse.Namespace) -> int:
-    names = {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
+    names = _names(store)
     entries = store.income_entries()
     if args.json:
         _print_json(
@@ -315,7 +306,7 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
         milestone = store.remove_milestone(args.id)
         print(f"Removed milestone {milestone.id} '{printable(milestone.title)}'.")
         return EXIT_OK
-    names = {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
+    names = _names(store)
     found = store.milestones()
     if args.json:
         _print_json(

@@ -495,6 +495,15 @@ def income_by_engagement(
     return sorted(rows.values(), key=lambda item: (item.engagement.kind != "inbound", item.engagement.name.casefold()))
 
 
+def amounts_by(found: Iterable[Earning], key: Callable[[Earning], Any]) -> dict[Any, dict[str, int]]:
+    """The earnings summed per key and currency (minor units), in the order keys first appear."""
+    sums: dict[Any, dict[str, int]] = {}
+    for earning in found:
+        amounts = sums.setdefault(key(earning), {})
+        amounts[earning.currency] = amounts.get(earning.currency, 0) + earning.amount
+    return sums
+
+
 def totals(rows: Iterable[EngagementIncome]) -> tuple[dict[str, int], dict[str, int]]:
     """(earned, predictable) per currency over `rows`."""
     earned: dict[str, int] = {}
