@@ -16,7 +16,7 @@ from planner.hours import clock_hours
 from planner.model import Block, Boundaries, Engagement, LogEntry
 from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
 from planner.timer import forgotten
-from planner.week import Week, block_interval
+from planner.week import Week, block_interval, once_per_engagement
 
 PLAN, ACTUAL = "plan", "actual"
 INFO, WARN, BREACH = "info", "warn", "breach"
@@ -215,15 +215,8 @@ def merged(spans: Iterable[Span], gap: timedelta = timedelta(0)) -> list[tuple[d
 def once_each(spans: Iterable[Span]) -> list[Span]:
     """Planned spans with the time one engagement has planned twice counted once: where a block overlaps an
     earlier one of its engagement (two meetings of an imported calendar at once), only its part after it counts."""
-    found: list[Span] = []
-    reached: dict[int, datetime] = {}
-    for span in sorted(spans, key=lambda item: (item.start, item.end)):
-        before = reached.get(span.engagement_id)
-        start = span.start if before is None else max(span.start, before)
-        if span.end > start:
-            found.append(Span(start, span.end, span.engagement_id, span.block_id))
-        reached[span.engagement_id] = span.end if before is None else max(before, span.end)
-    return found
+    counted = once_per_engagement(spans, lambda span: (span.start, span.end), lambda span: span.engagement_id)
+    return [Span(start, end, span.engagement_id, span.block_id) for span, start, end in counted if end > start]
 
 
 def _beyond(spans: Iterable[Span], limit: float) -> tuple[int, ...]:

@@ -5,11 +5,15 @@ Pure data: built from the store in one read, never touching the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, DayOff, Engagement, LogEntry
 from planner.schedule import overlap_seconds, span_of_days, to_local, wall_moment
+
+T = TypeVar("T")
 
 
 def block_interval(block: Block) -> tuple[datetime, datetime]:
@@ -23,6 +27,23 @@ def block_seconds(block: Block) -> float:
     moved start (02:30-03:15) lasts nothing, as in every calendar."""
     start, end = block_interval(block)
     return max(0.0, (end - start).total_seconds())
+
+
+def once_per_engagement(
+    items: Iterable[T], bounds: Callable[[T], tuple[datetime, datetime]], engagement_of: Callable[[T], int]
+) -> list[tuple[T, datetime, datetime]]:
+    """Planned time of one engagement counted once: each item (a block, a span of one) in time order with the part
+    of it after every earlier item of its engagement, (item, start, end); where an item lies wholly inside earlier
+    ones (two meetings of an imported calendar at once) its start is at or after its end."""
+    found = []
+    reached: dict[int, datetime] = {}
+    for item in sorted(items, key=bounds):
+        start, end = bounds(item)
+        owner = engagement_of(item)
+        before = reached.get(owner)
+        found.append((item, start if before is None else max(start, before), end))
+        reached[owner] = end if before is None else max(before, end)
+    return found
 
 
 @dataclass(frozen=True)
@@ -109,15 +130,8 @@ class Week:
     def counted_blocks(self) -> list[tuple[Block, float]]:
         """Each block with the seconds it adds to its engagement's plan: where it overlaps an earlier block of the
         same engagement (two meetings of an imported calendar at once) only its part after that one counts."""
-        found: list[tuple[Block, float]] = []
-        reached: dict[int, datetime] = {}
-        for block in sorted(self.blocks, key=block_interval):
-            start, end = block_interval(block)
-            before = reached.get(block.engagement_id)
-            counted = max(0.0, (end - (start if before is None else max(start, before))).total_seconds())
-            found.append((block, counted))
-            reached[block.engagement_id] = end if before is None else max(before, end)
-        return found
+        counted = once_per_engagement(self.blocks, block_interval, lambda block: block.engagement_id)
+        return [(block, max(0.0, (end - start).total_seconds())) for block, start, end in counted]
 
     def rows(self) -> list[EngagementWeek]:
         """Per engagement: planned and logged seconds this week. Active engagements always; archived ones only
