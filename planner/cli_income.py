@@ -35,9 +35,8 @@ def _income_range(args: argparse.Namespace) -> tuple[date, date, str]:
         text = args.year.strip()
         if not (text.isdigit() and len(text) == 4):
             raise ValidationError(f"--year '{args.year}' is not a year; write it as 2026")
-        year = int(text)
-        parse_date(f"{year}-01-01")
-        return date(year, 1, 1), date(year, 12, 31), text
+        first = parse_date(f"{text}-01-01")  # a year planner does not keep is refused here, as a date would be
+        return first, date(first.year, 12, 31), text
     if args.week is not None:
         monday = parse_week(args.week)
         return monday, monday + timedelta(days=6), week_label(monday)

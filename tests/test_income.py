@@ -112,6 +112,7 @@ def test_bad_input_is_one_line_and_changes_nothing(run: Cli, data_dir) -> None:
         ["income", "add", "globex", "1e99"],
         ["income", "add", "nobody", "10"],
         ["income", "--year", "20x6"],
+        ["income", "--year", "0001"],
         ["income", "--month", ""],
         ["milestone", "done", "99"],
         ["milestone", "add", "acme", "x", "--fee", "10"],
