@@ -983,7 +983,7 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
     from planner.remind import ReminderSettings, checked_reminder_settings
 
     if args.action == "set":
-        typed = {key: getattr(args, key) for key in ("name", "email", "task", "day_start", "day_end")}
+        typed = {key: getattr(args, key) for key in ("name", "email", "task", "day_start", "day_end", "currency")}
         typed["slot"] = None if args.slot is None else str(args.slot)
         changes = checked_settings(store.settings(), typed)
         if args.theme is not None:
@@ -1001,6 +1001,7 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
         "name": stored.get("name", ""),
         "email": stored.get("email", ""),
         "task": stored.get("task") or DEFAULT_TASK,
+        "currency": stored.get("currency") or DEFAULT_CURRENCY,
         "theme": stored.get("theme") or "textual-dark",
         **ReminderSettings.from_settings(stored).shown(),
     }
@@ -1349,6 +1350,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("--slot", type=int, metavar="MIN", help="minutes per row: 10, 15, 20, 30 or 60")
     settings_set.add_argument("--name", help="your name, on timesheets and in Toggl, Clockify and Harvest exports")
     settings_set.add_argument("--email", help="your e-mail address, on timesheets and exports")
+    settings_set.add_argument(
+        "--currency", metavar="CODE", help="base currency: income totals across currencies, new engagements (EUR)"
+    )
     settings_set.add_argument(
         "--task", help="the task of a Clockify or Harvest row whose entry has no tag ('' resets to General)"
     )

@@ -5,20 +5,18 @@ fixed fee. Every figure comes from planner.money."""
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from planner.cli_common import EXIT_OK, _print_json, _table
 from planner.errors import ValidationError
 from planner.hours import clock_hours
 from planner.model import IncomeEntry, Milestone
 from planner.schedule import (
-    day_start,
     next_month,
     now,
     parse_date,
     parse_month,
     parse_week,
-    span_of_days,
     to_local,
     today,
     week_label,
@@ -58,37 +56,6 @@ def _amounts(amounts: dict[str, int]) -> str:
     return format_amounts(amounts) or "–"
 
 
-def _month_before(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def _forecast(store: Store, engagements: list, moment: datetime) -> tuple[date, date, list]:
-    """What the plan and the terms promise from tomorrow to the end of the third month after this one: planned hours
-    at the rate in force, retainer fees and overage, salaries, open milestones by their due day and a fixed fee by
-    its deadline. Each sum on the day it would be earned, so tomorrow's forecast is the day after's earning."""
-    from planner.money import earnings, planned_lines, price, projected_engagements, projected_milestones
-
-    today_ = to_local(moment).date()
-    first = today_ + timedelta(days=1)
-    last = today_.replace(day=1)
-    for _ in range(4):
-        last = next_month(last)
-    last -= timedelta(days=1)
-    reach = _month_before(first)
-    logs = store.logs(*span_of_days(reach, today_), include_running=False)
-    lines = price(engagements, logs, reach, today_).lines
-    lines += planned_lines(engagements, store.blocks(first, last), day_start(first))
-    found = earnings(
-        projected_engagements(engagements, today_),
-        lines,
-        store.income_entries(first, last),
-        projected_milestones(store.milestones(), today_),
-        first,
-        last,
-    )
-    return first, last, found
-
-
 def _names(store: Store) -> dict[int, str]:
     return {engagement.id: engagement.name for engagement in store.engagements(include_archived=True)}
 
@@ -113,29 +80,56 @@ def _item_json(earning) -> dict[str, object]:
     }
 
 
+def _total_json(total) -> dict[str, object]:
+    """The total in the base currency with the rates it used, or why there is none."""
+    from planner.money import to_decimal
+
+    if total.amount is None:
+        return {"currency": total.base, "earned": None, "predictable": None, "rates": [], "missing": total.reason}
+    return {
+        "currency": total.base,
+        "earned": float(to_decimal(total.amount, total.base)),
+        "earned_minor": total.amount,
+        "predictable": float(to_decimal(total.predictable or 0, total.base)),
+        "rates": [
+            {"currency": rate.currency, "rate": str(rate.rate), "from": rate.start.isoformat()} for rate in total.rates
+        ],
+        "missing": None,
+    }
+
+
+def _total_line(total, amounts: dict[str, int]) -> str:
+    """'1,234.00 EUR', '1,200.00 EUR (USD at 0.92 from 2026-11-01)', or per currency with the reason."""
+    from planner.money import format_amount
+
+    currencies = set(amounts)
+    if total.amount is None:
+        return f"{_amounts(amounts)}\nnote: {total.reason}"
+    if currencies <= {total.base}:
+        return format_amount(total.amount, total.base) if currencies else _amounts(amounts)
+    return f"{format_amount(total.amount, total.base)} ({_amounts(amounts)}; {total.rates_named()})"
+
+
 def cmd_income(store: Store, args: argparse.Namespace) -> int:
-    from planner.money import amounts_by, earnings, income_by_engagement, price, totals
+    from planner.income import forecast_end, income_report
+    from planner.money import amounts_by
 
     first, last, label = _income_range(args)
     moment = now()
-    today_ = to_local(moment).date()
-    engagements = store.engagements(include_archived=True)
-    until = min(last, today_)  # what is dated after today is not earned yet (--forecast shows it)
-    reach = _month_before(first)  # a retainer's carry-over month
-    lines = price(engagements, store.logs(*span_of_days(reach, until), include_running=False), reach, until).lines
-    found = earnings(engagements, lines, store.income_entries(first, until), store.milestones(), first, until)
-    rows = income_by_engagement(engagements, lines, found, first, until)
-    ahead: list = []
+    ahead_to = forecast_end(to_local(moment).date()) if args.forecast else None
+    report = income_report(store, first, last, moment, forecast_to=ahead_to)
+    rows, found, earned, predictable = report.rows, report.found, report.earned, report.predictable
+    ahead = report.forecast
     by_month: dict[str, dict[str, int]] = {}
     forecast_json = None
-    if args.forecast:
-        ahead_first, ahead_last, ahead = _forecast(store, engagements, moment)
-        by_month = amounts_by(ahead, lambda earning: earning.day.strftime("%Y-%m"))
-        by_name = amounts_by(ahead, lambda earning: earning.engagement.name)
+    if ahead is not None:
+        by_month = amounts_by(ahead.found, lambda earning: earning.day.strftime("%Y-%m"))
+        by_name = amounts_by(ahead.found, lambda earning: earning.engagement.name)
         forecast_json = {
-            "from": ahead_first.isoformat(),
-            "to": ahead_last.isoformat(),
-            "amounts": _json_amounts(amounts_by(ahead, lambda earning: None).get(None, {})),
+            "from": ahead.first.isoformat(),
+            "to": ahead.last.isoformat(),
+            "amounts": _json_amounts(amounts_by(ahead.found, lambda earning: None).get(None, {})),
+            "total": _total_json(ahead.total),
             "months": [
                 {"month": month, "amounts": _json_amounts(values)} for month, values in sorted(by_month.items())
             ],
@@ -143,15 +137,9 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                 {"name": name, "amounts": _json_amounts(values)}
                 for name, values in sorted(by_name.items(), key=lambda item: item[0].casefold())
             ],
-            "items": [_item_json(earning) for earning in ahead],
+            "items": [_item_json(earning) for earning in ahead.found],
         }
-    earned, predictable = totals(rows)
-    shares = {currency: predictable.get(currency, 0) / amount for currency, amount in earned.items() if amount}
-    share: float | dict[str, float] | None = (
-        round(next(iter(shares.values())), 4) if len(shares) == 1 else {c: round(v, 4) for c, v in shares.items()}
-    )
-    if not shares:
-        share = None
+    share = report.predictable_share
     groups: dict[str, dict] = {}
     if args.by and args.by != "engagement":
         for item in rows:
@@ -164,10 +152,12 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
         _print_json(
             {
                 "range": {"from": first.isoformat(), "to": last.isoformat(), "label": label},
+                "currency": report.total.base,
                 "earned": _json_amounts(earned),
                 "earned_minor": dict(sorted(earned.items())),
                 "predictable": _json_amounts(predictable),
                 "predictable_share": share,
+                "total": _total_json(report.total),
                 "forecast": forecast_json,
                 "engagements": [
                     {
@@ -224,15 +214,20 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                 ]
             )
         print(_table(["engagement", "model", "hours", "earned", "per hour"], table, right=(2, 3, 4)))
-    print(f"total: {_amounts(earned)}")
-    if shares:
-        text = ", ".join(f"{round(value * 100)} % of the {c} earned" for c, value in sorted(shares.items()))
+    print(f"total: {_total_line(report.total, earned)}")
+    if isinstance(share, float):
+        print(f"predictable (salary and retainers): {round(share * 100)} % of the income earned")
+    elif isinstance(share, dict):
+        text = ", ".join(f"{round(value * 100)} % of the {c} earned" for c, value in sorted(share.items()))
         print(f"predictable (salary and retainers): {text}")
-    if forecast_json is not None:
+    if forecast_json is not None and ahead is not None:
         print()
         print(f"Forecast {forecast_json['from']} to {forecast_json['to']} (from the plan and the terms)")
         months = [[month, _amounts(amounts)] for month, amounts in sorted(by_month.items())]
         print(_table(["month", "forecast"], months, right=(1,)) if months else "Nothing is planned or due.")
+        if months:
+            whole = amounts_by(ahead.found, lambda earning: None).get(None, {})
+            print(f"total: {_total_line(ahead.total, whole)}")
     return EXIT_OK
 
 
@@ -340,6 +335,52 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_fx(store: Store, args: argparse.Namespace) -> int:
+    """`fx set CUR RATE --from D`, `fx list`, `fx rm CUR --from D`: what one unit of a currency is worth in the base
+    currency, from a day on."""
+    from planner.model import FxRate
+
+    base = store.base_currency()
+    if args.action == "set":
+        start = parse_date(args.from_) if args.from_ else today()
+        rate, replaced = store.set_fx(FxRate(args.currency, base, args.rate, start))
+        was = f" (was {replaced.rate})" if replaced is not None else ""
+        print(f"1 {rate.currency} = {rate.rate} {rate.base} from {rate.start.isoformat()}{was}.")
+        return EXIT_OK
+    if args.action == "rm":
+        removed = store.remove_fx(args.currency, parse_date(args.from_))
+        print(f"Removed the {removed.currency} rate {removed.rate} {removed.base} from {removed.start.isoformat()}.")
+        return EXIT_OK
+    rates = store.fx_rates()
+    if args.json:
+        _print_json(
+            {
+                "base": base,
+                "rates": [
+                    {
+                        "currency": rate.currency,
+                        "base": rate.base,
+                        "rate": str(rate.rate),
+                        "from": rate.start.isoformat(),
+                        "used": rate.base == base,
+                    }
+                    for rate in rates
+                ],
+            }
+        )
+        return EXIT_OK
+    print(f"Base currency: {base} (planner settings set --currency CODE)")
+    if not rates:
+        print("No exchange rates yet. Add one with 'planner fx set USD 0.92 --from 2026-11-01'.")
+        return EXIT_OK
+    rows = [
+        [rate.currency, f"{rate.rate} {rate.base}", rate.start.isoformat(), "" if rate.base == base else "not used"]
+        for rate in rates
+    ]
+    print(_table(["currency", "1 unit is", "from", ""], rows, right=(1,)))
+    return EXIT_OK
+
+
 def add_income_commands(commands) -> None:
     income = commands.add_parser("income", help="what you earned: per engagement, effective hourly rate, predictable")
     group = income.add_mutually_exclusive_group()
@@ -384,3 +425,16 @@ def add_income_commands(commands) -> None:
     m_rm = sub.add_parser("rm", help="remove a milestone")
     m_rm.add_argument("id", type=int, metavar="ID")
     milestone.set_defaults(handler=cmd_milestone)
+
+    fx = commands.add_parser("fx", help="exchange rates into the base currency, from a day on")
+    fx_sub = fx.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fx_set = fx_sub.add_parser("set", help="what one unit of CURRENCY is worth in the base currency, from --from on")
+    fx_set.add_argument("currency", metavar="CURRENCY")
+    fx_set.add_argument("rate", metavar="RATE", help="e.g. 0.92")
+    fx_set.add_argument("--from", dest="from_", metavar="D", help="the first day it applies (default today)")
+    fx_list = fx_sub.add_parser("list", help="the exchange rates")
+    fx_list.add_argument("--json", action="store_true")
+    fx_rm = fx_sub.add_parser("rm", help="remove the rate of CURRENCY from a day")
+    fx_rm.add_argument("currency", metavar="CURRENCY")
+    fx_rm.add_argument("--from", dest="from_", metavar="D", required=True)
+    fx.set_defaults(handler=cmd_fx)

@@ -734,6 +734,54 @@ class Milestone:
         )
 
 
+FX_DECIMALS = 8
+MAX_FX = Decimal(1_000_000)
+
+
+def check_fx_rate(text: str | Decimal) -> Decimal:
+    """An exchange rate typed by the person: what one unit of a currency is worth in the base currency, more than 0,
+    with at most FX_DECIMALS decimals (0.00612345 for a yen in euros)."""
+    typed = str(text).strip()
+    not_one = f"'{text}' is not an exchange rate; give what one unit is worth in the base currency, e.g. 0.92"
+    if not isinstance(text, Decimal) and not re.fullmatch(r"\d+(\.\d+)?|\.\d+", typed):
+        raise ValidationError(not_one)
+    try:
+        value = Decimal(typed)
+    except InvalidOperation:
+        raise ValidationError(not_one) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationError(f"exchange rate {text} is not allowed; a rate is more than 0")
+    if value > MAX_FX:
+        raise ValidationError(f"exchange rate {text} is out of range; give at most {MAX_FX:,}")
+    if int(value.as_tuple().exponent) < -FX_DECIMALS:
+        raise ValidationError(f"exchange rate {text} has more than {FX_DECIMALS} decimals")
+    return value.quantize(Decimal(1)) if int(value.as_tuple().exponent) > 0 else value
+
+
+@dataclass(frozen=True)
+class FxRate:
+    """What one unit of `currency` is worth in `base` from the day `start` on (until a later rate of the pair)."""
+
+    currency: str
+    base: str
+    rate: Decimal
+    start: date
+
+    def validate(self) -> FxRate:
+        currency, base = check_currency(self.currency), check_currency(self.base)
+        if currency == base:
+            raise ValidationError(f"{currency} is the base currency; it needs no exchange rate")
+        check_day(self.start, f"the day {self.start.isoformat()}")
+        return FxRate(currency, base, check_fx_rate(self.rate), self.start)
+
+    def to_doc(self) -> dict:
+        return {"currency": self.currency, "base": self.base, "rate": str(self.rate), "from": self.start.isoformat()}
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> FxRate:
+        return cls(str(doc["currency"]), str(doc["base"]), Decimal(str(doc["rate"])), date.fromisoformat(doc["from"]))
+
+
 # ---------------------------------------------------------------- log entries (the actuals)
 
 
@@ -857,7 +905,8 @@ def check_remind_before(value: object) -> int:
 def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, object]:
     """The settings to store after `changes` (values as typed; None or a missing key leaves one as it is; an empty
     name, e-mail or task clears it), every one checked before any is kept. Keys: day_start, day_end, slot, name,
-    email, task. A bad value raises one line naming its command-line flag (the board names its field instead)."""
+    email, task, currency (the base currency). A bad value raises one line naming its command-line flag (the board
+    names its field instead)."""
     person = {key: str(changes[key]).strip() for key in ("name", "email", "task") if changes.get(key) is not None}
     for key, value in person.items():
         if not value.isprintable():
@@ -886,8 +935,15 @@ def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, 
     wanted = BoardSettings(
         day_start=day_start, day_end=day_end, slot=int(slot_text) if slot_text else current.slot
     ).validate()
+    currency: dict[str, str] = {}
+    if (changes.get("currency") or "").strip():
+        try:
+            currency["currency"] = check_currency(str(changes["currency"]))
+        except ValidationError as error:
+            raise ValidationError(f"--currency: {error}") from None
     return {
         **person,
+        **currency,
         "day_start": format_clock(wanted.day_start),
         "day_end": format_clock(wanted.day_end),
         "slot": wanted.slot,

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from planner.model import FIXED, HOURLY, RETAINER, Engagement, LogEntry
+from planner.model import FIXED, HOURLY, RETAINER, Engagement, FxRate, LogEntry
 from planner.schedule import span_of_days, to_local
 
 #: ISO 4217 currencies whose minor unit is not the hundredth; every other code has 2 decimals. (A table of 26 codes
@@ -560,3 +560,72 @@ def projected_engagements(engagements: Iterable[Engagement], today: date) -> lis
         else e
         for e in engagements
     ]
+
+
+# ---------------------------------------------------------------- currencies: totals in the base currency
+
+
+def rate_on(rates: Iterable[FxRate], currency: str, base: str, day: date) -> FxRate | None:
+    """The rate of `currency` in `base` in force on `day`: the latest one starting on or before it."""
+    found = [rate for rate in rates if rate.currency == currency and rate.base == base and rate.start <= day]
+    return max(found, key=lambda rate: rate.start, default=None)
+
+
+def to_base(minor: int, currency: str, base: str, rate: Decimal) -> int:
+    """`minor` units of `currency` in minor units of `base` at `rate`, rounded half-up once."""
+    exact = Fraction(minor) * Fraction(rate) * 10 ** minor_digits(base) / 10 ** minor_digits(currency)
+    return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Earnings summed in the base currency, each converted at the rate in force on its day (and rounded once, so
+    the total is the sum of its converted parts). `amount` is None when some currency had no rate on some day:
+    `missing` names the first such day of each currency, and totals then stay per currency."""
+
+    base: str
+    amount: int | None
+    predictable: int | None
+    rates: tuple[FxRate, ...] = ()
+    missing: tuple[tuple[str, date], ...] = ()
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no total in the base currency, in one sentence; None when there is one."""
+        if not self.missing:
+            return None
+        parts = [f"{currency} on {day.isoformat()}" for currency, day in self.missing]
+        example_currency, example_day = self.missing[0]
+        return (
+            f"no exchange rate into {self.base} for {', '.join(parts)}, so totals stay per currency; set one with "
+            f"'planner fx set {example_currency} RATE --from {example_day.isoformat()}'"
+        )
+
+    def rates_named(self) -> str:
+        """'USD at 0.92 from 2026-11-01, …': the rates the total used."""
+        return ", ".join(f"{rate.currency} at {rate.rate} from {rate.start.isoformat()}" for rate in self.rates)
+
+
+def convert(found: Iterable[Earning], base: str, rates: Iterable[FxRate]) -> Converted:
+    """The earnings' total (and its predictable part) in `base`."""
+    rates = list(rates)
+    amount = predictable = 0
+    used: dict[tuple[str, date], FxRate] = {}
+    missing: dict[str, date] = {}
+    for earning in found:
+        if earning.currency == base:
+            value = earning.amount
+        else:
+            rate = rate_on(rates, earning.currency, base, earning.day)
+            if rate is None:
+                missing[earning.currency] = min(missing.get(earning.currency, earning.day), earning.day)
+                continue
+            used[(rate.currency, rate.start)] = rate
+            value = to_base(earning.amount, earning.currency, base, rate.rate)
+        amount += value
+        if earning.predictable:
+            predictable += value
+    if missing:
+        return Converted(base, None, None, missing=tuple(sorted(missing.items())))
+    ordered = tuple(used[key] for key in sorted(used))
+    return Converted(base, amount, predictable, ordered)

@@ -62,11 +62,13 @@ from planner.model import (
     Boundaries,
     DayOff,
     Engagement,
+    FxRate,
     IncomeEntry,
     LogEntry,
     Milestone,
     WorkWindow,
     check_amount,
+    check_currency,
     check_hours,
     check_rate,
     check_round,
@@ -455,8 +457,10 @@ def _check_boundaries(key: str, doc: dict) -> None:
 
 
 def _check_settings(key: str, doc: dict) -> None:
-    for field_name in ("day_start", "day_end", "name", "email", "task"):
+    for field_name in ("day_start", "day_end", "name", "email", "task", "currency"):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
+    if doc.get("currency") is not None:
+        check_currency(doc["currency"])
     _need(_is_int(doc.get("slot", 30)), "its slot is not a whole number of minutes")
     BoardSettings.from_settings(doc).validate()
 
@@ -512,6 +516,12 @@ def _check_milestone(key: str, doc: dict) -> None:
     Milestone.from_doc(int(key), doc).validate()
 
 
+def _check_fx(key: str, doc: dict) -> None:
+    for name in ("currency", "base", "rate", "from"):
+        _need(isinstance(doc.get(name), str), f"its {name} is not text")
+    FxRate.from_doc(doc).validate()
+
+
 def _check_reminded(key: str, doc: dict) -> None:
     _need(isinstance(doc.get("key"), str) and isinstance(doc.get("at"), str), "its key or time is not text")
 
@@ -531,6 +541,7 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
         ("reminded", "shown reminder", _check_reminded),
         ("income", "income entry", _check_income),
         ("milestones", "milestone", _check_milestone),
+        ("fx", "exchange rate", _check_fx),
     ],
     "logs": [("logs", "log", _check_log)],
     "blocks": [("blocks", "block", _check_block)],
@@ -1132,6 +1143,9 @@ class Store:
             return _engagement_by_id(tx, engagement_id)
 
     def add_engagement(self, engagement: Engagement) -> Engagement:
+        """Store a new engagement; without a currency of its own it takes the base currency (when one is set)."""
+        if engagement.currency is None and self.settings().get("currency"):
+            engagement.currency = self.base_currency()
         engagement.validate()
         with self._transaction(write=True) as tx:
             return _insert_engagement(tx, engagement)
@@ -1382,6 +1396,47 @@ class Store:
             table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
             table.remove(doc_ids=[milestone_id])
             return Milestone.from_doc(milestone_id, doc)
+
+    # ------------------------------------------------------------ currencies
+
+    def base_currency(self) -> str:
+        """The currency totals across currencies are given in: `settings set --currency`, else EUR."""
+        return str(self.settings().get("currency") or DEFAULT_CURRENCY)
+
+    def set_fx(self, rate: FxRate) -> tuple[FxRate, FxRate | None]:
+        """Keep an exchange rate from its day on; one of the same pair and day is replaced (returned second)."""
+        rate = rate.validate()
+        with self._transaction(write=True) as tx:
+            table = tx.main().table("fx")
+            same = [
+                doc for doc in table.all()
+                if (doc.get("currency"), doc.get("base"), doc.get("from"))
+                == (rate.currency, rate.base, rate.start.isoformat())
+            ]  # fmt: skip
+            table.remove(doc_ids=[doc.doc_id for doc in same])
+            table.insert(rate.to_doc())
+            return rate, FxRate.from_doc(same[0]) if same else None
+
+    def fx_rates(self) -> list[FxRate]:
+        """Every exchange rate kept, by pair and day."""
+        with self._transaction(write=False) as tx:
+            found = [FxRate.from_doc(doc) for doc in tx.main().table("fx").all()]
+        return sorted(found, key=lambda item: (item.base, item.currency, item.start))
+
+    def remove_fx(self, currency: str, start: date, base: str | None = None) -> FxRate:
+        currency = check_currency(currency)
+        with self._transaction(write=True, deliberate=True) as tx:
+            settings: dict = tx.main().table("settings").get(doc_id=1) or {}
+            base = base or str(settings.get("currency") or DEFAULT_CURRENCY)
+            table = tx.main().table("fx")
+            found = [
+                doc for doc in table.all()
+                if (doc.get("currency"), doc.get("base"), doc.get("from")) == (currency, base, start.isoformat())
+            ]  # fmt: skip
+            if not found:
+                raise ValidationError(f"no {currency} rate in {base} from {start.isoformat()}; see 'planner fx list'")
+            table.remove(doc_ids=[doc.doc_id for doc in found])
+            return FxRate.from_doc(found[0])
 
     def lock_week(self, monday: date, engagement: str | None = None) -> Lock:
         """Lock a sent week (all of it, or one engagement's entries): its entries cannot be added, changed or

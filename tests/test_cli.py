@@ -292,6 +292,7 @@ def test_board_settings(cli):
         "name": "",
         "email": "",
         "task": "General",
+        "currency": "EUR",
         "theme": "textual-dark",
         "remind_before": 5,
         "quiet_hours": None,

@@ -95,7 +95,7 @@ def test_by_side_and_model_and_the_text(run: Cli) -> None:
     assert sides == {"inbound": {"EUR": 4200.0}, "outbound": {"EUR": 950.0 + 2000.0}}
     text = run.ok("income", "--month", "2026-11", now=NOW)
     assert "globex      hourly    10:00    950.00 EUR  95.00 EUR" in text
-    assert "predictable (salary and retainers): 87 % of the EUR earned" in text  # 6,200 of 7,150
+    assert "predictable (salary and retainers): 87 % of the income earned" in text  # 6,200 of 7,150
 
 
 def test_bad_input_is_one_line_and_changes_nothing(run: Cli, data_dir) -> None:
@@ -224,3 +224,76 @@ def test_forecasts_become_earnings_as_days_pass(run: Cli, monkeypatch) -> None:
         assert ("initech", "retainer") in earned and ("acme", "salary") not in earned
         ahead = {(i["engagement"], i["kind"], i["date"]) for i in december["forecast"]["items"]}
         assert ("initech", "retainer", "2026-12-01") not in ahead and ("acme", "salary", "2026-12-31") in ahead
+
+
+# ---------------------------------------------------------------- currencies
+
+
+def test_exchange_rates_apply_by_date_and_totals_name_them(run: Cli) -> None:
+    run.ok("client", "add", "umbrella", "--rate", "100", "--currency", "USD", now=NOW)
+    log(run, "umbrella", "2026-11-10", "09:00", "13:00")  # 400 USD at 0.92 = 368 EUR
+    log(run, "umbrella", "2026-11-20", "09:00", "10:00")  # 100 USD at 0.91 = 91 EUR
+    before = income(run, "--month", "2026-11")
+    assert before["total"]["earned"] is None
+    assert "no exchange rate into EUR for USD on 2026-11-10" in before["total"]["missing"]
+    assert before["earned"]["USD"] == 500.0  # per currency, as earned
+    assert isinstance(before["predictable_share"], dict)  # no common currency: one share per currency
+    text = run.ok("income", "--month", "2026-11", now=NOW)
+    assert "totals stay per currency" in text and "planner fx set USD RATE --from 2026-11-10" in text
+    run.ok("fx", "set", "USD", "0.92", "--from", "2026-11-01", now=NOW)
+    run.ok("fx", "set", "USD", "0.91", "--from", "2026-11-15", now=NOW)
+    after = income(run, "--month", "2026-11")
+    # acme 4,200 salary + initech 2,000 retainer + umbrella 368 + 91 (globex, hooli earned nothing in November)
+    assert after["total"]["currency"] == "EUR"
+    assert after["total"]["earned"] == 4200 + 2000 + 368 + 91
+    assert [r["rate"] for r in after["total"]["rates"]] == ["0.92", "0.91"]
+    assert after["predictable_share"] == round(6200 / 6659, 4)
+    assert "USD at 0.92 from 2026-11-01, USD at 0.91 from 2026-11-15" in run.ok("income", "--month", "2026-11", now=NOW)
+    # a rate from a later day replaces nothing before it; the same day's rate is replaced
+    run.ok("fx", "set", "USD", "0.5", "--from", "2026-11-15", now=NOW)
+    assert income(run, "--month", "2026-11")["total"]["earned"] == 6200 + 368 + 50
+    listed = json.loads(run.ok("fx", "list", "--json", now=NOW))
+    assert listed["base"] == "EUR" and len(listed["rates"]) == 2
+
+
+def test_the_base_currency_is_a_setting_and_new_engagements_take_it(run: Cli, data_dir) -> None:
+    run.ok("settings", "set", "--currency", "usd", now=NOW)
+    assert json.loads(run.ok("settings", "show", "--json", now=NOW))["currency"] == "USD"
+    run.ok("client", "add", "wayne", "--fixed", "500", now=NOW)
+    run.ok("edit", "wayne", "--done", "2026-11-30", now=NOW)
+    november = income(run, "--month", "2026-11")
+    assert november["currency"] == "USD"
+    assert {row["name"]: row["earned"] for row in november["engagements"]}["wayne"] == {"USD": 500.0}
+    assert november["total"]["earned"] is None  # the EUR salary and retainer have no rate into USD
+    before = snapshot_files(data_dir)
+    for args in (
+        ["settings", "set", "--currency", "EURO"],
+        ["fx", "set", "USD", "0.9"],  # the base currency itself
+        ["fx", "set", "EUR", "abc"],
+        ["fx", "set", "EUR", "0"],
+        ["fx", "set", "EUR", "-1"],
+        ["fx", "set", "EUR", "0.123456789"],
+        ["fx", "set", "EUR", "1.1", "--from", "2026-13-01"],
+        ["fx", "rm", "EUR", "--from", "2026-11-01"],
+    ):
+        run.refused(*args, now=NOW)
+    assert snapshot_files(data_dir) == before
+
+
+@given(st.lists(st.tuples(st.integers(1, 10**7), st.integers(0, 60)), min_size=1, max_size=20),
+       st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("500"), places=4))  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_base_total_is_the_sum_of_its_converted_parts(amounts, rate) -> None:
+    from planner.model import FxRate
+    from planner.money import HOURS, Earning, convert, to_base
+
+    start = date(2026, 1, 1)
+    found = [Earning(GLOBEX, start + timedelta(days=days), HOURS, "JPY", amount) for amount, days in amounts]
+    total = convert(found, "EUR", [FxRate("JPY", "EUR", rate, start)])
+    assert total.amount == sum(to_base(earning.amount, "JPY", "EUR", rate) for earning in found)
+    # each part is off by at most half a cent from the exact conversion
+    for earning in found:
+        exact = Decimal(earning.amount) * rate * 100
+        assert abs(Decimal(to_base(earning.amount, "JPY", "EUR", rate)) - exact) <= Decimal("0.5")
+    early = convert(found, "EUR", [FxRate("JPY", "EUR", rate, start + timedelta(days=61))])
+    assert early.amount is None and early.missing == (("JPY", min(e.day for e in found)),)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.errors import ValidationError
-from planner.model import DEFAULT_TASK, BoardSettings, checked_settings
+from planner.model import DEFAULT_CURRENCY, DEFAULT_TASK, BoardSettings, checked_settings
 from planner.remind import KINDS, ReminderSettings, checked_reminder_settings
 from planner.schedule import format_clock
 from planner_widgets.forms import Field, FormScreen, Values
@@ -51,6 +51,7 @@ def settings_fields(stored: dict) -> list[Field]:
         Field("name", "Your name", stored.get("name", ""), "on timesheets and exports"),
         Field("email", "E-mail", stored.get("email", ""), "on timesheets and exports"),
         Field("task", "Default task", stored.get("task", ""), f"untagged rows' task (empty: {DEFAULT_TASK})"),
+        Field("currency", "Base currency", stored.get("currency") or DEFAULT_CURRENCY, "income totals, e.g. EUR"),
         Field("remind_before", "Remind min", str(reminders.before), "minutes before a block starts"),
         Field("quiet_hours", "Quiet hours", shown["quiet_hours"] or "", "e.g. 21:00-08:00 (empty: none)"),
         *(Field(f"remind_{kind}", f"Remind: {kind}", kind not in reminders.off) for kind in KINDS),
@@ -64,4 +65,4 @@ def typed(values: Values) -> dict[str, str | None]:
         if not str(values.get(key, "")).strip():
             raise ValidationError(f"--{key.replace('_', '-')} cannot be empty; give one, e.g. {example}")
     return {key: str(value) for key, value in values.items() if key in ("day_start", "day_end", "slot", "name", "email",
-                                                                        "task")}  # fmt: skip
+                                                                        "task", "currency")}  # fmt: skip
