@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from planner.hours import clock_hours
+from planner.income import IncomeFacts
 from planner.model import Block, Boundaries, Engagement, LogEntry
 from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
 from planner.timer import forgotten
@@ -48,6 +49,7 @@ CODES = {
     "plan-actual-gap": "on a past day, an engagement's logged and planned hours differ by more than an hour",
     "forgotten-timer": "the timer runs past its job's window, past the latest finish, or longer than --timer-limit h",
     "double-booked": "planned blocks overlap: of two engagements, or of one (a calendar's meetings at once)",
+    "rate-below-floor": "a client's effective hourly rate this month (a fixed fee: over its hours) is below --min-rate",
 }
 
 
@@ -103,6 +105,7 @@ class Facts:
     ahead: list[Block]  # planned blocks from as_of to the furthest deadline
     planned: dict[int, float] = field(default_factory=dict)  # a future week: seconds planned from now to as_of
     as_of: datetime | None = None  # None: the week's now
+    income: IncomeFacts | None = None  # read when --min-rate is set or concentration measures income
 
     @property
     def boundaries(self) -> Boundaries:
@@ -147,7 +150,22 @@ def gather(store, week: Week) -> Facts:
     deadlines = [e.deadline for e in week.engagements.values() if e.deadline and e.budget and not e.archived]
     last = min(max(deadlines), seen + timedelta(days=366)) if deadlines else None
     ahead = store.blocks(seen, last) if last is not None and last >= seen else []
-    return Facts(week=week, history=history, usage=usage, ahead=ahead, planned=dict(planned), as_of=as_of)
+    income = None
+    rules = week.boundaries
+    if (rules.min_rate is not None or rules.concentration_basis == "income") and now >= week.span[0]:
+        from planner.income import income_facts
+
+        day = min(week.days[-1], to_local(now).date())
+        income = income_facts(
+            store,
+            day,
+            as_of,
+            rates_wanted=rules.min_rate is not None,
+            window_months=int(rules.concentration_months),
+        )
+    return Facts(
+        week=week, history=history, usage=usage, ahead=ahead, planned=dict(planned), as_of=as_of, income=income
+    )
 
 
 # ---------------------------------------------------------------- helpers
@@ -271,6 +289,7 @@ def check_week(facts: Facts) -> list[Finding]:
     findings += _gaps(plan, actual, engagements, week)
     findings += _timer(week)
     findings += _double_booked(planned, engagements)
+    findings += _income_rules(facts)
     findings.sort(key=lambda item: (-SEVERITY_RANK[item.severity], item.code, item.basis, item.subject))
     return findings
 
@@ -642,7 +661,7 @@ def _four_weeks(
     clients = [engagement for engagement in engagements.values() if not engagement.inbound and not engagement.archived]
     # One client holding all of a little outbound work says nothing: judged only with two clients or more and at
     # least the minimum of outbound hours in the 4 weeks.
-    judged = len(clients) >= 2 and outbound >= rules.concentration_min * 3600
+    judged = rules.concentration_basis == "hours" and len(clients) >= 2 and outbound >= rules.concentration_min * 3600
     if judged and per_client:
         top_id, top = max(per_client.items(), key=lambda item: item[1])
         share = 100 * top / outbound
@@ -663,6 +682,86 @@ def _four_weeks(
                         "hours": hours(top),
                         "outbound_hours": hours(outbound),
                         "weeks": label,
+                    },
+                )
+            )
+    return found
+
+
+def _income_rules(facts: Facts) -> list[Finding]:
+    """rate-below-floor (a client's effective rate under --min-rate) and concentration measured by income."""
+    from planner.money import format_amount, minor_amount, to_decimal
+
+    income, rules = facts.income, facts.boundaries
+    if income is None:
+        return []
+    found = []
+    if rules.min_rate is not None:
+        floor = minor_amount(rules.min_rate, income.base)
+        for item in income.rates:
+            if minor_amount(item.rate, income.base) >= floor:
+                continue
+            hours_text = clock_hours(item.seconds)
+            if item.basis == PLAN:
+                message = (
+                    f"{item.name}'s fixed fee of {format_amount(item.earned, income.base)} over the {hours_text} h "
+                    f"{item.over} comes to {item.rate:,} {income.base}/h, below your floor of "
+                    f"{rules.min_rate:,} {income.base}/h."
+                )
+            elif item.model == "fixed":
+                message = (
+                    f"{item.name}'s fixed fee of {format_amount(item.earned, income.base)} over the {hours_text} h "
+                    f"{item.over} is {item.rate:,} {income.base}/h, below your floor of {rules.min_rate:,} "
+                    f"{income.base}/h."
+                )
+            else:
+                message = (
+                    f"{item.name} paid {format_amount(item.earned, income.base)} for {hours_text} h logged in "
+                    f"{item.over}: {item.rate:,} {income.base}/h, below your floor of {rules.min_rate:,} "
+                    f"{income.base}/h."
+                )
+            found.append(
+                Finding(
+                    "rate-below-floor",
+                    WARN,
+                    item.basis,
+                    item.name,
+                    message,
+                    {
+                        "rate": float(item.rate),
+                        "floor": float(rules.min_rate),
+                        "currency": income.base,
+                        "hours": hours(item.seconds),
+                        "earned": float(to_decimal(item.earned, income.base)),
+                        "model": item.model,
+                        "over": item.over,
+                    },
+                )
+            )
+    if rules.concentration_basis == "income" and income.clients >= 2 and income.outbound and income.missing is None:
+        whole = sum(income.outbound.values())
+        name, top = max(income.outbound.items(), key=lambda item: (item[1], item[0]))
+        share = 100 * top / whole
+        first, last = income.window
+        label = f"{first.isoformat()}..{last.isoformat()}"
+        if share > rules.concentration:
+            found.append(
+                Finding(
+                    "concentration",
+                    WARN,
+                    ACTUAL,
+                    name,
+                    f"{name} brought {share:.0f}% of the outbound income of {label} "
+                    f"({format_amount(top, income.base)} of {format_amount(whole, income.base)} from "
+                    f"{income.clients} clients), above the {_fmt(rules.concentration)}% limit.",
+                    {
+                        "share": round(share / 100, 4),
+                        "limit": rules.concentration / 100,
+                        "basis_measure": "income",
+                        "amount": float(to_decimal(top, income.base)),
+                        "outbound_amount": float(to_decimal(whole, income.base)),
+                        "currency": income.base,
+                        "months": label,
                     },
                 )
             )

@@ -1045,6 +1045,9 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
         "concentration_min": "…once outbound h ≥",
         "deadline_near": "deadline near, days",
         "timer_limit": "timer forgotten after h",
+        "concentration_basis": "concentration measures",
+        "concentration_months": "…over months (income)",
+        "min_rate": "lowest effective rate/h",
     }
     for key, label in labels.items():
         value = shown[key]
@@ -1331,6 +1334,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     boundaries_set.add_argument(
         "--timer-limit", metavar="H", help="hours after which a running timer counts as forgotten (10; 'none': off)"
+    )
+    boundaries_set.add_argument(
+        "--concentration-basis",
+        metavar="hours|income",
+        help="concentration measures outbound hours of 4 weeks (hours) or outbound income of the last months (income)",
+    )
+    boundaries_set.add_argument(
+        "--concentration-months", metavar="N", help="with the income basis: the months it looks back (3)"
+    )
+    boundaries_set.add_argument(
+        "--min-rate",
+        metavar="AMOUNT",
+        help="lowest effective hourly rate of a client, in the base currency (rate-below-floor; 'none': off)",
     )
     boundaries_set.set_defaults(handler=cmd_boundaries)
 

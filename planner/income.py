@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
-from planner.model import FxRate
+from dateutil.relativedelta import relativedelta
+
+from planner.model import FIXED, OUTBOUND, Engagement, FxRate
 from planner.money import (
     Converted,
     Earning,
@@ -15,14 +19,19 @@ from planner.money import (
     convert,
     earnings,
     income_by_engagement,
+    minor_amount,
     planned_lines,
     price,
     projected_engagements,
     projected_milestones,
+    rate_on,
+    to_base,
+    to_decimal,
     totals,
 )
-from planner.schedule import day_start, next_month, span_of_days, to_local
+from planner.schedule import day_start, next_month, now, span_of_days, to_local
 from planner.store import Store
+from planner.week import block_interval
 
 FORECAST_MONTHS = 3  # the forecast reaches the end of the third month after this one
 
@@ -127,3 +136,137 @@ def income_report(
     base, rates = store.base_currency(), store.fx_rates()
     ahead = None if forecast_to is None else forecast(store, moment, forecast_to, base=base, rates=rates)
     return IncomeReport(first, last, until, found, rows, earned, predictable, convert(found, base, rates), rates, ahead)
+
+
+# ---------------------------------------------------------------- what the balance rules read
+
+
+@dataclass(frozen=True)
+class ClientRate:
+    """A client's effective hourly rate in the base currency: earned ÷ hours logged in the checked month (`actual`),
+    or for a fixed fee, the fee ÷ all hours logged on it so far (`actual`) or ÷ the hours it will take as planned or
+    budgeted (`plan`), whichever is lower."""
+
+    name: str
+    model: str
+    basis: str
+    rate: Decimal  # per hour, in the base currency, to its minor unit
+    seconds: int  # the hours the rate is over
+    earned: int  # minor units of the base currency
+    over: str  # what the hours are: "2026-11-01..2026-11-30", "logged so far", "logged and planned"
+
+
+@dataclass(frozen=True)
+class IncomeFacts:
+    """The income behind `rate-below-floor` and `concentration` measured by income, as of the checked day."""
+
+    base: str
+    rates: list[ClientRate]
+    window: tuple[date, date]  # the months concentration by income looks at
+    outbound: dict[str, int]  # outbound income per client in the window, minor units of the base currency
+    clients: int  # outbound clients, not archived
+    missing: str | None = None  # why the window's income could not be summed in the base currency
+
+
+def _per_hour(minor: int, seconds: int, currency: str) -> Decimal:
+    exact = Fraction(minor * 3600, seconds)
+    return to_decimal((2 * exact.numerator + exact.denominator) // (2 * exact.denominator), currency)
+
+
+def income_facts(store: Store, day: date, moment: datetime, *, rates_wanted: bool, window_months: int) -> IncomeFacts:
+    """Read the effective rates of the month of `day` (up to it) and the outbound income of the `window_months`
+    months ending on it, as of `moment` (the moment the checked week is judged as of)."""
+    base, fx = store.base_currency(), store.fx_rates()
+    clients = [e for e in store.engagements() if e.kind == OUTBOUND]
+    found: list[ClientRate] = []
+    if rates_wanted:
+        month = income_report(store, day.replace(day=1), day, moment)
+        for row in month.rows:
+            terms = row.engagement.terms_on(day)
+            if terms.inbound or terms.model == FIXED or row.seconds < 3600 or not row.earned:
+                continue
+            mine = convert([e for e in month.found if e.engagement.id == row.engagement.id], base, fx)
+            if mine.amount is None:
+                continue  # no rate into the base currency: not judged
+            found.append(
+                ClientRate(
+                    row.engagement.name,
+                    terms.model,
+                    "actual",
+                    _per_hour(mine.amount, row.seconds, base),
+                    row.seconds,
+                    mine.amount,
+                    f"{month.first.isoformat()}..{day.isoformat()}",
+                )
+            )
+        found += _fixed_rates(store, clients, day, moment, base, fx)
+    first = day - relativedelta(months=window_months) + timedelta(days=1)
+    window = income_report(store, first, day, moment)
+    outbound: dict[str, int] = {}
+    missing = None
+    for client in clients:
+        mine = convert([e for e in window.found if e.engagement.id == client.id], base, fx)
+        if mine.amount is None:
+            missing = mine.reason
+            continue
+        if mine.amount:
+            outbound[client.name] = mine.amount
+    active = len([client for client in clients if not client.archived])
+    return IncomeFacts(base, found, (first, day), outbound, active, missing)
+
+
+def _fixed_rates(
+    store: Store, clients: list[Engagement], day: date, moment: datetime, base: str, fx: list[FxRate]
+) -> list[ClientRate]:
+    """Each open fixed-fee client's fee per hour: over the hours logged so far, and over what it will take (logged,
+    plus planned up to its deadline, or its budget when that is more), so a project running over shows early."""
+    fixed = [
+        c
+        for c in clients
+        if not c.archived
+        and c.terms_on(day).model == FIXED
+        and c.terms_on(day).fee is not None
+        and (c.done is None or c.done >= day.replace(day=1))
+    ]
+    if not fixed:
+        return []
+    usage = store.usage()
+    seen = to_local(moment).date()
+    later: dict[int, float] = {}
+    current = now()
+    if moment < current:  # a past week: what was logged after it does not count
+        for entry in store.logs(moment, current, include_running=False):
+            if entry.end is not None and entry.end > moment:
+                later[entry.engagement_id] = (
+                    later.get(entry.engagement_id, 0.0) + (entry.end - max(entry.start, moment)).total_seconds()
+                )
+    found = []
+    for client in fixed:
+        terms = client.terms_on(day)
+        if terms.fee is None:
+            continue
+        currency = terms.currency or base
+        fee = minor_amount(terms.fee, currency)
+        if currency != base:
+            rate = rate_on(fx, currency, base, day)
+            if rate is None:
+                continue
+            fee = to_base(fee, currency, base, rate.rate)
+        logged = int(usage.get(client.id, 0) - later.get(client.id, 0.0))
+        if logged >= 3600:
+            found.append(ClientRate(client.name, FIXED, "actual", _per_hour(fee, logged, base), logged, fee,
+                                    "logged so far"))  # fmt: skip
+        until = client.deadline if client.deadline and client.deadline > seen else seen + timedelta(days=366)
+        ahead = sum(_block_seconds(b, moment) for b in store.blocks(seen, until) if b.engagement_id == client.id)
+        expected = max(logged + ahead, round((client.budget or 0) * 3600))
+        if expected > logged and expected >= 3600:
+            found.append(ClientRate(client.name, FIXED, "plan", _per_hour(fee, expected, base), expected, fee,
+                                    "logged, planned and budgeted"))  # fmt: skip
+    return found
+
+
+def _block_seconds(block, after: datetime) -> int:
+    """The seconds of a block after `after`."""
+    start, end = block_interval(block)
+    start = max(start, after)
+    return max(0, round((end - start).total_seconds()))

@@ -953,6 +953,9 @@ def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, 
 # ---------------------------------------------------------------- boundaries
 
 
+CONCENTRATION_BASES = ("hours", "income")
+
+
 @dataclass
 class Boundaries:
     """The person's rules for a week. None means the rule is off."""
@@ -971,6 +974,9 @@ class Boundaries:
     concentration_min: float = 10.0  # outbound hours of the 4 weeks below which concentration says nothing
     deadline_near: float | None = 7.0  # days before a client's deadline from which deadline-near warns
     timer_limit: float | None = 10.0  # hours after which a running timer counts as forgotten
+    concentration_basis: str = "hours"  # what concentration measures: hours (4 weeks) or income (the last months)
+    concentration_months: float = 3.0  # with the income basis: how many months back it looks
+    min_rate: Decimal | None = None  # in the base currency: a client's effective hourly rate below it warns
 
     def updated(self, values: dict[str, str | bool]) -> Boundaries:
         """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
@@ -1001,6 +1007,18 @@ class Boundaries:
                 changes[key] = value
             elif key == "days_off":
                 changes[key] = [] if off else _parse_days_off(raw)
+            elif key == "concentration_basis":
+                basis = raw.strip().lower()
+                if basis not in CONCENTRATION_BASES:
+                    raise ValidationError(f"{label} '{raw}' is unknown; use hours or income")
+                changes[key] = basis
+            elif key == "concentration_months":
+                months = check_hours(raw, label, most=24, unit="months") if not off else 0.0
+                if months != int(months) or months < 1:
+                    raise ValidationError(f"{label} takes whole months from 1 to 24, e.g. 3")
+                changes[key] = float(months)
+            elif key == "min_rate":
+                changes[key] = None if off else check_amount(raw, label)
             elif key == "latest":
                 changes[key] = None if off else parse_clock(raw, allow_midnight_end=True)
             else:
@@ -1023,6 +1041,9 @@ class Boundaries:
             "concentration_min": self.concentration_min,
             "deadline_near": self.deadline_near,
             "timer_limit": self.timer_limit,
+            "concentration_basis": self.concentration_basis,
+            "concentration_months": self.concentration_months,
+            "min_rate": None if self.min_rate is None else str(self.min_rate),
         }
 
     @classmethod
@@ -1046,10 +1067,15 @@ class Boundaries:
             concentration_min=doc.get("concentration_min", defaults.concentration_min),
             deadline_near=doc.get("deadline_near", defaults.deadline_near),
             timer_limit=doc.get("timer_limit", defaults.timer_limit),
+            concentration_basis=doc.get("concentration_basis", defaults.concentration_basis),
+            concentration_months=doc.get("concentration_months", defaults.concentration_months),
+            min_rate=None if doc.get("min_rate") is None else Decimal(str(doc["min_rate"])),
         )
 
 
 #: The boundaries a person types (every rule but protect_windows, an on/off switch), and those of them that are
 #: numbers (all but the days off and the latest finish), in the order the rules are listed.
 TYPED_BOUNDARIES = tuple(item.name for item in fields(Boundaries) if item.name != "protect_windows")
-NUMBER_BOUNDARIES = tuple(name for name in TYPED_BOUNDARIES if name not in ("days_off", "latest"))
+NUMBER_BOUNDARIES = tuple(
+    name for name in TYPED_BOUNDARIES if name not in ("days_off", "latest", "concentration_basis", "min_rate")
+)

@@ -53,7 +53,7 @@ def billed_seconds(seconds: int, increment_minutes: int, mode: str) -> int:
     return whole * step
 
 
-def amount_minor(rate: Decimal, billed: int, currency: str) -> int:
+def amountminor_amount(rate: Decimal, billed: int, currency: str) -> int:
     """`rate` an hour for `billed` seconds, in minor units of `currency`, rounded half-up once."""
     exact = Fraction(rate) * billed * 10 ** minor_digits(currency) / 3600
     return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
@@ -178,7 +178,7 @@ def price_line(
     currency = (terms.currency or DEFAULT_CURRENCY) if rate is not None else None
     amount = None
     if entry.billable and rate is not None and currency is not None:
-        amount = amount_minor(rate, billed, currency)
+        amount = amountminor_amount(rate, billed, currency)
     return Line(
         entry_id=entry.id,
         engagement=engagement,
@@ -293,7 +293,7 @@ def _month_days(first: date, last: date) -> list[tuple[date, date]]:
     return months
 
 
-def _minor(amount: Decimal, currency: str) -> int:
+def minor_amount(amount: Decimal, currency: str) -> int:
     """An amount typed by the person, in minor units, rounded half-up once."""
     exact = Fraction(amount) * 10 ** minor_digits(currency)
     return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
@@ -349,7 +349,7 @@ def earnings(
                         milestone.done,
                         MILESTONE,
                         currency,
-                        _minor(milestone.fee, currency),
+                        minor_amount(milestone.fee, currency),
                         milestone.title,
                     )
                 )
@@ -361,8 +361,8 @@ def earnings(
             terms = engagement.terms_on(engagement.done)
             if terms.model == FIXED and terms.fee is not None:
                 currency = terms.currency or DEFAULT_CURRENCY
-                parts = sum(_minor(m.fee, currency) for m in done_milestones.get(engagement.id, []))
-                rest = _minor(terms.fee, currency) - parts
+                parts = sum(minor_amount(m.fee, currency) for m in done_milestones.get(engagement.id, []))
+                rest = minor_amount(terms.fee, currency) - parts
                 if rest > 0:
                     found.append(Earning(engagement, engagement.done, FEE, currency, rest, "the fee, on completion"))
         found += _retainer(engagement, billed_by_month, first, last)
@@ -371,7 +371,7 @@ def earnings(
         if engagement is not None and first <= entry.day <= last:
             currency = entry.currency or engagement.terms_on(entry.day).currency or DEFAULT_CURRENCY
             found.append(
-                Earning(engagement, entry.day, PERFORMANCE, currency, _minor(entry.amount, currency), entry.note)
+                Earning(engagement, entry.day, PERFORMANCE, currency, minor_amount(entry.amount, currency), entry.note)
             )
     found.sort(key=lambda earning: (earning.day, earning.engagement.name.casefold(), earning.kind))
     return found
@@ -388,7 +388,7 @@ def _salary(job: Engagement, first: date, last: date) -> list[Earning]:
         currency = terms.currency or DEFAULT_CURRENCY
         amount = terms.salary if terms.per == "month" else terms.salary / 12
         found.append(
-            Earning(job, month_last, SALARY, currency, _minor(amount, currency), f"salary of {month_first:%B}")
+            Earning(job, month_last, SALARY, currency, minor_amount(amount, currency), f"salary of {month_first:%B}")
         )
     return found
 
@@ -422,7 +422,7 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
                     month_first,
                     RETAINER_FEE,
                     currency,
-                    _minor(terms.fee, currency),  # type: ignore[arg-type]
+                    minor_amount(terms.fee, currency),  # type: ignore[arg-type]
                     f"retainer of {month_first:%B}",
                 )
             )
@@ -435,7 +435,7 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
                     month_last,
                     OVERAGE,
                     currency,
-                    amount_minor(rate, beyond, currency),
+                    amountminor_amount(rate, beyond, currency),
                     f"{beyond // 60} min beyond the {terms.covers:g} h covered",
                 )
             )

@@ -445,6 +445,8 @@ def _check_boundaries(key: str, doc: dict) -> None:
     days_off = doc.get("days_off", [])
     _need(isinstance(days_off, list) and all(day in DAY_NAMES for day in days_off), "its days_off are not days")
     _need(doc.get("latest") is None or isinstance(doc["latest"], str), "its latest is not a time of day")
+    _need(doc.get("min_rate") is None or isinstance(doc["min_rate"], str), "its min_rate is not text")
+    _need(isinstance(doc.get("concentration_basis", "hours"), str), "its concentration_basis is not text")
     boundaries = Boundaries.from_doc(doc)
     text: dict[str, str | bool] = {
         field_name: "none" if getattr(boundaries, field_name) is None else repr(float(getattr(boundaries, field_name)))
@@ -453,6 +455,8 @@ def _check_boundaries(key: str, doc: dict) -> None:
     text["days_off"] = ",".join(DAY_NAMES[day] for day in boundaries.days_off) or "none"
     text["latest"] = "none" if boundaries.latest is None else format_clock(boundaries.latest)
     text["protect_windows"] = boundaries.protect_windows
+    text["concentration_basis"] = boundaries.concentration_basis
+    text["min_rate"] = "none" if boundaries.min_rate is None else str(boundaries.min_rate)
     Boundaries().updated(text)  # the checks input gets
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.balance import CODES, Facts, check_week, failing
+from planner.income import ClientRate, IncomeFacts
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import localize, parse_moment
 from planner.week import Week
@@ -62,6 +64,7 @@ def facts(
     usage=None,
     ahead=(),
     running=None,
+    income=None,
 ) -> Facts:
     week = Week(
         monday=MONDAY,
@@ -72,7 +75,12 @@ def facts(
         running=running,
         boundaries=rules,
     )
-    return Facts(week=week, history=list(history), usage=usage or {}, ahead=list(ahead))
+    return Facts(week=week, history=list(history), usage=usage or {}, ahead=list(ahead), income=income)
+
+
+def income_facts(*rates: ClientRate, outbound: dict[str, int] | None = None, clients: int = 2) -> IncomeFacts:
+    window = (date(2026, 8, 30), date(2026, 11, 29))
+    return IncomeFacts("EUR", list(rates), window, outbound or {}, clients)
 
 
 def codes(found) -> set[tuple[str, str]]:
@@ -209,6 +217,15 @@ def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
         "forgotten-timer": (
             dict(running=log(JOB, 6, "12:00", None)),
             {("forgotten-timer", "actual")},
+        ),
+        "rate-below-floor": (
+            dict(
+                rules=replace(QUIET, min_rate=Decimal(50)),
+                income=income_facts(
+                    ClientRate("globex", "hourly", "actual", Decimal("40.00"), 40 * 3600, 160000, "2026-11-01..29")
+                ),
+            ),
+            {("rate-below-floor", "actual")},
         ),
     }
 
@@ -538,3 +555,30 @@ def test_a_job_added_midweek_owes_only_the_part_of_the_week_from_its_start():
     )
     old = check_week(facts(engagements=(JOB, GLOBEX), blocks=[], logs=[], now=wednesday_noon))
     assert {f.basis for f in old if f.code == "contract-shortfall"} == {"plan", "actual"}
+
+
+def test_the_rate_floor_judges_each_clients_rate_against_it_to_the_cent():
+    rules = replace(QUIET, min_rate=Decimal("50.00"))
+    at = ClientRate("globex", "hourly", "actual", Decimal("50.00"), 3600, 5000, "2026-11-01..29")
+    under = replace(at, name="initech", rate=Decimal("49.99"))
+    plan = ClientRate("hooli", "fixed", "plan", Decimal("41.67"), 72 * 3600, 300000, "logged, planned and budgeted")
+    found = check_week(facts(rules=rules, income=income_facts(at, under, plan)))
+    assert {(f.code, f.basis, f.subject) for f in found} == {
+        ("rate-below-floor", "actual", "initech"),
+        ("rate-below-floor", "plan", "hooli"),
+    }
+    hooli = next(f for f in found if f.subject == "hooli")
+    assert "3,000.00 EUR over the 72:00 h logged, planned and budgeted comes to 41.67 EUR/h" in hooli.message
+    assert check_week(facts(rules=replace(rules, min_rate=None), income=income_facts(under, plan))) == []
+
+
+def test_concentration_by_income_replaces_the_hours():
+    income = income_facts(outbound={"globex": 900000, "initech": 100000})
+    rules = replace(QUIET, concentration=83, concentration_basis="income")
+    [finding] = check_week(facts(rules=rules, income=income))
+    assert (finding.code, finding.subject, finding.numbers["share"]) == ("concentration", "globex", 0.9)
+    assert "9,000.00 EUR of 10,000.00 EUR" in finding.message
+    assert check_week(facts(rules=rules, income=income_facts(outbound={"globex": 900000}, clients=1))) == []
+    assert check_week(facts(rules=replace(rules, concentration=90), income=income)) == []
+    missing = replace(income, missing="no exchange rate into EUR for USD on 2026-11-02")
+    assert check_week(facts(rules=rules, income=missing)) == []  # not judged on a part of the income

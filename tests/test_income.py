@@ -297,3 +297,51 @@ def test_a_base_total_is_the_sum_of_its_converted_parts(amounts, rate) -> None:
         assert abs(Decimal(to_base(earning.amount, "JPY", "EUR", rate)) - exact) <= Decimal("0.5")
     early = convert(found, "EUR", [FxRate("JPY", "EUR", rate, start + timedelta(days=61))])
     assert early.amount is None and early.missing == (("JPY", min(e.day for e in found)),)
+
+
+# ---------------------------------------------------------------- the rate floor and concentration by income
+
+
+def warnings(run: Cli) -> list[dict]:
+    code, out, err = run("check", "--json", now=NOW)
+    assert code in (0, 1), err
+    return json.loads(out)["warnings"]
+
+
+def test_the_rate_floor_warns_per_client_as_computed_by_hand(run: Cli) -> None:
+    run.ok("boundaries", "set", "--min-rate", "100", now=NOW)
+    log(run, "globex", "2026-12-07", "08:00", "18:00")  # 10 h x 95 = 950: 95.00/h
+    log(run, "initech", "2026-12-08", "06:00", "21:00")  # 30 h; 20 covered + 20 carried from November: no overage
+    log(run, "initech", "2026-12-09", "06:00", "21:00")  # 2,000 / 30 h = 66.67/h
+    log(run, "hooli", "2026-12-10", "08:00", "20:00")  # 3,000 / 12 h = 250/h so far; / its 40 h budget = 75/h
+    found = warnings(run)
+    floor = {(w["subject"], w["basis"]): w["rate"] for w in found if w["code"] == "rate-below-floor"}
+    assert floor == {("globex", "actual"): 95.0, ("initech", "actual"): 66.67, ("hooli", "plan"): 75.0}
+    # 8 h more on hooli: 3,000 / 20 h = 150/h so far, still above; 48 h more makes 3,000 / 60 h = 50/h
+    for day in range(11, 15):
+        log(run, "hooli", f"2026-12-{day}", "08:00", "20:00")
+    hooli = [w for w in warnings(run) if w["subject"] == "hooli"]
+    assert {(w["basis"], w["rate"]) for w in hooli if w["code"] == "rate-below-floor"} == {("actual", 50.0)}
+    run.ok("boundaries", "set", "--min-rate", "none", now=NOW)
+    assert "rate-below-floor" not in {w["code"] for w in warnings(run)}
+
+
+def test_concentration_can_measure_the_income_of_the_last_months(run: Cli) -> None:
+    run.ok("boundaries", "set", "--concentration", "60", now=NOW)
+    log(run, "globex", "2026-12-07", "08:00", "20:00")  # 12 h x 95 = 1,140
+    log(run, "initech", "2026-12-08", "08:00", "10:00")  # 2 h; its retainer paid 2,000 on each 1st
+    by_hours = [w for w in warnings(run)]
+    assert [(w["code"], w["subject"]) for w in by_hours if w["code"] == "concentration"] == [
+        ("concentration", "globex")
+    ]
+    run.ok("boundaries", "set", "--concentration-basis", "income", now=NOW)
+    # 2026-09-16..2026-12-15: initech's fees of Oct, Nov, Dec (6,000) against globex's 1,140: 84 %
+    found = warnings(run)
+    [concentration] = [w for w in found if w["code"] == "concentration"]
+    assert concentration["subject"] == "initech"
+    assert concentration["share"] == round(6000 / 7140, 4)
+    assert concentration["months"] == "2026-09-16..2026-12-15"
+    run.ok("boundaries", "set", "--concentration-months", "1", now=NOW)  # 2026-11-16..: 2,000 against 1,140: 64 %
+    [concentration] = [w for w in warnings(run)
+                       if w["code"] == "concentration"]  # fmt: skip
+    assert concentration["share"] == round(2000 / 3140, 4)
