@@ -367,10 +367,11 @@ def test_b_sets_boundaries_and_warnings_show_mark_and_notify_once(store, people)
         app.notify = lambda message, **kwargs: notes.append(kwargs.get("title") or message)  # type: ignore[method-assign]
         await pilot.press("b")
         assert isinstance(app.screen, FormScreen)
-        await fill(pilot, max_day="1", days_off="sun")
+        await fill(pilot, max_day="1", days_off="sun", min_rate="60", concentration_basis="income")
         await pilot.press("enter")
         await pilot.pause()
         assert store.boundaries().max_day == 1 and store.boundaries().days_off == [6]
+        assert store.boundaries().min_rate == 60 and store.boundaries().concentration_basis == "income"
         app.board.place_cursor(1, 15 * 60, OUTBOUND)  # Tuesday 15:00, inside acme-corp's window
         await pilot.press("n")
         await fill(pilot, engagement="globex", end="17:00")

@@ -48,4 +48,7 @@ def boundaries_fields(rules: Boundaries) -> list[Field]:
         Field("concentration_min", "…once out h ≥", text("concentration_min"), "4 weeks' outbound hours, e.g. 10"),
         Field("deadline_near", "Deadline near", text("deadline_near"), "days before a deadline (empty: off)"),
         Field("timer_limit", "Timer forgotten h", text("timer_limit"), "a timer running longer (empty: off)"),
+        Field("concentration_basis", "Concentration by", text("concentration_basis"), "hours or income"),
+        Field("concentration_months", "…income months", text("concentration_months"), "months back, e.g. 3"),
+        Field("min_rate", "Min rate/h", text("min_rate"), "effective, base currency (empty: off)"),
     ]
