@@ -1,12 +1,13 @@
-"""A realistic week for `planner demo`: an employer job with a working window, three clients, recurring blocks,
-logged time (some of it unplanned, one call inside employer hours) and one running timer."""
+"""A realistic week for `planner demo`: an employer job with a working window and a salary, three clients (paid by
+the hour, by a monthly retainer and by a fixed fee), recurring blocks, logged time (some of it unplanned, one call
+inside employer hours) and one running timer."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
+from planner.model import FIXED, INBOUND, OUTBOUND, RETAINER, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import localize, monday_of, to_local
 from planner.store import Store
 
@@ -22,8 +23,9 @@ def seed_demo(store: Store, now: datetime) -> None:
             kind=INBOUND,
             hours=32,
             window="mon-thu 09:00-17:00",
-            rate=Decimal("55"),
+            salary=Decimal("4200"),
             currency="EUR",
+            start=monday - timedelta(days=7),
             colour="blue",
         )
     )
@@ -48,6 +50,11 @@ def seed_demo(store: Store, now: datetime) -> None:
             kind=OUTBOUND,
             rate=Decimal("80"),
             currency="EUR",
+            model=RETAINER,
+            fee=Decimal("1200"),
+            covers=15,
+            overage=Decimal("80"),
+            start=monday - timedelta(days=7),
             cap=4,
             round_minutes=6,
             colour="green",
@@ -58,10 +65,12 @@ def seed_demo(store: Store, now: datetime) -> None:
             id=0,
             name="hooli",
             kind=OUTBOUND,
-            rate=Decimal("120"),
             currency="EUR",
+            model=FIXED,
+            fee=Decimal("600"),
             one_off=True,
             budget=6,
+            deadline=monday + timedelta(days=20),
             colour="yellow",
         )
     )

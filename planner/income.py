@@ -270,3 +270,73 @@ def _block_seconds(block, after: datetime) -> int:
     start, end = block_interval(block)
     start = max(start, after)
     return max(0, round((end - start).total_seconds()))
+
+
+# ---------------------------------------------------------------- the board's month: earned beside forecast
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    """One engagement's month on the board: earned so far and still forecast, in the base currency (None when a
+    rate is missing), and its effective hourly rate."""
+
+    name: str
+    side: str
+    model: str
+    seconds: int
+    earned: int | None
+    forecast: int | None
+    rate: Decimal | None  # earned per hour logged, in the base currency
+    amounts: dict[str, int]  # earned, per currency as earned
+
+
+@dataclass(frozen=True)
+class MonthIncome:
+    """A month's income as the board shows it: each engagement's earned and forecast sums, the totals, the
+    predictable share of what was earned."""
+
+    first: date
+    last: date
+    base: str
+    rows: list[IncomeRow]
+    earned: Converted
+    forecast: Converted
+    predictable_share: float | dict[str, float] | None
+
+    @property
+    def expected(self) -> int | None:
+        """Earned plus forecast, in the base currency; None when a rate is missing."""
+        if self.earned.amount is None or self.forecast.amount is None:
+            return None
+        return self.earned.amount + self.forecast.amount
+
+    @property
+    def missing(self) -> str | None:
+        return self.earned.reason or self.forecast.reason
+
+    @property
+    def empty(self) -> bool:
+        return not self.earned.amount and not self.forecast.amount and self.missing is None
+
+
+def month_income(store: Store, day: date, moment: datetime) -> MonthIncome:
+    """The income of `day`'s month: earned up to today, and forecast from tomorrow to the month's end."""
+    first = day.replace(day=1)
+    last = next_month(first) - timedelta(days=1)
+    report = income_report(store, first, last, moment, forecast_to=last)
+    assert report.forecast is not None
+    ahead = [earning for earning in report.forecast.found if earning.day >= first]
+    base, fx = report.total.base, report.rates
+    rows = []
+    for item in report.rows:
+        mine = convert([e for e in report.found if e.engagement.id == item.engagement.id], base, fx)
+        coming = convert([e for e in ahead if e.engagement.id == item.engagement.id], base, fx)
+        if not item.earned and not coming.amount and not item.seconds:
+            continue
+        rate = _per_hour(mine.amount, item.seconds, base) if mine.amount is not None and item.seconds else None
+        engagement = item.engagement
+        row = IncomeRow(
+            engagement.name, engagement.kind, item.model, item.seconds, mine.amount, coming.amount, rate, item.earned
+        )
+        rows.append(row)
+    return MonthIncome(first, last, base, rows, report.total, convert(ahead, base, fx), report.predictable_share)

@@ -70,6 +70,11 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{to_decimal(minor, currency):,} {currency}"
 
 
+def whole_amount(minor: int, currency: str) -> str:
+    """Minor units as whole units for a glance, half up, without the currency ('2,000' for 199950 EUR)."""
+    return f"{to_decimal(minor, currency).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+
+
 def format_amounts(amounts: dict[str, int]) -> str:
     """Amounts in several currencies, '120.00 EUR + 80.00 USD'; '' when there are none."""
     return " + ".join(format_amount(minor, currency) for currency, minor in sorted(amounts.items()))

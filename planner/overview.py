@@ -1,6 +1,7 @@
 """The figures behind the board's reports screen, read from the store in one pass: the shown week's hours per day,
 the outbound share of the last 12 weeks against the target band, and per engagement the hours, billed hours and
-amounts of the week, of each month it touches (both, for a week across a month's end) and of each year it touches.
+amounts of the week, of each month it touches (both, for a week across a month's end) and of each year it touches;
+and the income of the week's month, earned and forecast.
 A running timer counts up to now everywhere on the screen, and the engagement it runs for is named."""
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from planner.income import MonthIncome, month_income
 from planner.money import Figures, by_engagement, price
-from planner.schedule import next_month, span_of_days, week_label
+from planner.schedule import next_month, span_of_days, to_local, week_label
 from planner.store import Store
 from planner.timesheet import group_hours
 
@@ -60,6 +62,7 @@ class Overview:
     money: dict[str, dict[str, Figures]]  # engagement name → period label → worked and billed time, amounts
     kinds: dict[str, str]  # engagement name → inbound/outbound, in report order
     running: str | None = None  # the engagement whose timer runs: its figures count up to now
+    income: MonthIncome | None = None  # the month of the week (today's, when the week holds it): earned, forecast
 
 
 def build_overview(store: Store, monday: date, now: datetime) -> Overview:
@@ -101,4 +104,6 @@ def build_overview(store: Store, monday: date, now: datetime) -> Overview:
             kinds[engagement.name] = engagement.kind
     running = next((entry for entry in logs if entry.end is None), None)
     running_name = names.get(running.engagement_id) if running is not None else None
-    return Overview(monday, days, trend, band, periods, money, kinds, running_name)
+    today = to_local(now).date()
+    income = month_income(store, today if monday <= today <= monday + timedelta(days=6) else monday, now)
+    return Overview(monday, days, trend, band, periods, money, kinds, running_name, income)

@@ -259,3 +259,43 @@ def test_the_board_asks_before_it_replaces_a_file(logged, tmp_path):
 
     drive(app, steps)
     assert json.loads(target.read_text())["party"] == "globex"
+
+
+def test_i_shows_the_months_income_and_the_panel_its_line(logged):
+    """Issue 15: the reports screen's income view (i) and the balance panel's line, from the same figures as
+    `planner income`: acme-corp's wage 8 h x 60 = 480 and globex 2 h x 95 = 190 in November by the 25th, plus
+    globex's 4 h of 16 November (380); nothing planned ahead."""
+    from planner_widgets.reports import income_view
+
+    initech = logged.add_engagement(Engagement(0, "initech", OUTBOUND, model="retainer", fee=Decimal(1000),
+                                               covers=10, start=date(2026, 11, 1)))  # fmt: skip
+    logged.add_logs([LogEntry(0, initech.id, parse_moment("2026-11-24 18:00"), parse_moment("2026-11-24 20:00"))])
+    app = make_app(logged)
+    seen: dict[str, str] = {}
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.pause()
+        seen["panel"] = str(app._panel._income_line())
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.showing_income
+        assert screen.overview is not None and screen.overview.income is not None
+        console = Console(width=120, record=True)
+        console.print(income_view(screen.overview.income, 30))
+        seen["view"] = console.export_text()
+        await pilot.press("i")
+        assert not screen.showing_income
+
+    drive(app, steps)
+    # acme-corp 12 h (8 + 4) x 60 = 720; globex 6 h x 95 = 570; initech's retainer 1,000 on 1 November
+    assert seen["panel"] == "Nov income 2,290 of 2,290 EUR"
+    view = seen["view"]
+    assert "Income November 2026" in view and "total 2,290.00 EUR earned · 0.00 EUR forecast" in view
+    assert "predictable (salary and retainers): 44 % of the income earned" in view  # 1,000 of 2,290
+    rates = view[view.index("Effective hourly rate") :]
+    assert rates.index("initech") < rates.index("globex")  # best first: 1,000 for 2 h, then 95 an hour
+    assert "500.00 EUR" in rates and "95.00 EUR" in rates and "acme-corp" not in rates  # clients only

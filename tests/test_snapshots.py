@@ -97,6 +97,19 @@ def test_reports_screen(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=open_reports)
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_reports_income_view(snap_compare, demo_app, size):
+    """Issue 15: i on the reports screen shows the month's income per engagement, earned solid and forecast shaded,
+    the predictable share and each client's effective hourly rate, best first."""
+
+    async def income_view(pilot: Pilot) -> None:
+        await open_reports(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=income_view)
+
+
 def test_export_form(snap_compare, demo_app):
     async def export_form(pilot: Pilot) -> None:
         await open_reports(pilot)

@@ -19,6 +19,7 @@ from planner.balance import Finding, check_week, gather
 from planner.crash import BoardCrashed
 from planner.edits import Edits
 from planner.errors import PlannerError
+from planner.income import MonthIncome, month_income
 from planner.schedule import monday_of, now, to_local
 from planner.store import Store
 from planner.text import printable
@@ -46,6 +47,7 @@ class PlannerApp(App[None]):
         self.monday = monday_of(to_local(clock()).date())
         self.week_data: Week | None = None
         self.findings: list[Finding] = []
+        self.income: MonthIncome | None = None  # the shown week's month, for the balance panel
         self._fingerprint: tuple | None = None
         self._known: set[tuple[str, str, str]] = set()
         self._reminded_minute: datetime | None = None
@@ -135,8 +137,11 @@ class PlannerApp(App[None]):
         """Read the week from the store and show it; the cursor and any open form stay as they are. With
         `announce` (after a change made here), warnings the change created are notified, each once."""
         try:
-            week = self.store.week(self.monday, self.clock())
+            moment = self.clock()
+            week = self.store.week(self.monday, moment)
             findings = check_week(gather(self.store, week))
+            today = to_local(moment).date()
+            income = month_income(self.store, today if week.days[0] <= today <= week.days[-1] else self.monday, moment)
         except PlannerError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
@@ -151,6 +156,7 @@ class PlannerApp(App[None]):
                     )
         self._known = {finding.key for finding in findings}
         self.findings = findings
+        self.income = income
         self.week_data = week
         self._fingerprint = self.store.fingerprint(self.monday)
         self.week_changed.publish(week)

@@ -71,6 +71,7 @@ class BoardScreen(Screen[None]):
         self.board.show(week)
         self.header.week = week
         self.panel.week = week
+        self.panel.income = self.planner.income
         self.panel.warnings = [(finding.severity, finding.message) for finding in findings]
         self.header.refresh()
         self.panel.refresh()

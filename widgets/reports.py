@@ -1,6 +1,7 @@
 """The reports screen: the shown week's hours per day as bars, the outbound share of the last 12 weeks against the
-target band, and per engagement hours, billed hours and amounts for the week, month and year. `x` asks the app for
-the export form; the app runs the export and reports its progress here."""
+target band, and per engagement hours, billed hours and amounts for the week, month and year; `i` switches to the
+income of the week's month (earned and forecast per engagement, the predictable share, each client's effective
+hourly rate). `x` asks the app for the export form; the app runs the export and reports its progress here."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from textual.widgets import Label, ProgressBar, Static
 
 from planner.errors import PlannerError
 from planner.hours import clock_hours
-from planner.money import Figures, format_amounts
+from planner.income import MonthIncome
+from planner.money import Figures, format_amount, format_amounts
 from planner.overview import Overview
 from planner.schedule import week_label
 from planner.text import printable
@@ -124,6 +126,83 @@ def money_table(overview: Overview, wide: bool = True) -> RenderableType:
     return Group(title, *notes, table)
 
 
+EARNED_MARK, FORECAST_MARK = "█", "▒"
+
+
+def income_view(income: MonthIncome | None, width: int, styles: Mapping[str, Style | str] = PLAIN) -> RenderableType:
+    """The month's income per engagement as bars (earned solid, forecast shaded) in the base currency, the totals
+    and the predictable share; then each client's effective hourly rate, best first."""
+    if income is None or (not income.rows and income.empty):
+        return Text("No income this month: give a client a rate or a fee, a job a salary (E).", style="dim")
+    title = Text(f"Income {income.first:%B %Y}", style="bold")
+    title.append(f"   {EARNED_MARK} earned  {FORECAST_MARK} forecast, from the plan and the terms", style="dim")
+    parts: list[RenderableType] = [title]
+    scale = max(((row.earned or 0) + (row.forecast or 0) for row in income.rows), default=0)
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    for name, justify in (("engagement", "left"), ("model", "left"), ("", "left"), ("earned", "right"),
+                          ("forecast", "right")):  # fmt: skip
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in income.rows:
+        marker = "■ " if row.side == "inbound" else "◆ "
+        bar = Text()
+        if row.earned is None:
+            bar.append("no exchange rate", style=styles["breach"])
+            earned = format_amounts(row.amounts) or "–"
+        else:
+            solid, shaded = _cells(row.earned, scale, width), _cells(row.forecast or 0, scale, width)
+            bar.append(EARNED_MARK * solid, style=styles["good"])
+            bar.append(FORECAST_MARK * shaded, style="dim")
+            earned = format_amount(row.earned, income.base) if row.earned else "–"
+        forecast = format_amount(row.forecast, income.base) if row.forecast else "–"
+        table.add_row(Text(marker + printable(row.name)), row.model, bar, earned, forecast)
+    parts.append(table)
+    if income.missing is not None:
+        parts.append(Text(printable(income.missing), style=styles["breach"]))
+    else:
+        total = Text("total ", style="bold")
+        total.append(f"{format_amount(income.earned.amount or 0, income.base)} earned · ")
+        total.append(f"{format_amount(income.forecast.amount or 0, income.base)} forecast · ")
+        total.append(f"{format_amount(income.expected or 0, income.base)} expected")
+        parts.append(total)
+        rates = [*income.earned.rates, *(r for r in income.forecast.rates if r not in income.earned.rates)]
+        if rates:
+            named = ", ".join(f"{r.currency} at {r.rate} from {r.start.isoformat()}" for r in rates)
+            parts.append(Text(f"in {income.base}: {named}", style="dim"))
+    share = income.predictable_share
+    if isinstance(share, float):
+        parts.append(Text(f"predictable (salary and retainers): {round(share * 100)} % of the income earned"))
+    elif isinstance(share, dict):
+        each = ", ".join(f"{round(value * 100)} % of the {c}" for c, value in sorted(share.items()))
+        parts.append(Text(f"predictable (salary and retainers): {each} earned"))
+    clients = sorted(
+        (row for row in income.rows if row.side == "outbound" and row.rate is not None),
+        key=lambda row: (-(row.rate or 0), row.name.casefold()),
+    )
+    parts.append(Text(""))
+    parts.append(Text("Effective hourly rate per client (earned ÷ hours logged), best first", style="bold"))
+    if not clients:
+        parts.append(Text("No client has hours logged this month.", style="dim"))
+    rates_table = Table(box=None, padding=(0, 1), show_edge=False)
+    rates_table.add_column("client", no_wrap=True)
+    rates_table.add_column("model")
+    rates_table.add_column("hours", justify="right")
+    rates_table.add_column("per hour", justify="right")
+    for row in clients:
+        rates_table.add_row(
+            Text(printable(row.name)), row.model, clock_hours(row.seconds), f"{row.rate:,} {income.base}"
+        )
+    if clients:
+        parts.append(rates_table)
+    return Group(*parts)
+
+
+def _cells(amount: int, scale: int, width: int) -> int:
+    """Cells of a bar for `amount` of `scale` over `width` cells: at least one for anything above nothing."""
+    if amount <= 0 or scale <= 0:
+        return 0
+    return max(1, round(amount / scale * width))
+
+
 def _figures(figures: Figures | None) -> tuple[str, str, str]:
     if figures is None:
         return "–", "", ""
@@ -137,6 +216,7 @@ class ReportsScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("x", "export", "Export"),
+        Binding("i", "income", "Income/hours"),
         Binding("left_square_bracket", "week(-1)", "Prev week"),
         Binding("right_square_bracket", "week(1)", "Next week"),
         Binding("escape,q,r", "close", "Close"),
@@ -155,20 +235,22 @@ class ReportsScreen(ModalScreen[None]):
         self.load = load
         self.export = export
         self.overview: Overview | None = None
+        self.showing_income = False  # i switches between the hours and the income of the week's month
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="list reports"):
             yield Label("", id="reports-title", classes="form-title")
             yield Static("Reading…", id="reports-body")
             yield ProgressBar(id="export-progress", show_eta=False)
-            yield Label("x export · [ ] previous/next week · escape close", classes="list-hint")
+            yield Label("i income/hours · x export · [ ] previous/next week · escape close", classes="list-hint")
 
     def on_mount(self) -> None:
         self.query_one("#export-progress").display = False
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self.query_one("#reports-title", Label).update(f"Reports · {week_label(self.monday)}")
+        view = " · income" if self.showing_income else ""
+        self.query_one("#reports-title", Label).update(f"Reports · {week_label(self.monday)}{view}")
         self._read(self.monday)
 
     @work(thread=True, exclusive=True, group="reports")
@@ -187,6 +269,10 @@ class ReportsScreen(ModalScreen[None]):
         width = max(20, min(48, self.size.width - 40))
         wide = self.size.width >= 110
         styles = theme.roles(self)
+        if self.showing_income:
+            bars = max(8, min(40, self.size.width - 76))  # the bar gives way to the names and amounts
+            self.query_one("#reports-body", Static).update(income_view(overview.income, bars, styles))
+            return
         body = Group(
             day_bars(overview, width, styles),
             Text(""),
@@ -199,6 +285,13 @@ class ReportsScreen(ModalScreen[None]):
     def action_week(self, step: int) -> None:
         self.monday += timedelta(days=7 * step)
         self.refresh_data()
+
+    def action_income(self) -> None:
+        self.showing_income = not self.showing_income
+        view = " · income" if self.showing_income else ""
+        self.query_one("#reports-title", Label).update(f"Reports · {week_label(self.monday)}{view}")
+        if self.overview is not None:
+            self._show(self.overview)
 
     def action_export(self) -> None:
         self.export(self.monday, self.show_progress)
