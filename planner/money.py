@@ -53,7 +53,7 @@ def billed_seconds(seconds: int, increment_minutes: int, mode: str) -> int:
     return whole * step
 
 
-def amountminor_amount(rate: Decimal, billed: int, currency: str) -> int:
+def amount_minor(rate: Decimal, billed: int, currency: str) -> int:
     """`rate` an hour for `billed` seconds, in minor units of `currency`, rounded half-up once."""
     exact = Fraction(rate) * billed * 10 ** minor_digits(currency) / 3600
     return (2 * exact.numerator + exact.denominator) // (2 * exact.denominator)
@@ -183,7 +183,7 @@ def price_line(
     currency = (terms.currency or DEFAULT_CURRENCY) if rate is not None else None
     amount = None
     if entry.billable and rate is not None and currency is not None:
-        amount = amountminor_amount(rate, billed, currency)
+        amount = amount_minor(rate, billed, currency)
     return Line(
         entry_id=entry.id,
         engagement=engagement,
@@ -440,7 +440,7 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
                     month_last,
                     OVERAGE,
                     currency,
-                    amountminor_amount(rate, beyond, currency),
+                    amount_minor(rate, beyond, currency),
                     f"{beyond // 60} min beyond the {terms.covers:g} h covered",
                 )
             )
