@@ -393,6 +393,20 @@ def to_json(sheet: Timesheet) -> str:
             for name, total in sheet.by_engagement().items()
         ],
         "by_side": [{"side": side, **total.to_json()} for side, total in sorted(sheet.by_side().items())],
+        "pricing": [{"engagement": engagement.name, "terms": text} for engagement, text in sheet.pricing()],
+        "fees": [
+            {
+                "date": fee.day.isoformat(),
+                "engagement": fee.engagement.name,
+                "kind": fee.kind,
+                "note": fee.note,
+                "amount": float(to_decimal(fee.amount, fee.currency)),
+                "amount_minor": fee.amount,
+                "currency": fee.currency,
+            }
+            for fee in sheet.fees
+        ],
+        "fee_totals": {currency: float(to_decimal(minor, currency)) for currency, minor in sheet.fee_totals().items()},
     }
     return safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
@@ -480,9 +494,12 @@ def to_markdown(sheet: Timesheet, hours: str = "clock") -> str:
     if sheet.person or sheet.email:
         who = sheet.person + (f" <{sheet.email}>" if sheet.email else "")
         out.append(f"- **Person:** {_md_cell(who.strip())}")
-    out += [f"- **For:** {_md_cell(sheet.party)}", f"- **Period:** {_period(sheet)}", ""]
+    out += [f"- **For:** {_md_cell(sheet.party)}", f"- **Period:** {_period(sheet)}"]
+    out += [f"- **{_md_cell(engagement.name)}** is paid {_md_cell(text)}." for engagement, text in sheet.pricing()]
+    out.append("")
     if not sheet.lines:
         out.append("No time logged in this period.")
+        out += _md_fees(sheet)
         return "\n".join(out) + "\n"
     out += ["| " + " | ".join(LINE_HEADER) + " |", "|---|---|---|---|--:|--:|--:|"]
     by_day = sheet.by_day()
@@ -506,8 +523,35 @@ def to_markdown(sheet: Timesheet, hours: str = "clock") -> str:
     ]
     for label, side, item in _summary_rows(sheet):
         out.append("| " + " | ".join(_md_cell(cell) for cell in _summary_cells(label, side, item, printed)) + " |")
+    out += _md_fees(sheet)
     out += ["", *(_md_cell(sentence) for sentence in _rules_note(sheet, printed))]
     return "\n".join(out) + "\n"
+
+
+FEE_HEADER = ("Date", "Engagement", "For", "Amount")
+
+
+def _fee_rows(sheet: Timesheet) -> list[tuple[str, str, str, str]]:
+    """Date, engagement, what the sum is for, amount: one row per fee the period earned."""
+    rows = []
+    for fee in sheet.fees:
+        if fee.kind in ("fee", "retainer"):
+            what = fee.note or fee.kind
+        else:
+            what = fee.kind + (f": {fee.note}" if fee.note else "")
+        rows.append((f"{fee.day:%a %d %b}", fee.engagement.name, what, format_amount(fee.amount, fee.currency)))
+    return rows
+
+
+def _md_fees(sheet: Timesheet) -> list[str]:
+    """The fees section of a printable timesheet: what fixed-fee, retainer and performance clients earned in the
+    period, apart from hours x rate."""
+    if not sheet.fees:
+        return []
+    out = ["", "## Fees", "", "| " + " | ".join(FEE_HEADER) + " |", "|---|---|---|--:|"]
+    out += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in _fee_rows(sheet)]
+    out.append(f"| **Total** | | | **{format_amounts(sheet.fee_totals())}** |")
+    return out
 
 
 def _day_rows(sheet: Timesheet, printed: _Printed) -> list[tuple[date, list[tuple[str, ...]]]]:
@@ -562,11 +606,20 @@ def _rules_note(sheet: Timesheet, printed: _Printed) -> list[str]:
     if not rules:
         return [f"{hours} Nothing here is billable."]
     terms = "; ".join(f"{name} {', then '.join(found)}" for name, found in rules.items())
-    return [
+    notes = [
         f"{hours} Billed time is each billable entry's worked time rounded ({terms}); "
         "non-billable time is not billed. An amount is billed minutes × the hourly rate of the entry's day ÷ 60, "
         "rounded half up once to the currency's smallest unit; totals are sums of the entries."
     ]
+    others = [engagement.name for engagement, _ in sheet.pricing()]
+    if others:
+        notes.append(
+            f"{', '.join(others)} {'is' if len(others) == 1 else 'are'} not paid by the hour, so their entries show "
+            "the time and no amount. What a client earned in the period apart from its hours is listed under Fees: "
+            "a retainer's fee on the 1st of its month and its overage on the month's last day, a milestone or "
+            "fixed fee on the day it was done, a bonus or commission on its date. A salary is not on a timesheet."
+        )
+    return notes
 
 
 _HTML_STYLE = """
@@ -601,10 +654,25 @@ def to_html(sheet: Timesheet, hours: str = "clock") -> str:
     ]
     if sheet.person or sheet.email:
         out.append(f"<dt>Person</dt><dd>{esc(sheet.person)} {esc(sheet.email)}</dd>")
-    out += [f"<dt>For</dt><dd>{esc(sheet.party)}</dd>", f"<dt>Period</dt><dd>{esc(_period(sheet))}</dd></dl>"]
-    if not sheet.lines:
-        out += ["<p>No time logged in this period.</p>", "</body></html>"]
-        return "\n".join(out) + "\n"
+    paid = "".join(f"<dt>{esc(engagement.name)}</dt><dd>paid {esc(text)}</dd>" for engagement, text in sheet.pricing())
+    out += [f"<dt>For</dt><dd>{esc(sheet.party)}</dd>", f"<dt>Period</dt><dd>{esc(_period(sheet))}</dd>{paid}</dl>"]
+
+    def fees() -> list[str]:
+        if not sheet.fees:
+            return []
+        rows = [
+            "<h2>Fees</h2>",
+            f"<table><thead><tr>{head(FEE_HEADER, 1)}</tr></thead><tbody>",
+            *(
+                f'<tr><td class="d">{esc(day)}</td><td>{esc(name)}</td><td>{esc(what)}</td>'
+                f'<td class="n">{esc(amount)}</td></tr>'
+                for day, name, what, amount in _fee_rows(sheet)
+            ),
+            f'<tr class="total"><td>Total</td><td></td><td></td>'
+            f'<td class="n">{esc(format_amounts(sheet.fee_totals()))}</td></tr>',
+            "</tbody></table>",
+        ]
+        return rows
 
     def head(cells: Sequence[str], numbers: int) -> str:
         first = len(cells) - numbers
@@ -612,6 +680,10 @@ def to_html(sheet: Timesheet, hours: str = "clock") -> str:
             f'<th class="n">{esc(cell)}</th>' if index >= first else f"<th>{esc(cell)}</th>"
             for index, cell in enumerate(cells)
         )
+
+    if not sheet.lines:
+        out += ["<p>No time logged in this period.</p>", *fees(), "</body></html>"]
+        return "\n".join(out) + "\n"
 
     out.append(f"<table><thead><tr>{head(LINE_HEADER, 3)}</tr></thead><tbody>")
     by_day = sheet.by_day()
@@ -649,7 +721,7 @@ def to_html(sheet: Timesheet, hours: str = "clock") -> str:
             )
             + "</tr>"
         )
-    out += ["</tbody></table>", *(f'<p class="note">{esc(text)}</p>' for text in _rules_note(sheet, printed))]
+    out += ["</tbody></table>", *fees(), *(f'<p class="note">{esc(text)}</p>' for text in _rules_note(sheet, printed))]
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -934,9 +1006,21 @@ def build_export(
         person=str(settings.get("name", "")),
         email=str(settings.get("email", "")),
         task=str(settings.get("task", "")),
+        fees=period_fees(store, chosen, first, last, stamp),
     )
     text = render_timesheet(sheet, fmt, hours, raw=raw)
     return Export(text, len(sheet.lines), sheet.skipped_running, fmt, service_warnings(sheet, fmt))
+
+
+def period_fees(store: Store, chosen: Sequence[Engagement], first: date, last: date, moment: datetime) -> list:
+    """What the chosen clients earned in first..last beyond hours x rate (fees, milestones, retainers and overage,
+    performance income), as `planner income` counts it; a salary is left off a timesheet."""
+    from planner.income import income_report
+    from planner.money import HOURS, SALARY
+
+    ids = {engagement.id for engagement in chosen}
+    report = income_report(store, first, last, moment)
+    return [e for e in report.found if e.engagement.id in ids and e.kind not in (HOURS, SALARY)]
 
 
 def record_export(store: Store, first: date, last: date, names: Sequence[str], side: str | None) -> str | None:

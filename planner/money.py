@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from planner.hours import clock_hours
 from planner.model import FIXED, HOURLY, RETAINER, Engagement, FxRate, LogEntry
 from planner.schedule import span_of_days, to_local
 
@@ -171,6 +172,37 @@ class Figures:
         }
 
 
+def paid_by_the_hour(engagement: Engagement, day: date) -> bool:
+    """Whether the engagement's time on `day` is paid by the hour: a client priced `hourly`, a job without a salary
+    (its rate is a wage). A fixed fee, a retainer or a salary is not: its time is logged and billed (rounded) but has
+    no amount of its own, and its income comes from its terms (see `earnings`)."""
+    terms = engagement.terms_on(day)
+    return terms.salary is None if terms.inbound else terms.model == HOURLY
+
+
+def pricing_text(engagement: Engagement, day: date) -> str | None:
+    """How a client or job not paid by the hour is paid on `day`, in words for a timesheet; None when it is."""
+    terms = engagement.terms_on(day)
+    currency = terms.currency or DEFAULT_CURRENCY
+
+    def money(amount: Decimal) -> str:
+        return format_amount(minor_amount(amount, currency), currency)
+
+    if terms.inbound:
+        if terms.salary is None:
+            return None
+        return f"a salary of {money(terms.salary)} a {terms.per or 'month'}"
+    if terms.model == FIXED:
+        return "a fixed fee" + (f" of {money(terms.fee)}" if terms.fee is not None else "")
+    if terms.model == RETAINER and terms.fee is not None:
+        text = f"a retainer of {money(terms.fee)} a month for {terms.covers or 0:g} h"
+        rate = terms.overage if terms.overage is not None else terms.rate
+        if rate is not None:
+            text += f", then {money(rate)}/h"
+        return text + (", unused hours carried a month" if terms.carry else "")
+    return None
+
+
 def price_line(
     entry: LogEntry, engagement: Engagement, start: datetime, end: datetime, *, running: bool = False
 ) -> Line:
@@ -179,7 +211,7 @@ def price_line(
     local_start = to_local(start)
     terms = engagement.terms_on(local_start.date())
     billed = billed_seconds(seconds, terms.round_minutes, terms.round_mode) if entry.billable else 0
-    rate = terms.rate
+    rate = terms.rate if paid_by_the_hour(engagement, local_start.date()) else None
     currency = (terms.currency or DEFAULT_CURRENCY) if rate is not None else None
     amount = None
     if entry.billable and rate is not None and currency is not None:
@@ -327,8 +359,7 @@ def earnings(
     billed_by_month: dict[tuple[int, date], int] = {}
     for line in lines:
         terms = line.engagement.terms_on(line.day)
-        paid_by_hour = terms.salary is None if terms.inbound else terms.model == HOURLY
-        if paid_by_hour:
+        if paid_by_the_hour(line.engagement, line.day):
             if first <= line.day <= last and line.amount is not None and line.currency is not None:
                 key = (line.engagement.id, line.day, line.currency)
                 hourly[key] = hourly.get(key, 0) + line.amount
@@ -369,7 +400,8 @@ def earnings(
                 parts = sum(minor_amount(m.fee, currency) for m in done_milestones.get(engagement.id, []))
                 rest = minor_amount(terms.fee, currency) - parts
                 if rest > 0:
-                    found.append(Earning(engagement, engagement.done, FEE, currency, rest, "the fee, on completion"))
+                    what = "the rest of the fee, on completion" if parts else "the fee, on completion"
+                    found.append(Earning(engagement, engagement.done, FEE, currency, rest, what))
         found += _retainer(engagement, billed_by_month, first, last)
     for entry in entries:
         engagement = by_id.get(entry.engagement_id)
@@ -441,7 +473,7 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
                     OVERAGE,
                     currency,
                     amount_minor(rate, beyond, currency),
-                    f"{beyond // 60} min beyond the {terms.covers:g} h covered",
+                    f"{clock_hours(beyond)} h beyond the {terms.covers:g} h covered in {month_first:%B}",
                 )
             )
     return found

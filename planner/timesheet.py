@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from planner.errors import ValidationError
 from planner.model import DEFAULT_TASK, INBOUND, OUTBOUND, Engagement, LogEntry
-from planner.money import Figures, Line, group, price
+from planner.money import Earning, Figures, Line, group, price, pricing_text
 from planner.schedule import span_of_days, split_by_day
 
 
@@ -164,6 +164,23 @@ class Timesheet:
     engagements: list[Engagement]  # those the selection covers, in report order
     skipped_running: bool = False  # a running timer in the period was left out (it has no end yet)
     task: str = DEFAULT_TASK  # the task (Kimai's activity) of a service row whose entry has no tag
+    #: what the period earned beyond hours x rate: fixed fees and milestones, retainer fees and overage, performance
+    fees: list[Earning] = field(default_factory=list)
+
+    def pricing(self) -> list[tuple[Engagement, str]]:
+        """Each engagement of the sheet not paid by the hour, with how it is paid (as of the period's last day)."""
+        found = []
+        for engagement in self.engagements:
+            text = pricing_text(engagement, self.last)
+            if text is not None:
+                found.append((engagement, text))
+        return found
+
+    def fee_totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for fee in self.fees:
+            totals[fee.currency] = totals.get(fee.currency, 0) + fee.amount
+        return totals
 
     def total(self) -> Figures:
         return Figures.of(self.lines)
@@ -223,11 +240,21 @@ def build_timesheet(
     person: str = "",
     email: str = "",
     task: str = "",
+    fees: list[Earning] | None = None,
 ) -> Timesheet:
     """The finished entries of `engagements` in the days first..last, each clipped to the period (an entry over the
     period's edge counts its part inside), billed and priced by planner.money. A running timer is left out: it has
     no end to bill yet."""
     priced = price(engagements, logs, first, last)
     return Timesheet(
-        first, last, party, person, email, priced.lines, engagements, priced.skipped_running, task or DEFAULT_TASK
+        first,
+        last,
+        party,
+        person,
+        email,
+        priced.lines,
+        engagements,
+        priced.skipped_running,
+        task or DEFAULT_TASK,
+        list(fees or []),
     )

@@ -268,3 +268,79 @@ def test_ics_uids_are_stable_across_exports(seeded):
     uids = [line for line in first.splitlines() if line.startswith("UID:")]
     assert uids == [line for line in second.splitlines() if line.startswith("UID:")]
     assert "part 2" in second
+
+
+# ---------------------------------------------------------------- every pricing model on a timesheet (issue 15)
+
+MODELS_WEEK = (date(2026, 11, 30), date(2026, 12, 6))  # holds the last day of November and the 1st of December
+MODELS_STAMP = datetime.fromisoformat("2026-12-10T08:00:00+00:00")
+
+
+@pytest.fixture
+def models(store: Store) -> Store:
+    """A job on a salary, and a client of each model: hourly (with a bonus), fixed (a milestone, then the rest of
+    the fee on completion), retainer (November went 2 h over the 20 covered)."""
+    from planner.model import FIXED, INBOUND, RETAINER, IncomeEntry, Milestone
+
+    acme = store.add_engagement(Engagement(0, "acme-corp", INBOUND, hours=32, salary=Decimal(4200), rate=Decimal(30),
+                                           start=date(2026, 10, 1)))  # fmt: skip
+    globex = store.add_engagement(Engagement(0, "globex", OUTBOUND, rate=Decimal(95)))
+    hooli = store.add_engagement(Engagement(0, "hooli", OUTBOUND, model=FIXED, fee=Decimal(3000), rate=Decimal(80),
+                                            done=date(2026, 12, 4)))  # fmt: skip
+    initech = store.add_engagement(Engagement(0, "initech", OUTBOUND, model=RETAINER, fee=Decimal(2000), covers=20,
+                                              overage=Decimal(110), start=date(2026, 11, 1)))  # fmt: skip
+    entries = [
+        (initech, "2026-11-10 08:00", "2026-11-10 20:00"),  # 12 h
+        (initech, "2026-11-11 08:00", "2026-11-11 18:00"),  # 10 h: 22 h in November, 2 h x 110 beyond the 20
+        (acme, "2026-11-30 09:00", "2026-11-30 17:00"),
+        (initech, "2026-11-30 18:00", "2026-11-30 19:00"),  # the 1 h making November's overage 3 h x 110 = 330
+        (initech, "2026-12-01 09:00", "2026-12-01 12:00"),
+        (globex, "2026-12-02 09:00", "2026-12-02 11:00"),  # 2 h x 95 = 190
+        (hooli, "2026-12-03 09:00", "2026-12-03 13:00"),
+    ]
+    store.add_logs(LogEntry(0, item.id, at(start), at(end), note="work") for item, start, end in entries)
+    milestone = store.add_milestone(Milestone(0, hooli.id, "design", Decimal(1000), due=date(2026, 12, 3)))
+    store.update_milestone(milestone.id, done=date(2026, 12, 3))
+    store.add_income(IncomeEntry(0, globex.id, date(2026, 12, 5), Decimal(450), note="Q4 bonus"))
+    store.set_settings(name="Jane Doe", email="jane@example.com")
+    return store
+
+
+@pytest.mark.parametrize("fmt", TIMESHEET_FORMATS)
+def test_each_pricing_model_on_every_timesheet_format_matches_its_golden_file(models, fmt):
+    text = build_export(models, fmt, *MODELS_WEEK, stamp=MODELS_STAMP).text
+    golden = GOLDEN / f"models.{fmt}"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert text == golden.read_bytes().decode("utf-8")
+
+
+def test_a_timesheet_shows_the_hours_and_the_fee_not_rate_times_hours(models):
+    """A salaried job's wage rate and a fixed client's rate are not paid by the hour: their entries carry no amount,
+    and the fees the week earned stand apart, as `planner income` counts them."""
+    data = json.loads(build_export(models, "json", *MODELS_WEEK, stamp=MODELS_STAMP).text)
+    amounts = {entry["engagement"]: entry["amount"] for entry in data["entries"]}
+    assert amounts == {"acme-corp": None, "initech": None, "globex": 190.0, "hooli": None}
+    assert data["totals"]["amounts"] == {"EUR": 190.0}
+    fees = [(fee["date"], fee["engagement"], fee["kind"], fee["amount"]) for fee in data["fees"]]
+    assert fees == [
+        ("2026-11-30", "initech", "overage", 330.0),
+        ("2026-12-01", "initech", "retainer", 2000.0),
+        ("2026-12-03", "hooli", "milestone", 1000.0),
+        ("2026-12-04", "hooli", "fee", 2000.0),
+        ("2026-12-05", "globex", "performance", 450.0),
+    ]
+    assert data["fee_totals"] == {"EUR": 5780.0}
+    assert {item["engagement"]: item["terms"] for item in data["pricing"]} == {
+        "acme-corp": "a salary of 4,200.00 EUR a month",
+        "hooli": "a fixed fee of 3,000.00 EUR",
+        "initech": "a retainer of 2,000.00 EUR a month for 20 h, then 110.00 EUR/h",
+    }
+    for fmt in ("toggl", "clockify", "harvest", "harvest-report"):  # the services' columns, as for hourly work
+        header = build_export(models, fmt, *MODELS_WEEK, stamp=MODELS_STAMP).text.splitlines()[0]
+        assert header == (GOLDEN / f"week.{fmt}").read_text(encoding="utf-8").splitlines()[0]
+    hooli_sheet = build_export(models, "md", *MODELS_WEEK, names=["hooli"], stamp=MODELS_STAMP).text
+    assert "- **hooli** is paid a fixed fee of 3,000.00 EUR." in hooli_sheet
+    assert "| Thu 03 Dec | hooli | milestone: design | 1,000.00 EUR |" in hooli_sheet
+    assert "| **Total** | | | **3,000.00 EUR** |" in hooli_sheet
+    assert "globex" not in hooli_sheet
