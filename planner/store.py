@@ -1209,6 +1209,8 @@ class Store:
                 updated = replace(updated, **plain).validate()
                 if _key(updated.name) != _key(current.name):
                     _check_unique_name(tx, updated.name, current.id)
+                if (updated.done, updated.start) != (current.done, current.start):
+                    _refuse_locked_fees(tx, current, updated)
             if updated != current:
                 tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
             return Edit(current, updated, begins if terms else None, sorted(terms))
@@ -1358,6 +1360,7 @@ class Store:
             engagement = _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
             if entry.currency is None:
                 entry.currency = engagement.terms_on(entry.day).currency or DEFAULT_CURRENCY
+            _refuse_locked_income(tx, engagement.id, [entry.day], "an income entry")
             entry.id = tx.main().table("income").insert(entry.to_doc())
             return entry
 
@@ -1371,8 +1374,10 @@ class Store:
     def remove_income(self, entry_id: int) -> IncomeEntry:
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "income", entry_id, "income entry", "planner income list")
+            entry = IncomeEntry.from_doc(entry_id, doc)
+            _refuse_locked_income(tx, entry.engagement_id, [entry.day], f"income entry {entry_id}")
             table.remove(doc_ids=[entry_id])
-            return IncomeEntry.from_doc(entry_id, doc)
+            return entry
 
     def add_milestone(self, milestone: Milestone) -> Milestone:
         milestone.validate()
@@ -1391,15 +1396,22 @@ class Store:
     def update_milestone(self, milestone_id: int, **changes: Any) -> Milestone:
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
-            updated = replace(Milestone.from_doc(milestone_id, doc), **changes).validate()
+            current = Milestone.from_doc(milestone_id, doc)
+            updated = replace(current, **changes).validate()
+            if (current.done, current.fee) != (updated.done, updated.fee):
+                _refuse_locked_income(
+                    tx, current.engagement_id, {current.done, updated.done}, f"milestone {milestone_id}"
+                )
             table.update(updated.to_doc(), doc_ids=[milestone_id])
             return updated
 
     def remove_milestone(self, milestone_id: int) -> Milestone:
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
+            milestone = Milestone.from_doc(milestone_id, doc)
+            _refuse_locked_income(tx, milestone.engagement_id, [milestone.done], f"milestone {milestone_id}")
             table.remove(doc_ids=[milestone_id])
-            return Milestone.from_doc(milestone_id, doc)
+            return milestone
 
     # ------------------------------------------------------------ currencies
 
@@ -2153,6 +2165,73 @@ def _refuse_locked(tx: _Tx, entries: list[LogEntry]) -> None:
                 raise ValidationError(
                     f"{lock.describe(tx)} is locked (sent); unlock it with 'planner unlock {lock.args(tx)}' "
                     "to change its entries"
+                )
+    _refuse_locked_overage(tx, entries)
+
+
+def _lock_on(tx: _Tx, engagement_id: int, day: date, locks: list[Lock] | None = None) -> Lock | None:
+    """The lock (of the whole week, or of this engagement) of the week holding `day`, if any."""
+    for lock in _locks(tx) if locks is None else locks:
+        if lock.engagement_id in (None, engagement_id) and lock.monday <= day <= lock.monday + timedelta(days=6):
+            return lock
+    return None
+
+
+def _refuse_locked_income(tx: _Tx, engagement_id: int, days: Iterable[date | None], what: str) -> None:
+    """Refuse a change to income dated in a locked week (an income entry, a milestone done): a locked week's income
+    never changes."""
+    locks = _locks(tx)
+    for day in days:
+        lock = None if day is None else _lock_on(tx, engagement_id, day, locks)
+        if lock is not None:
+            raise ValidationError(
+                f"{lock.describe(tx)} is locked (sent), and {what} on {day} counts in its income; "
+                f"unlock it with 'planner unlock {lock.args(tx)}' to change it"
+            )
+
+
+def _refuse_locked_fees(tx: _Tx, before: Engagement, after: Engagement) -> None:
+    """Refuse an engagement change (its --done or --start day) that moves a fee, retainer or salary into or out of a
+    locked week."""
+    from planner.money import earnings
+
+    milestones = [Milestone.from_doc(doc.doc_id, doc) for doc in tx.main().table("milestones").all()]
+    mine = [milestone for milestone in milestones if milestone.engagement_id == before.id]
+    for lock in _locks(tx):
+        if lock.engagement_id not in (None, before.id):
+            continue
+        sunday = lock.monday + timedelta(days=6)
+        was = [(e.day, e.kind, e.amount) for e in earnings([before], [], [], mine, lock.monday, sunday)]
+        now_ = [(e.day, e.kind, e.amount) for e in earnings([after], [], [], mine, lock.monday, sunday)]
+        if was != now_:
+            raise ValidationError(
+                f"{lock.describe(tx)} is locked (sent), and this change would change the income it was sent with; "
+                f"unlock it with 'planner unlock {lock.args(tx)}' first"
+            )
+
+
+def _refuse_locked_overage(tx: _Tx, entries: list[LogEntry]) -> None:
+    """A retainer's overage is earned on its month's last day (and with --carry, the next month's depends on it):
+    refuse a change to its hours of a month whose overage a locked week holds."""
+    locks = _locks(tx)
+    if not locks:
+        return
+    for entry in entries:
+        engagement = _engagement_by_id(tx, entry.engagement_id)
+        day = to_local(entry.start).date()
+        terms = engagement.terms_on(day)
+        if engagement.inbound or terms.model != "retainer":
+            continue
+        month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        ends = [month_end]
+        if terms.carry:
+            ends.append((month_end + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        for end in ends:
+            lock = _lock_on(tx, engagement.id, end, locks)
+            if lock is not None:
+                raise ValidationError(
+                    f"{lock.describe(tx)} is locked (sent) and holds the overage of {engagement.name}'s retainer for "
+                    f"{end:%B %Y}, which these hours count in; unlock it with 'planner unlock {lock.args(tx)}' first"
                 )
 
 

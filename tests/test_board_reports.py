@@ -172,8 +172,9 @@ def test_palette_export_command_opens_the_form_with_its_format(logged, tmp_path,
 
     async def steps(pilot: Pilot) -> None:
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        reports = "reports: hours per day, share trend, hours and money; i income; x exports"
         assert {"export: timesheet CSV", "export: printable timesheet (HTML)", "export: the plan as a calendar (.ics)",
-                "reports: hours per day, share trend, hours and money; x exports"} <= set(commands)  # fmt: skip
+                reports} <= set(commands)  # fmt: skip
         commands["export: Harvest CSV"].callback()
         await pilot.pause()
         await pilot.press("enter")  # every default: this week, every engagement, a file named after both

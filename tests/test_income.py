@@ -345,3 +345,40 @@ def test_concentration_can_measure_the_income_of_the_last_months(run: Cli) -> No
     [concentration] = [w for w in warnings(run)
                        if w["code"] == "concentration"]  # fmt: skip
     assert concentration["share"] == round(2000 / 3140, 4)
+
+
+# ---------------------------------------------------------------- a locked week's income never changes
+
+
+def test_a_locked_weeks_income_never_changes(run: Cli, data_dir) -> None:
+    """Lock W49 (30 Nov-6 Dec): November's salary and overage (30 Nov) and December's retainer (1 Dec) are in it.
+    Every change that would move income into, out of or within it is refused, and its income stays as it was."""
+    log(run, "initech", "2026-11-10", "08:00", "20:00")
+    log(run, "initech", "2026-11-11", "06:00", "20:00")  # 26 h of 20 + 20 carried from October: no overage
+    log(run, "globex", "2026-12-02", "09:00", "11:00")
+    run.ok("milestone", "add", "hooli", "design", "--fee", "1000", now=NOW)
+    run.ok("income", "add", "globex", "100", "--date", "2026-12-03", now=NOW)
+    run.ok("lock", "--week", "2026-W49", now=NOW)
+    week = ["--from", "2026-11-30", "--to", "2026-12-06"]
+    before = income(run, *week)
+    files = snapshot_files(data_dir)
+    for args in (
+        ["income", "add", "globex", "50", "--date", "2026-12-04"],  # into the week
+        ["income", "rm", "1"],  # out of it
+        ["milestone", "done", "1", "--date", "2026-12-02"],
+        ["edit", "hooli", "--done", "2026-12-05"],  # the fixed fee would fall in the week
+        ["edit", "acme", "--salary", "5000", "--from", "2026-11-01"],  # November's salary, paid on the 30th
+        ["edit", "initech", "--done", "2026-11-20"],  # December's retainer would go
+        ["log", "add", "initech", "--start", "2026-11-12 08:00", "--end", "2026-11-12 22:00"],  # November's overage
+    ):
+        assert "2026-W49 is locked" in run.refused(*args, now=NOW)
+        assert income(run, *week) == before
+    assert snapshot_files(data_dir) == files
+    # outside the week all of them are free
+    run.ok("income", "add", "globex", "50", "--date", "2026-12-08", now=NOW)
+    run.ok("milestone", "done", "1", "--date", "2026-12-09", now=NOW)
+    run.ok("log", "add", "initech", "--start", "2026-12-09 08:00", "--end", "2026-12-09 22:00", now=NOW)
+    assert income(run, *week) == before
+    run.ok("unlock", "--week", "2026-W49", now=NOW)
+    run.ok("income", "rm", "1", now=NOW)
+    assert income(run, *week)["earned"] != before["earned"]
