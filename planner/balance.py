@@ -668,24 +668,28 @@ def _four_weeks(
         if share > rules.concentration:
             name = engagements[top_id].name
             found.append(
-                Finding(
-                    "concentration",
-                    WARN,
-                    ACTUAL,
+                _concentrated(
                     name,
-                    f"{name} holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({clock_hours(top)} of "
-                    f"{clock_hours(outbound)} h logged for {len(clients)} clients), above the "
-                    f"{_fmt(rules.concentration)}% limit.",
-                    {
-                        "share": round(share / 100, 4),
-                        "limit": rules.concentration / 100,
-                        "hours": hours(top),
-                        "outbound_hours": hours(outbound),
-                        "weeks": label,
-                    },
+                    share,
+                    rules,
+                    f"holds {share:.0f}% of the outbound hours of the 4 weeks {label} ({clock_hours(top)} of "
+                    f"{clock_hours(outbound)} h logged for {len(clients)} clients)",
+                    {"hours": hours(top), "outbound_hours": hours(outbound), "weeks": label},
                 )
             )
     return found
+
+
+def _concentrated(name: str, share: float, rules: Boundaries, what: str, numbers: dict[str, object]) -> Finding:
+    """A `concentration` warning: `name` `what` (its share of the hours or of the income), above the limit."""
+    return Finding(
+        "concentration",
+        WARN,
+        ACTUAL,
+        name,
+        f"{name} {what}, above the {_fmt(rules.concentration)}% limit.",
+        {"share": round(share / 100, 4), "limit": rules.concentration / 100, **numbers},
+    )
 
 
 def _income_rules(facts: Facts) -> list[Finding]:
@@ -746,17 +750,13 @@ def _income_rules(facts: Facts) -> list[Finding]:
         label = f"{first.isoformat()}..{last.isoformat()}"
         if share > rules.concentration:
             found.append(
-                Finding(
-                    "concentration",
-                    WARN,
-                    ACTUAL,
+                _concentrated(
                     name,
-                    f"{name} brought {share:.0f}% of the outbound income of {label} "
-                    f"({format_amount(top, income.base)} of {format_amount(whole, income.base)} from "
-                    f"{income.clients} clients), above the {_fmt(rules.concentration)}% limit.",
+                    share,
+                    rules,
+                    f"brought {share:.0f}% of the outbound income of {label} ({format_amount(top, income.base)} of "
+                    f"{format_amount(whole, income.base)} from {income.clients} clients)",
                     {
-                        "share": round(share / 100, 4),
-                        "limit": rules.concentration / 100,
                         "basis_measure": "income",
                         "amount": float(to_decimal(top, income.base)),
                         "outbound_amount": float(to_decimal(whole, income.base)),
