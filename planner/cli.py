@@ -156,6 +156,8 @@ def _apply_cleared(fields: dict[str, object]) -> dict[str, object]:
 
 def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
     kind = INBOUND if args.command == "job" else OUTBOUND
+    if getattr(args, "per", None) is not None and not getattr(args, "salary", None):
+        raise ValidationError("--per goes with --salary; give the salary too, e.g. --salary 50000 --per year")
     fields = _apply_cleared(_engagement_fields(args))
     engagement = store.add_engagement(Engagement(id=0, name=args.name, kind=kind, **fields))  # type: ignore[arg-type]
     label = "job" if kind == INBOUND else "client"
@@ -205,7 +207,15 @@ def _terms_text(item: Engagement) -> tuple[str, str]:
     if item.remind_before is not None:
         terms.append(f"reminds {item.remind_before} min ahead")
     if item.start is not None:
-        terms.append(f"overtime from {item.start.isoformat()}")
+        what = "overtime from" if item.inbound else "started"
+        terms.append(f"{what} {item.start.isoformat()}")
+    if item.done is not None:
+        terms.append(f"done {item.done.isoformat()}")
+    from planner.money import pricing_words
+
+    paid = pricing_words(item)  # a fixed fee, a retainer, a salary: as a timesheet says it
+    if paid is not None:
+        terms.insert(0, paid)
     rate = "" if item.rate is None else f"{item.rate} {item.currency or DEFAULT_CURRENCY}/h"
     return rate, ", ".join(terms)
 
@@ -228,8 +238,15 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     day = today()
     if args.json:
         shown = []
+        from planner.money import model_of, pricing_words
+
         for engagement in engagements:
-            data = engagement.terms_on(day).to_json()  # the terms in force today
+            item = engagement.terms_on(day)
+            data = item.to_json()  # the terms in force today
+            data["model"] = model_of(engagement, day)  # a job's is salary or wage
+            data["pricing"] = pricing_words(item)
+            if data["currency"] is None and any(data[key] is not None for key in ("rate", "fee", "salary")):
+                data["currency"] = DEFAULT_CURRENCY  # what its money is counted in
             if args.history:
                 data["history"] = _history_json(engagement)
             shown.append(data)

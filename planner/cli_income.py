@@ -234,7 +234,12 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
 def cmd_income_add(store: Store, args: argparse.Namespace) -> int:
     engagement = store.engagement(args.name)
     entry = IncomeEntry(
-        0, engagement.id, parse_date(args.date) if args.date else today(), args.amount, args.currency, args.note or ""
+        0,
+        engagement.id,
+        parse_date(args.date) if args.date is not None else today(),
+        args.amount,
+        args.currency,
+        args.note or "",
     )
     entry = store.add_income(entry)
     print(f"Added {entry.amount} {entry.currency} for {printable(engagement.name)} on {entry.day} (id {entry.id}).")
@@ -292,7 +297,7 @@ def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
             print(f"note: {printable(engagement.name)} is not a fixed-fee client; its milestones still count as income")
         return EXIT_OK
     if args.action == "done":
-        done = parse_date(args.date) if args.date else today()
+        done = parse_date(args.date) if args.date is not None else today()
         milestone = store.update_milestone(args.id, done=done)
         print(f"Milestone {milestone.id} '{printable(milestone.title)}' done on {done.isoformat()}.")
         return EXIT_OK
@@ -342,7 +347,7 @@ def cmd_fx(store: Store, args: argparse.Namespace) -> int:
 
     base = store.base_currency()
     if args.action == "set":
-        start = parse_date(args.from_) if args.from_ else today()
+        start = parse_date(args.from_) if args.from_ is not None else today()
         rate, replaced = store.set_fx(FxRate(args.currency, base, args.rate, start))
         was = f" (was {replaced.rate})" if replaced is not None else ""
         print(f"1 {rate.currency} = {rate.rate} {rate.base} from {rate.start.isoformat()}{was}.")

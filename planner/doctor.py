@@ -78,6 +78,22 @@ def _examine(root: Path, problems: list[Problem]) -> None:
     state = main.get("state", {}).get("1", {})
     _check_logs(documents, engagements, state, main, problems, complete=complete)
     _check_blocks(documents, main, engagements, state, problems, complete=complete)
+    _check_income(main, engagements, problems)
+
+
+def _check_income(main: dict, engagements: set[int], problems: list[Problem]) -> None:
+    """Income entries and milestones belong to an engagement that exists (else their sums drop out of every total)."""
+    for table, what in (("income", "income entry"), ("milestones", "milestone")):
+        for key, doc in main.get(table, {}).items():
+            if doc.get("engagement_id") not in engagements:
+                problems.append(
+                    Problem(
+                        "planner.json",
+                        f"{what} {key} belongs to engagement {doc.get('engagement_id')}, which does not exist;"
+                        " --repair recreates it (archived)",
+                        True,
+                    )
+                )
 
 
 def _data_files(root: Path) -> list[Path]:

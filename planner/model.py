@@ -50,7 +50,7 @@ MAX_RATE = Decimal(1_000_000)
 RATE_DECIMALS = 4
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 #: A rate as typed: digits with one decimal point or one decimal comma (92.50, 92,50), or an exponent (1E+2).
-_RATE_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_RATE_RE = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$")
 DEFAULT_CURRENCY = "EUR"
 #: How a log entry's time is rounded to the billing increment (per entry, on timesheets).
 ROUND_MODES = ("up", "nearest", "down")
@@ -259,6 +259,8 @@ def check_hours(
     value: float | str, what: str, *, allow_zero: bool = False, most: float = 168, unit: str = "hours"
 ) -> float:
     try:
+        if not str(value).strip().isascii():
+            raise ValueError("digits of another script")
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
         example = {"hours": "32 or 7.5", "percent": "30", "days": "7"}.get(unit, "1")
@@ -447,6 +449,11 @@ class Engagement:
             raise ValidationError(f"--per '{self.per}' is not a period; use month or year")
         if self.done is not None:
             check_day(self.done, f"the day done {self.done.isoformat()}")
+            if self.start is not None and self.done < self.start:
+                raise ValidationError(
+                    f"{self.name} would be done on {self.done.isoformat()}, before it starts on "
+                    f"{self.start.isoformat()}"
+                )
         return self
 
     def _check_model(self) -> None:
@@ -743,8 +750,13 @@ def check_fx_rate(text: str | Decimal) -> Decimal:
     with at most FX_DECIMALS decimals (0.00612345 for a yen in euros)."""
     typed = str(text).strip()
     not_one = f"'{text}' is not an exchange rate; give what one unit is worth in the base currency, e.g. 0.92"
-    if not isinstance(text, Decimal) and not re.fullmatch(r"\d+(\.\d+)?|\.\d+", typed):
-        raise ValidationError(not_one)
+    if not isinstance(text, Decimal):
+        if not re.fullmatch(r"[0-9]+([.,][0-9]+)?|[.,][0-9]+", typed):
+            raise ValidationError(not_one)
+        whole, comma, decimals = typed.partition(",")
+        if comma and len(decimals) == 3:
+            raise ValidationError(f"exchange rate '{text}' is ambiguous: write {whole}.{decimals} or {whole}{decimals}")
+        typed = typed.replace(",", ".")
     try:
         value = Decimal(typed)
     except InvalidOperation:
@@ -936,6 +948,8 @@ def checked_settings(stored: dict, changes: dict[str, str | None]) -> dict[str, 
         day_start=day_start, day_end=day_end, slot=int(slot_text) if slot_text else current.slot
     ).validate()
     currency: dict[str, str] = {}
+    if changes.get("currency") is not None and not str(changes["currency"]).strip():
+        raise ValidationError("--currency cannot be empty; give a three-letter code such as EUR")
     if (changes.get("currency") or "").strip():
         try:
             currency["currency"] = check_currency(str(changes["currency"]))

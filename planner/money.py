@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from planner.errors import ValidationError
 from planner.hours import clock_hours
 from planner.model import FIXED, HOURLY, RETAINER, Engagement, FxRate, LogEntry
 from planner.schedule import span_of_days, to_local
@@ -79,6 +80,18 @@ def whole_amount(minor: int, currency: str) -> str:
 def format_amounts(amounts: dict[str, int]) -> str:
     """Amounts in several currencies, '120.00 EUR + 80.00 USD'; '' when there are none."""
     return " + ".join(format_amount(minor, currency) for currency, minor in sorted(amounts.items()))
+
+
+def check_cents(amount: Decimal | None, currency: str | None, what: str) -> None:
+    """Refuse a sum of money (a fee, a salary, an income entry) finer than its currency's smallest unit: 1.005 EUR
+    would be counted as 1.01 while it reads 1.005."""
+    if amount is None:
+        return
+    currency = currency or DEFAULT_CURRENCY
+    digits = minor_digits(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):
+        unit = "whole units" if digits == 0 else f"{digits} decimals"
+        raise ValidationError(f"{what} {amount} is finer than {currency} counts; give it in {unit}")
 
 
 def decimal_hours(seconds: int) -> Decimal:
@@ -182,7 +195,11 @@ def paid_by_the_hour(engagement: Engagement, day: date) -> bool:
 
 def pricing_text(engagement: Engagement, day: date) -> str | None:
     """How a client or job not paid by the hour is paid on `day`, in words for a timesheet; None when it is."""
-    terms = engagement.terms_on(day)
+    return pricing_words(engagement.terms_on(day))
+
+
+def pricing_words(terms: Engagement) -> str | None:
+    """`pricing_text` of an engagement's terms in force (a copy from `Engagement.terms_on`)."""
     currency = terms.currency or DEFAULT_CURRENCY
 
     def money(amount: Decimal) -> str:
@@ -302,10 +319,11 @@ PREDICTABLE = frozenset((RETAINER_FEE, SALARY))  # known in advance; the rest va
 
 @dataclass(frozen=True)
 class Earning:
-    """One sum earned, on the day it is earned: an hourly client's billed time of a day, a fixed fee or milestone on
-    the day it was done, a retainer's fee on the 1st of its month and its overage on the last day, a performance
-    entry on its date, a salary on the last day of its month. Income over a range is the sum of the earnings dated in
-    it, so a range's income is always the sum of its months'."""
+    """One sum earned, on the day it is earned: an hourly client's billed time of a day, a milestone on the day it
+    was done and the rest of a fixed fee (the fee less its milestones) on the engagement's --done day, a retainer's
+    fee on the 1st of its month and its overage on the last day, a performance entry on its date, a salary on the
+    last day of its month. Income over a range is the sum of the earnings dated in it, so a range's income is always
+    the sum of its months'."""
 
     engagement: Engagement
     day: date
@@ -371,10 +389,10 @@ def earnings(
     engagement_of = {line.engagement.id: line.engagement for line in lines}
     for (engagement_id, day, currency), amount in sorted(hourly.items(), key=lambda item: (item[0][1], item[0][0])):
         found.append(Earning(by_id.get(engagement_id, engagement_of[engagement_id]), day, HOURS, currency, amount))
-    done_milestones: dict[int, list[Any]] = {}
+    parts_of: dict[int, list[Any]] = {}
     for milestone in milestones:
+        parts_of.setdefault(milestone.engagement_id, []).append(milestone)
         if milestone.done is not None:
-            done_milestones.setdefault(milestone.engagement_id, []).append(milestone)
             engagement = by_id.get(milestone.engagement_id)
             if engagement is not None and first <= milestone.done <= last:
                 terms = engagement.terms_on(milestone.done)
@@ -397,7 +415,8 @@ def earnings(
             terms = engagement.terms_on(engagement.done)
             if terms.model == FIXED and terms.fee is not None:
                 currency = terms.currency or DEFAULT_CURRENCY
-                parts = sum(minor_amount(m.fee, currency) for m in done_milestones.get(engagement.id, []))
+                # the fee less its milestones, each earned on its own day (done or not yet): the parts add up to it
+                parts = sum(minor_amount(m.fee, currency) for m in parts_of.get(engagement.id, []))
                 rest = minor_amount(terms.fee, currency) - parts
                 if rest > 0:
                     what = "the rest of the fee, on completion" if parts else "the fee, on completion"
@@ -423,10 +442,11 @@ def _salary(job: Engagement, first: date, last: date) -> list[Earning]:
         if job.done is not None and job.done < month_first:
             continue
         currency = terms.currency or DEFAULT_CURRENCY
-        amount = terms.salary if terms.per == "month" else terms.salary / 12
-        found.append(
-            Earning(job, month_last, SALARY, currency, minor_amount(amount, currency), f"salary of {month_first:%B}")
-        )
+        amount = minor_amount(terms.salary, currency)
+        if terms.per == "year":  # the twelfths of the year's cents, so that twelve months make the whole salary
+            k = month_first.month
+            amount = (2 * amount * k + 12) // 24 - (2 * amount * (k - 1) + 12) // 24
+        found.append(Earning(job, month_last, SALARY, currency, amount, f"salary of {month_first:%B}"))
     return found
 
 
@@ -446,6 +466,7 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
             carried = 0
             continue
         currency = terms.currency or DEFAULT_CURRENCY
+        brought = carried
         covered = round((terms.covers or 0) * 3600) + carried
         used = billed.get((client.id, month_first), 0)
         carried = max(0, covered - used) if terms.carry else 0
@@ -473,7 +494,8 @@ def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: da
                     OVERAGE,
                     currency,
                     amount_minor(rate, beyond, currency),
-                    f"{clock_hours(beyond)} h beyond the {terms.covers:g} h covered in {month_first:%B}",
+                    f"{clock_hours(beyond)} h beyond the {clock_hours(covered)} h covered in {month_first:%B}"
+                    + (f" ({clock_hours(brought)} h of them carried over)" if brought else ""),
                 )
             )
     return found

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -255,7 +256,13 @@ def _reason(exc: Exception) -> str:
         return f"it has no '{exc.args[0]}'"
     if isinstance(exc, RecursionError):
         return "it is nested too deeply"
+    if isinstance(exc, ArithmeticError):  # decimal.InvalidOperation and its kin: Python's words are no help here
+        return "an amount in it is not a number"
     text = str(exc) or type(exc).__name__
+    if text.startswith("Invalid isoformat string: "):
+        return f"{text.removeprefix('Invalid isoformat string: ')} is not a date or time"
+    if text.endswith(("must be in 1..12", "is out of range for month")) or text.startswith("day is out of range"):
+        return f"a date in it does not exist ({text})"
     return text if len(text) <= 160 else text[:157] + "..."
 
 
@@ -1151,6 +1158,8 @@ class Store:
         if engagement.currency is None and self.settings().get("currency"):
             engagement.currency = self.base_currency()
         engagement.validate()
+        _check_cents(engagement.fee, engagement.currency, "the fee")
+        _check_cents(engagement.salary, engagement.currency, "the salary")
         with self._transaction(write=True) as tx:
             return _insert_engagement(tx, engagement)
 
@@ -1193,6 +1202,9 @@ class Store:
             updated, begins = current, start
             if terms:
                 updated = current.with_change(start, **terms)
+                new_terms = updated.terms_on(start)
+                _check_cents(new_terms.fee, new_terms.currency, "the fee")
+                _check_cents(new_terms.salary, new_terms.currency, "the salary")
                 locked = _locked_terms(tx, current, updated)
                 if locked and not after_locks:
                     lock = locked[-1]
@@ -1210,7 +1222,7 @@ class Store:
                 if _key(updated.name) != _key(current.name):
                     _check_unique_name(tx, updated.name, current.id)
                 if (updated.done, updated.start) != (current.done, current.start):
-                    _refuse_locked_fees(tx, current, updated)
+                    _refuse_locked_earnings(tx, current, updated)
             if updated != current:
                 tx.main().table("engagements").update(updated.to_doc(), doc_ids=[current.id])
             return Edit(current, updated, begins if terms else None, sorted(terms))
@@ -1360,6 +1372,7 @@ class Store:
             engagement = _engagement_by_id(tx, entry.engagement_id, for_new_work=True)
             if entry.currency is None:
                 entry.currency = engagement.terms_on(entry.day).currency or DEFAULT_CURRENCY
+            _check_cents(entry.amount, entry.currency, "the amount")
             _refuse_locked_income(tx, engagement.id, [entry.day], "an income entry")
             entry.id = tx.main().table("income").insert(entry.to_doc())
             return entry
@@ -1385,6 +1398,17 @@ class Store:
             engagement = _engagement_by_id(tx, milestone.engagement_id, for_new_work=True)
             if engagement.inbound:
                 raise ValidationError(f"{engagement.name} is a job; milestones are parts of a client's fixed fee")
+            _check_cents(milestone.fee, engagement.currency, "the milestone's fee")
+            docs = tx.main().table("milestones").all()
+            mine = [Milestone.from_doc(d.doc_id, d) for d in docs if d.get("engagement_id") == engagement.id]
+            terms = engagement.terms_on(milestone.due or (engagement.done or engagement.deadline or date.max))
+            whole = sum((m.fee for m in mine), milestone.fee)
+            if terms.model == "fixed" and terms.fee is not None and whole > terms.fee:
+                raise ValidationError(
+                    f"{engagement.name}'s milestones would add up to {whole} of its {terms.fee} fixed fee; give a "
+                    f"smaller fee, or raise the fixed fee first ('planner edit {engagement.name} --fixed AMOUNT')"
+                )
+            _refuse_locked_earnings(tx, engagement, engagement, mine, [*mine, milestone])
             milestone.id = tx.main().table("milestones").insert(milestone.to_doc())
             return milestone
 
@@ -1399,9 +1423,7 @@ class Store:
             current = Milestone.from_doc(milestone_id, doc)
             updated = replace(current, **changes).validate()
             if (current.done, current.fee) != (updated.done, updated.fee):
-                _refuse_locked_income(
-                    tx, current.engagement_id, {current.done, updated.done}, f"milestone {milestone_id}"
-                )
+                _refuse_locked_milestones(tx, current, updated)
             table.update(updated.to_doc(), doc_ids=[milestone_id])
             return updated
 
@@ -1409,7 +1431,7 @@ class Store:
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "milestones", milestone_id, "milestone", "planner milestone list")
             milestone = Milestone.from_doc(milestone_id, doc)
-            _refuse_locked_income(tx, milestone.engagement_id, [milestone.done], f"milestone {milestone_id}")
+            _refuse_locked_milestones(tx, milestone, None)
             table.remove(doc_ids=[milestone_id])
             return milestone
 
@@ -2007,6 +2029,12 @@ def _refuse_block_overlap(tx: _Tx, block: Block, *, instead_of: tuple[int, date]
             )
 
 
+def _check_cents(amount: Decimal | None, currency: str | None, what: str) -> None:
+    from planner.money import check_cents
+
+    check_cents(amount, currency, what)
+
+
 def _record(tx: _Tx, table_name: str, record_id: int, what: str, listing: str) -> tuple[Any, dict]:
     """A record of the main file's `table_name` by id, with its table; refused in one line naming `listing`."""
     table = tx.main().table(table_name)
@@ -2190,24 +2218,54 @@ def _refuse_locked_income(tx: _Tx, engagement_id: int, days: Iterable[date | Non
             )
 
 
-def _refuse_locked_fees(tx: _Tx, before: Engagement, after: Engagement) -> None:
-    """Refuse an engagement change (its --done or --start day) that moves a fee, retainer or salary into or out of a
-    locked week."""
-    from planner.money import earnings
-
-    milestones = [Milestone.from_doc(doc.doc_id, doc) for doc in tx.main().table("milestones").all()]
-    mine = [milestone for milestone in milestones if milestone.engagement_id == before.id]
-    for lock in _locks(tx):
-        if lock.engagement_id not in (None, before.id):
-            continue
+def _refuse_locked_earnings(
+    tx: _Tx,
+    before: Engagement,
+    after: Engagement,
+    milestones_before: list[Milestone] | None = None,
+    milestones_after: list[Milestone] | None = None,
+) -> None:
+    """Refuse a change of an engagement (its --done or --start day) or of its milestones that would change what a
+    locked week earned: a fee, milestone, retainer, overage or salary moved into, out of or within it."""
+    locks = [lock for lock in _locks(tx) if lock.engagement_id in (None, before.id)]
+    if not locks:
+        return
+    if milestones_before is None:
+        docs = tx.main().table("milestones").all()
+        milestones_before = [Milestone.from_doc(d.doc_id, d) for d in docs if d.get("engagement_id") == before.id]
+    if milestones_after is None:
+        milestones_after = milestones_before
+    for lock in sorted(locks, key=lambda item: item.monday):
         sunday = lock.monday + timedelta(days=6)
-        was = [(e.day, e.kind, e.amount) for e in earnings([before], [], [], mine, lock.monday, sunday)]
-        now_ = [(e.day, e.kind, e.amount) for e in earnings([after], [], [], mine, lock.monday, sunday)]
-        if was != now_:
+        reach = (lock.monday.replace(day=1) - timedelta(days=1)).replace(day=1)  # a retainer's carried hours
+        logs = [e for e in _logs(tx, *span_of_days(reach, sunday), False, None) if e.engagement_id == before.id]
+
+        span = (reach, lock.monday, sunday)
+        if _earned(before, milestones_before, logs, *span) != _earned(after, milestones_after, logs, *span):
             raise ValidationError(
                 f"{lock.describe(tx)} is locked (sent), and this change would change the income it was sent with; "
                 f"unlock it with 'planner unlock {lock.args(tx)}' first"
             )
+
+
+def _earned(
+    engagement: Engagement, milestones: list[Milestone], logs: list[LogEntry], reach: date, first: date, last: date
+) -> list[tuple[date, str, int]]:
+    """What `engagement` earned in first..last (its hours from `reach`, for a retainer's carried hours)."""
+    from planner.money import earnings, price
+
+    lines = price([engagement], logs, reach, last).lines
+    return [(item.day, item.kind, item.amount) for item in earnings([engagement], lines, [], milestones, first, last)]
+
+
+def _refuse_locked_milestones(tx: _Tx, current: Milestone, updated: Milestone | None) -> None:
+    """Refuse marking, changing or removing a milestone when that changes a locked week's income (the milestone's
+    own day, or the rest of the fixed fee it is part of)."""
+    engagement = _engagement_by_id(tx, current.engagement_id)
+    docs = tx.main().table("milestones").all()
+    mine = [Milestone.from_doc(d.doc_id, d) for d in docs if d.get("engagement_id") == engagement.id]
+    after = [m for m in mine if m.id != current.id] + ([updated] if updated is not None else [])
+    _refuse_locked_earnings(tx, engagement, engagement, mine, after)
 
 
 def _refuse_locked_overage(tx: _Tx, entries: list[LogEntry]) -> None:
@@ -2298,6 +2356,7 @@ def _repair(tx: _Tx) -> list[str]:
     timer = tx.state().get("timer")
     wanted = {doc["engagement_id"] for _, doc in logs} | {doc["engagement_id"] for _, doc in blocks}
     wanted |= {doc["engagement_id"] for doc in series} | ({timer["engagement_id"]} if timer else set())
+    wanted |= {doc["engagement_id"] for table in ("income", "milestones") for doc in main.table(table).all()}
     for engagement_id in sorted(
         item for item in wanted if isinstance(item, int) and engagements.get(doc_id=item) is None
     ):

@@ -286,7 +286,7 @@ def test_i_shows_the_months_income_and_the_panel_its_line(logged):
         assert isinstance(screen, ReportsScreen) and screen.showing_income
         assert screen.overview is not None and screen.overview.income is not None
         console = Console(width=120, record=True)
-        console.print(income_view(screen.overview.income, 30))
+        console.print(income_view(screen.overview.income, 112))
         seen["view"] = console.export_text()
         await pilot.press("i")
         assert not screen.showing_income

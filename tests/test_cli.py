@@ -67,8 +67,10 @@ def test_engagements_listed_as_json_with_every_field(cli):
         "archived": False,
         "colour": globex["colour"],
         "changes": [],
+        "pricing": None,
     }
     assert items[0]["window"] == "mon-fri 09:00-17:00" and items[0]["hours"] == 32.0
+    assert items[0]["model"] == "wage"  # a job without a salary is paid its rate by the hour
     table = cli("list").out
     assert "acme-corp" in table and "32 h/week, mon-fri 09:00-17:00" in table and "one-off" in table
 

@@ -140,3 +140,27 @@ def test_a_write_that_would_empty_a_month_file_by_accident_is_refused(store, dat
     for entry_id in (3, 4, 5):  # deleting on purpose, one by one, empties it fine
         store.remove_log(entry_id)
     assert json.loads((data_dir / "logs" / "2026-11.json").read_text())["logs"] == {}
+
+
+def test_income_and_milestones_of_a_missing_engagement_are_found_and_kept(store, data_dir, cli):
+    """Finding of a trial: an income entry pointing at a missing engagement dropped out of every total while doctor
+    said every file was sound."""
+    from decimal import Decimal
+
+    from planner.model import IncomeEntry, Milestone
+
+    seeded(store)
+    client = store.add_engagement(Engagement(0, "hooli", "outbound", model="fixed", fee=Decimal(900)))
+    store.add_income(IncomeEntry(0, 1, parse_moment("2026-11-24 09:00").date(), Decimal(450)))
+    store.add_milestone(Milestone(0, client.id, "design", Decimal(300)))
+    edit(data_dir / "planner.json", lambda data: data["income"]["1"].update(engagement_id=7))
+    edit(data_dir / "planner.json", lambda data: data["milestones"]["1"].update(engagement_id=8))
+    found = cli("doctor")
+    assert found.code == 1
+    assert "income entry 1 belongs to engagement 7, which does not exist" in found.out
+    assert "milestone 1 belongs to engagement 8, which does not exist" in found.out
+    fixed = cli("doctor", "--repair")
+    assert fixed.code == 0, fixed.out
+    assert examine(data_dir) == []
+    assert store.engagement("missing-7").archived and store.engagement("missing-8").archived
+    assert [entry.amount for entry in store.income_entries()] == [Decimal(450)]

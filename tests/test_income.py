@@ -117,6 +117,21 @@ def test_bad_input_is_one_line_and_changes_nothing(run: Cli, data_dir) -> None:
         ["milestone", "done", "99"],
         ["milestone", "add", "acme", "x", "--fee", "10"],
         ["income", "rm", "5"],
+        # findings of a trial: blank dates taken as today, sums finer than cents, digits of other scripts, a
+        # client done before it starts, a salary period without a salary
+        ["income", "add", "globex", "10", "--date", ""],
+        ["income", "add", "globex", "1.005"],
+        ["milestone", "add", "hooli", "x", "--fee", "10.001"],
+        ["fx", "set", "USD", "0.9", "--from", ""],
+        ["fx", "set", "USD", "٣"],
+        ["fx", "set", "USD", "1,500"],
+        ["settings", "set", "--currency", ""],
+        ["boundaries", "set", "--min-rate", "٣"],
+        ["boundaries", "set", "--max-week", "٣"],
+        ["client", "add", "x", "--retainer", "100", "--covers", "10", "--done", "2026-01-01", "--start", "2026-06-01"],
+        ["job", "add", "x", "--hours", "10", "--per", "year"],
+        ["client", "add", "x", "--fixed", "10.001"],
+        ["job", "add", "x", "--hours", "5", "--salary", "100.5", "--currency", "JPY"],
     ):
         run.refused(*args, now=NOW)
     assert snapshot_files(data_dir) == before
@@ -256,6 +271,20 @@ def test_exchange_rates_apply_by_date_and_totals_name_them(run: Cli) -> None:
     assert listed["base"] == "EUR" and len(listed["rates"]) == 2
 
 
+def test_list_names_how_each_engagement_is_paid(run: Cli) -> None:
+    listed = {item["name"]: item for item in json.loads(run.ok("list", "--json", now=NOW))}
+    assert {name: item["model"] for name, item in listed.items()} == {
+        "acme": "salary",
+        "globex": "hourly",
+        "hooli": "fixed",
+        "initech": "retainer",
+    }
+    assert listed["acme"]["currency"] == "EUR" and listed["acme"]["pricing"] == "a salary of 4,200.00 EUR a month"
+    table = run.ok("list", now=NOW)
+    assert "a retainer of 2,000.00 EUR a month for 20 h, then 110.00 EUR/h, unused hours carried a month" in table
+    assert "overtime from 2026-10-01" in table and "started 2026-10-01" in table  # acme's account; initech's start
+
+
 def test_the_base_currency_is_a_setting_and_new_engagements_take_it(run: Cli, data_dir) -> None:
     run.ok("settings", "set", "--currency", "usd", now=NOW)
     assert json.loads(run.ok("settings", "show", "--json", now=NOW))["currency"] == "USD"
@@ -382,3 +411,44 @@ def test_a_locked_weeks_income_never_changes(run: Cli, data_dir) -> None:
     run.ok("unlock", "--week", "2026-W49", now=NOW)
     run.ok("income", "rm", "1", now=NOW)
     assert income(run, *week)["earned"] != before["earned"]
+
+
+def test_a_locked_weeks_fee_and_overage_hold_against_changes_outside_it(run: Cli, data_dir) -> None:
+    """Findings of a trial: a milestone changed outside a locked week changed the rest of the fixed fee earned in it,
+    and a retainer's --start moved after the week took its November overage away."""
+    log(run, "initech", "2026-11-10", "06:00", "22:00")
+    log(run, "initech", "2026-11-11", "06:00", "22:00")
+    log(run, "initech", "2026-11-12", "06:00", "16:00")  # 42 h of 20 + 20 carried: 2 h x 110 on 30 November
+    run.ok("milestone", "add", "hooli", "design", "--fee", "1000", now=NOW)
+    run.ok("milestone", "done", "1", "--date", "2026-11-20", now=NOW)
+    run.ok("edit", "hooli", "--done", "2026-12-04", now=NOW)  # the rest, 2,000, in W49
+    run.ok("lock", "--week", "2026-W49", now=NOW)
+    week = ["--from", "2026-11-30", "--to", "2026-12-06"]
+    before = income(run, *week)
+    kinds = {(item["engagement"], item["kind"]): item["amount"] for item in before["items"]}
+    assert kinds[("hooli", "fee")] == 2000.0 and kinds[("initech", "overage")] == 220.0
+    for args in (
+        ["milestone", "rm", "1"],  # the rest would be 3,000
+        ["milestone", "add", "hooli", "extra", "--fee", "300"],  # the rest would be 1,700
+        ["edit", "initech", "--start", "2026-12-02"],  # November would not be a retainer month
+        ["edit", "hooli", "--fixed", "4000", "--from", "2026-11-01"],
+    ):
+        assert "2026-W49 is locked" in run.refused(*args, now=NOW)
+        assert income(run, *week) == before
+    # a milestone is earned on its own day; moving it outside the week leaves the rest of the fee as it was
+    run.ok("milestone", "done", "1", "--date", "2026-12-14", now=NOW)
+    assert income(run, *week) == before
+    # milestones never add up to more than the fee
+    assert "would add up to 3001 of its 3000 fixed fee" in run.refused(
+        "milestone", "add", "hooli", "too much", "--fee", "2001", now=NOW
+    )
+
+
+@given(st.decimals(min_value=Decimal("1"), max_value=Decimal("10000000"), places=2))
+@settings(max_examples=60, deadline=None)
+def test_a_yearly_salary_adds_up_to_the_year_to_the_cent(salary) -> None:
+    """Finding of a trial: 50,000 a year came to 50,000.04 (twelve months of 4,166.67)."""
+    job = Engagement(id=9, name="emp", kind=INBOUND, hours=40, salary=salary, per="year", start=date(2025, 1, 1))
+    months = earnings([job], [], [], [], date(2025, 1, 1), date(2025, 12, 31))
+    assert len(months) == 12 and sum(item.amount for item in months) == int(salary * 100)
+    assert max(item.amount for item in months) - min(item.amount for item in months) <= 1

@@ -130,11 +130,22 @@ EARNED_MARK, FORECAST_MARK = "█", "▒"
 
 
 def income_view(income: MonthIncome | None, width: int, styles: Mapping[str, Style | str] = PLAIN) -> RenderableType:
-    """The month's income per engagement as bars (earned solid, forecast shaded) in the base currency, the totals
-    and the predictable share; then each client's effective hourly rate, best first."""
+    """`width` columns wide: the month's income per engagement as bars (earned solid, forecast shaded) in the base
+    currency, the totals and the predictable share; then each client's effective hourly rate, best first."""
     if income is None or (not income.rows and income.empty):
         return Text("No income this month: give a client a rate or a fee, a job a salary (E).", style="dim")
     title = Text(f"Income {income.first:%B %Y}", style="bold")
+    cells = [
+        (
+            2 + len(printable(row.name)),
+            len(row.model),
+            len(format_amounts(row.amounts) if row.earned is None else format_amount(row.earned or 0, income.base)),
+            len(format_amount(row.forecast or 0, income.base)),
+        )
+        for row in income.rows
+    ]
+    taken = sum(max((cell[index] for cell in cells), default=8) for index in range(4)) + 10  # and the gaps
+    width = max(4, min(40, width - taken))  # the bar gives way to the names and the money
     title.append(f"   {EARNED_MARK} earned  {FORECAST_MARK} forecast, from the plan and the terms", style="dim")
     parts: list[RenderableType] = [title]
     scale = max(((row.earned or 0) + (row.forecast or 0) for row in income.rows), default=0)
@@ -270,8 +281,8 @@ class ReportsScreen(ModalScreen[None]):
         wide = self.size.width >= 110
         styles = theme.roles(self)
         if self.showing_income:
-            bars = max(8, min(40, self.size.width - 76))  # the bar gives way to the names and amounts
-            self.query_one("#reports-body", Static).update(income_view(overview.income, bars, styles))
+            body = income_view(overview.income, self.size.width - 8, styles)  # inside the frame and its padding
+            self.query_one("#reports-body", Static).update(body)
             return
         body = Group(
             day_bars(overview, width, styles),

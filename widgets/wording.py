@@ -52,6 +52,16 @@ _FIELDS = {
     "--rate": "Rate/hour",
     "--currency": "Currency",
     "--round": "Round (min)",
+    "--min-rate": "Min rate/h",
+    "--concentration-basis": "Concentration by",
+    "--concentration-months": "…income months",
+    "--fixed": "Fee",
+    "--retainer": "Fee",
+    "--covers": "Covers h/month",
+    "--overage": "Overage/hour",
+    "--salary": "Salary",
+    "--per": "Salary per",
+    "--done": "Done on",
 }
 _FLAG = re.compile(r"--[a-z][a-z-]+")
 
