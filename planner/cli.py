@@ -24,6 +24,7 @@ from planner.cli_common import (
     _range,
     _table,
 )
+from planner.cli_delegation import add_delegation_commands
 from planner.cli_income import add_income_commands
 from planner.cli_records import add_record_commands
 from planner.cli_remind import add_remind_commands
@@ -482,6 +483,7 @@ def _log_json(entry: LogEntry, engagements: dict[int, Engagement], moment: datet
         "tags": entry.tags,
         "billable": entry.billable,
         "block_id": entry.block_id,
+        "task_id": entry.task_id,
         "running": entry.running,
     }
 
@@ -626,6 +628,7 @@ def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
         tags=check_new_tags(args.tag or []),
         billable=not args.no_billable,
         block_id=args.block,
+        task_id=args.task,
     )
     entry = store.add_log(entry)
     print(f"Logged {clock_hours(entry.seconds())} for {printable(engagement.name)} (id {entry.id}).")
@@ -1295,6 +1298,7 @@ def build_parser() -> argparse.ArgumentParser:
     log_add.add_argument("--tag", action="append", metavar="TAG")
     log_add.add_argument("--no-billable", action="store_true")
     log_add.add_argument("--block", type=int, metavar="ID")
+    log_add.add_argument("--task", type=int, metavar="ID", help="a delegated task this time went to (briefing it)")
     log_add.set_defaults(handler=cmd_log_add)
     log_list = log_sub.add_parser("list", help="entries of a week or a range")
     _add_range_options(log_list, month=False)
@@ -1409,6 +1413,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_record_commands(commands)
     add_remind_commands(commands)
     add_income_commands(commands)
+    add_delegation_commands(commands)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

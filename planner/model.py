@@ -809,6 +809,7 @@ class LogEntry:
     tags: list[str] = field(default_factory=list)
     billable: bool = True
     block_id: int | None = None
+    task_id: int | None = None  # a delegated task this time was spent managing (briefing, reviewing)
 
     @property
     def running(self) -> bool:
@@ -847,6 +848,7 @@ class LogEntry:
             "tags": list(self.tags),
             "billable": self.billable,
             "block_id": self.block_id,
+            **({} if self.task_id is None else {"task_id": self.task_id}),
         }
 
     @classmethod
@@ -860,6 +862,7 @@ class LogEntry:
             tags=list(doc.get("tags", [])),
             billable=doc.get("billable", True),
             block_id=doc.get("block_id"),
+            task_id=doc.get("task_id"),
         )
 
 

@@ -688,3 +688,62 @@ def convert(found: Iterable[Earning], base: str, rates: Iterable[FxRate]) -> Con
         return Converted(base, None, None, missing=tuple(sorted(missing.items())))
     ordered = tuple(used[key] for key in sorted(used))
     return Converted(base, amount, predictable, ordered)
+
+
+# ---------------------------------------------------------------- delegated work: what a task costs, and when
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What delegated work cost, on the day it is owed: a fixed price on the day the task was marked done, an
+    hourly task's reported hours on the day of each update at the person's rate that day."""
+
+    task: Any
+    day: date
+    currency: str
+    amount: int  # minor units
+
+
+def task_costs(
+    tasks: Iterable[Any], people: dict[int, Any], first: date | None = None, last: date | None = None
+) -> list[Cost]:
+    """The costs of `tasks` dated first..last (None: unbounded). Reported hours without a rate in force cost
+    nothing known and are left out (`task_cost` says so)."""
+    found = []
+    for task in tasks:
+        person = people.get(task.person_id)
+        if task.price is not None:
+            done = task.done_at
+            if done is None:
+                continue
+            day = to_local(done).date()
+            currency = task.currency or (person.terms_on(day).currency if person else None) or DEFAULT_CURRENCY
+            found.append(Cost(task, day, currency, minor_amount(task.price, currency)))
+            continue
+        for update in task.history:
+            if not update.seconds or person is None:
+                continue
+            day = to_local(update.at).date()
+            terms = person.terms_on(day)
+            if terms.rate is None:
+                continue
+            currency = terms.currency or DEFAULT_CURRENCY
+            found.append(Cost(task, day, currency, amount_minor(terms.rate, update.seconds, currency)))
+    return [cost for cost in found if (first is None or cost.day >= first) and (last is None or cost.day <= last)]
+
+
+def task_cost(task: Any, person: Any) -> tuple[str, int] | None:
+    """A task's cost as it stands: its fixed price (nothing once cancelled), or its reported hours so far at the
+    person's rate on each update's day. None when hours were reported and no rate was in force for them."""
+    if task.price is not None:
+        currency = task.currency or (person.currency if person else None) or DEFAULT_CURRENCY
+        return currency, 0 if task.status == "cancelled" else minor_amount(task.price, currency)
+    if person is None:
+        return None
+    costs = task_costs([task], {task.person_id: person})
+    if sum(update.seconds for update in task.history) and sum(1 for u in task.history if u.seconds) != len(costs):
+        return None  # some reported hours have no rate
+    currency = costs[0].currency if costs else (person.currency or DEFAULT_CURRENCY)
+    if len({cost.currency for cost in costs}) > 1:
+        return None
+    return currency, sum(cost.amount for cost in costs)

@@ -48,6 +48,7 @@ from planner.backups import (
     read_regular,
     restore_plan,
 )
+from planner.delegation import DRAFT, ONGOING, Person, Playbook, Task, Update, apply_update
 from planner.errors import PlannerError, StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_temp
 from planner.model import (
@@ -302,6 +303,7 @@ def _check_log(key: str, doc: dict, *, running: bool = False) -> LogEntry:
         and all(type(tag) is str for tag in tags)
         and type(get("billable", True)) is bool
         and (block_id is None or type(block_id) is int)
+        and type(get("task_id", 0)) is int
     ):
         _explain_log(doc, running)
     try:
@@ -334,6 +336,7 @@ def _explain_log(doc: dict, running: bool) -> None:
     _need(isinstance(tags, list) and all(isinstance(tag, str) for tag in tags), "its tags are not a list of words")
     _need(isinstance(doc.get("billable", True), bool), "its billable is not true or false")
     _need(doc.get("block_id") is None or _is_int(doc["block_id"]), "its block_id is not a whole number")
+    _need(doc.get("task_id") is None or _is_int(doc["task_id"]), "its task_id is not a whole number")
 
 
 def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
@@ -533,6 +536,35 @@ def _check_fx(key: str, doc: dict) -> None:
     FxRate.from_doc(doc).validate()
 
 
+def _check_person(key: str, doc: dict) -> None:
+    _need(isinstance(doc.get("name"), str), "its name is not text")
+    _need(isinstance(doc.get("changes", []), list), "its rate changes are not a list")
+    for change in doc.get("changes", []):
+        _need(isinstance(change, dict) and isinstance(change.get("from"), str), "a rate change has no day")
+    person = Person.from_doc(int(key), doc).validate()
+    for day, _rate, _currency in person.rate_history():
+        if day is not None:
+            person.terms_on(day).validate()
+
+
+def _check_task(key: str, doc: dict) -> None:
+    _need(_is_int(doc.get("person_id")), "its person is not an id")
+    _need(doc.get("for_id") is None or _is_int(doc["for_id"]), "its engagement is not an id")
+    _need(isinstance(doc.get("title"), str), "its title is not text")
+    _need(isinstance(doc.get("history", []), list), "its history is not a list")
+    _need(isinstance(doc.get("checklist", []), list), "its checklist is not a list")
+    _need(doc.get("estimate") is None or _is_int(doc["estimate"]), "its estimate is not a whole number of seconds")
+    task = Task.from_doc(int(key), doc).validate()
+    if task.repeat:
+        check_rrule(task.repeat, task.due or date(2000, 1, 1))
+
+
+def _check_playbook(key: str, doc: dict) -> None:
+    _need(isinstance(doc.get("name"), str) and isinstance(doc.get("brief", ""), str), "its name or brief is not text")
+    _need(isinstance(doc.get("checklist", []), list), "its checklist is not a list")
+    Playbook.from_doc(doc).validate()
+
+
 def _check_reminded(key: str, doc: dict) -> None:
     _need(isinstance(doc.get("key"), str) and isinstance(doc.get("at"), str), "its key or time is not text")
 
@@ -553,6 +585,9 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
         ("income", "income entry", _check_income),
         ("milestones", "milestone", _check_milestone),
         ("fx", "exchange rate", _check_fx),
+        ("people", "person", _check_person),
+        ("tasks", "task", _check_task),
+        ("playbooks", "playbook", _check_playbook),
     ],
     "logs": [("logs", "log", _check_log)],
     "blocks": [("blocks", "block", _check_block)],
@@ -1435,6 +1470,156 @@ class Store:
             table.remove(doc_ids=[milestone_id])
             return milestone
 
+    # ------------------------------------------------------------ delegation: people, tasks, playbooks
+
+    def add_person(self, person: Person) -> Person:
+        person.validate()
+        with self._transaction(write=True) as tx:
+            _check_unique_person(tx, person.name, None)
+            if person.added is None:
+                person.added = to_local(now()).date()
+            person.id = tx.main().table("people").insert(person.to_doc())
+            return person
+
+    def people(self, include_archived: bool = False) -> list[Person]:
+        with self._transaction(write=False) as tx:
+            found = _people(tx)
+        return sorted((p for p in found if include_archived or not p.archived), key=lambda item: item.name.casefold())
+
+    def person(self, name: str) -> Person:
+        with self._transaction(write=False) as tx:
+            return _person_named(tx, name)
+
+    def edit_person(self, which: str, start: date | None = None, /, **changes: Any) -> Person:
+        """Change a person: `rate` and `currency` from `start` on (earlier tasks keep the rate they had), the rest
+        (name, kind, fixed, contact, stale_days, archived) at once."""
+        with self._transaction(write=True) as tx:
+            current = _person_named(tx, which)
+            terms = {key: changes.pop(key) for key in ("rate", "currency") if key in changes}
+            updated = current
+            if terms:
+                updated = current.with_change(start or to_local(now()).date(), **terms)
+            if changes:
+                updated = replace(updated, **changes)
+            updated = replace(updated).validate()
+            for day, _rate, _currency in updated.rate_history():  # every dated rate checks as the first does
+                if day is not None:
+                    updated.terms_on(day).validate()
+            if _key(updated.name) != _key(current.name):
+                _check_unique_person(tx, updated.name, current.id)
+            tx.main().table("people").update(updated.to_doc(), doc_ids=[current.id])
+            return updated
+
+    def add_task(self, task: Task) -> list[Task]:
+        """Store a task (one of a person's, for an engagement or for the user's own business). A task with a repeat
+        rule is a series: the occurrences due up to a week ahead are made at once. Returns what was stored."""
+        task.validate()
+        with self._transaction(write=True) as tx:
+            person = _person_by_id(tx, task.person_id)
+            if person.archived:
+                raise ValidationError(f"{person.name} is archived; bring them back with 'planner person edit "
+                                      f"{person.name} --unarchive' first")  # fmt: skip
+            if task.for_id is not None:
+                _engagement_by_id(tx, task.for_id, for_new_work=True)
+            moment = now()
+            task.created = task.created or moment
+            if not task.history:
+                task.history = [Update(task.created, task.status, "created")]
+            if task.repeat:
+                if person.kind != ONGOING:
+                    raise ValidationError(
+                        f"{person.name} is a one-off contractor; a recurring task goes to an ongoing team member"
+                    )
+                first = task.due or to_local(task.created).date()
+                task.repeat = check_rrule(task.repeat, first)
+                task.due = first
+            task.id = tx.main().table("tasks").insert(task.to_doc())
+            made = [task]
+            if task.repeat:
+                made += _make_occurrences(tx, to_local(moment).date())
+            return made
+
+    def tasks(self, *, include_series: bool = False) -> list[Task]:
+        """Every task, by due day (those without one last); recurring templates only with `include_series`."""
+        with self._transaction(write=False) as tx:
+            found = _tasks(tx)
+        found = [task for task in found if include_series or not task.repeat]
+        return sorted(found, key=lambda task: (task.due or date.max, task.id))
+
+    def task(self, task_id: int) -> Task:
+        with self._transaction(write=False) as tx:
+            return _task_by_id(tx, task_id)
+
+    def update_task(self, task_id: int, update: Update, *, reopen: bool = False) -> Task:
+        """Add a status update (the person's hours with it) to a task's history."""
+        with self._transaction(write=True) as tx:
+            table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
+            task = Task.from_doc(task_id, doc)
+            if task.repeat:
+                raise ValidationError(f"task {task_id} is a recurring series; update one of its tasks instead")
+            updated = apply_update(task, update, reopen=reopen)
+            table.update(updated.to_doc(), doc_ids=[task_id])
+            return updated
+
+    def edit_task(self, task_id: int, **changes: Any) -> Task:
+        with self._transaction(write=True) as tx:
+            table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
+            task = Task.from_doc(task_id, doc)
+            updated = replace(task, **changes).validate()
+            if updated.person_id != task.person_id:
+                person = _person_by_id(tx, updated.person_id)
+                if person.archived:
+                    raise ValidationError(f"{person.name} is archived; give the task to someone else")
+            if updated.for_id is not None and updated.for_id != task.for_id:
+                _engagement_by_id(tx, updated.for_id, for_new_work=True)
+            table.update(updated.to_doc(), doc_ids=[task_id])
+            return updated
+
+    def remove_task(self, task_id: int) -> Task:
+        with self._transaction(write=True, deliberate=True) as tx:
+            table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
+            table.remove(doc_ids=[task_id])
+            return Task.from_doc(task_id, doc)
+
+    def make_task_occurrences(self, today: date) -> list[Task]:
+        """Create the tasks of every recurring series due up to a week after `today` that are not made yet, each
+        once, however many processes (the board, `remind`, `task list`) ask at the same time."""
+        with self._transaction(write=False) as tx:
+            pending = _pending_occurrences(tx, today)
+        if not pending:
+            return []
+        with self._transaction(write=True) as tx:
+            return _make_occurrences(tx, today)
+
+    def add_playbook(self, playbook: Playbook) -> Playbook:
+        playbook.validate()
+        with self._transaction(write=True) as tx:
+            table = tx.main().table("playbooks")
+            if any(_key(doc.get("name", "")) == _key(playbook.name) for doc in table.all()):
+                raise ValidationError(f"a playbook named '{playbook.name}' exists already; see 'planner playbook list'")
+            table.insert(playbook.to_doc())
+            return playbook
+
+    def playbooks(self) -> list[Playbook]:
+        with self._transaction(write=False) as tx:
+            found = [Playbook.from_doc(doc) for doc in tx.main().table("playbooks").all()]
+        return sorted(found, key=lambda item: item.name.casefold())
+
+    def playbook(self, name: str) -> Playbook:
+        for playbook in self.playbooks():
+            if _key(playbook.name) == _key(name):
+                return playbook
+        raise ValidationError(f"no playbook named '{name.strip()}'; see 'planner playbook list'")
+
+    def remove_playbook(self, name: str) -> Playbook:
+        with self._transaction(write=True, deliberate=True) as tx:
+            table = tx.main().table("playbooks")
+            found = [doc for doc in table.all() if _key(doc.get("name", "")) == _key(name)]
+            if not found:
+                raise ValidationError(f"no playbook named '{name.strip()}'; see 'planner playbook list'")
+            table.remove(doc_ids=[doc.doc_id for doc in found])
+            return Playbook.from_doc(found[0])
+
     # ------------------------------------------------------------ currencies
 
     def base_currency(self) -> str:
@@ -1873,6 +2058,84 @@ class Store:
 # ---------------------------------------------------------------- transaction helpers
 
 
+def _people(tx: _Tx) -> list[Person]:
+    return [Person.from_doc(doc.doc_id, doc) for doc in tx.main().table("people").all()]
+
+
+def _person_named(tx: _Tx, name: str) -> Person:
+    for person in _people(tx):
+        if _key(person.name) == _key(name):
+            return person
+    if not name.strip():
+        raise ValidationError("no person given: name one; see 'planner person list'")
+    raise ValidationError(
+        f"no person named '{name.strip()}'; see 'planner person list', or add them with 'planner person add'"
+    )
+
+
+def _person_by_id(tx: _Tx, person_id: int) -> Person:
+    doc = tx.main().table("people").get(doc_id=person_id)
+    if doc is None:
+        raise ValidationError(f"no person with id {person_id}; see 'planner person list'")
+    return Person.from_doc(person_id, doc)
+
+
+def _check_unique_person(tx: _Tx, name: str, own_id: int | None) -> None:
+    for other in _people(tx):
+        if other.id != own_id and _key(other.name) == _key(name):
+            raise ValidationError(f"a person named '{other.name}' exists already; choose another name")
+
+
+def _tasks(tx: _Tx) -> list[Task]:
+    return [Task.from_doc(doc.doc_id, doc) for doc in tx.main().table("tasks").all()]
+
+
+def _task_by_id(tx: _Tx, task_id: int) -> Task:
+    _table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
+    return Task.from_doc(task_id, doc)
+
+
+#: A recurring task's occurrence is made this long before it is due, so it can be sent in time.
+OCCURRENCE_LEAD = timedelta(days=7)
+
+
+def _pending_occurrences(tx: _Tx, today: date) -> list[tuple[Task, date]]:
+    """(series, day) of every occurrence due by a week after `today` that has no task yet."""
+    tasks = _tasks(tx)
+    made = {(task.series_id, task.occurrence) for task in tasks if task.series_id is not None}
+    found = []
+    for series in tasks:
+        if not series.repeat or series.due is None:
+            continue
+        begun = to_local(series.created).date() if series.created is not None else series.due
+        for day in expand_rrule(series.repeat, series.due, max(series.due, begun), today + OCCURRENCE_LEAD):
+            if (series.id, day) not in made:
+                found.append((series, day))
+    return found
+
+
+def _make_occurrences(tx: _Tx, today: date) -> list[Task]:
+    """Create the pending occurrences (call under the write lock: each is made once)."""
+    table = tx.main().table("tasks")
+    made = []
+    for series, day in _pending_occurrences(tx, today):
+        task = replace(
+            series,
+            id=0,
+            due=day,
+            repeat=None,
+            series_id=series.id,
+            occurrence=day,
+            status=DRAFT,
+            history=[Update(now(), DRAFT, f"made from recurring task {series.id}")],
+            created=now(),
+            checklist=[{**item, "done": False} for item in series.checklist],
+        )
+        task.id = table.insert(task.to_doc())
+        made.append(task)
+    return made
+
+
 def _engagements(tx: _Tx, include_archived: bool) -> list[Engagement]:
     found = [Engagement.from_doc(doc.doc_id, doc) for doc in tx.main().table("engagements").all()]
     return [item for item in found if include_archived or not item.archived]
@@ -1983,7 +2246,12 @@ def _series_days(series: Block, first: date, last: date) -> list[date]:
 
 
 def _check_block_ref(tx: _Tx, entry: LogEntry) -> None:
-    """An entry's --block must be a stored block, and for a series one that happens on the day the entry starts."""
+    """An entry's --block must be a stored block, and for a series one that happens on the day the entry starts;
+    its --task a stored task (not a recurring series)."""
+    if entry.task_id is not None:
+        task = _task_by_id(tx, entry.task_id)
+        if task.repeat:
+            raise ValidationError(f"task {task.id} is a recurring series; give one of its tasks (planner task list)")
     if entry.block_id is None:
         return
     block, _ = _find_block(tx, entry.block_id)
