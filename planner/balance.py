@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from planner.delegation import DONE, DRAFT, DUE_SOON_DAYS, Person, Task, stale_after
 from planner.hours import clock_hours
 from planner.income import IncomeFacts
 from planner.model import Block, Boundaries, Engagement, LogEntry
@@ -50,6 +51,10 @@ CODES = {
     "forgotten-timer": "the timer runs past its job's window, past the latest finish, or longer than --timer-limit h",
     "double-booked": "planned blocks overlap: of two engagements, or of one (a calendar's meetings at once)",
     "rate-below-floor": "a client's effective hourly rate this month (a fixed fee: over its hours) is below --min-rate",
+    "task-overdue": "a delegated task's due day has passed and it is not done",
+    "task-due-soon": "a delegated task is due within 3 days and not done",
+    "task-stale": "an open delegated task (sent or later) has had no status update for --task-stale days (3)",
+    "task-over-estimate": "the hours reported on a delegated task are above its estimate",
 }
 
 
@@ -106,6 +111,8 @@ class Facts:
     planned: dict[int, float] = field(default_factory=dict)  # a future week: seconds planned from now to as_of
     as_of: datetime | None = None  # None: the week's now
     income: IncomeFacts | None = None  # read when --min-rate is set or concentration measures income
+    tasks: list[Task] = field(default_factory=list)  # delegated tasks (not recurring templates)
+    people: dict[int, Person] = field(default_factory=dict)
 
     @property
     def boundaries(self) -> Boundaries:
@@ -163,8 +170,18 @@ def gather(store, week: Week) -> Facts:
             rates_wanted=rules.min_rate is not None,
             window_months=int(rules.concentration_months),
         )
+    tasks = store.tasks()
+    people = {person.id: person for person in store.people(include_archived=True)} if tasks else {}
     return Facts(
-        week=week, history=history, usage=usage, ahead=ahead, planned=dict(planned), as_of=as_of, income=income
+        week=week,
+        history=history,
+        usage=usage,
+        ahead=ahead,
+        planned=dict(planned),
+        as_of=as_of,
+        income=income,
+        tasks=tasks,
+        people=people,
     )
 
 
@@ -290,6 +307,7 @@ def check_week(facts: Facts) -> list[Finding]:
     findings += _timer(week)
     findings += _double_booked(planned, engagements)
     findings += _income_rules(facts)
+    findings += _delegated(facts)
     findings.sort(key=lambda item: (-SEVERITY_RANK[item.severity], item.code, item.basis, item.subject))
     return findings
 
@@ -690,6 +708,62 @@ def _concentrated(name: str, share: float, rules: Boundaries, what: str, numbers
         f"{name} {what}, above the {_fmt(rules.concentration)}% limit.",
         {"share": round(share / 100, 4), "limit": rules.concentration / 100, **numbers},
     )
+
+
+def _delegated(facts: Facts) -> list[Finding]:
+    """task-overdue, task-due-soon, task-stale and task-over-estimate, each task as it stood when the week is judged
+    (this week: now; a past week: its end). A week not yet begun has nothing delegated to judge."""
+    if facts.future or not facts.tasks:
+        return []
+    moment = facts.moment
+    lo, _ = facts.week.span
+    seen = to_local(moment - timedelta(microseconds=1)).date()  # the last day lived by the judged moment
+    names = {engagement_id: e.name for engagement_id, e in facts.week.engagements.items()}
+    stale_default = facts.boundaries.task_stale
+    found = []
+    for original in facts.tasks:
+        task = original.as_of(moment)
+        if task is None:
+            continue
+        person = facts.people.get(task.person_id)
+        who = person.name if person is not None else "?"
+        target = "your own business" if task.for_id is None else names.get(task.for_id, "?")
+        label = f"task {task.id} '{task.title}' ({who}, for {target})"
+        numbers: dict[str, object] = {"task": task.id, "person": who, "for": target, "status": task.status}
+        if task.due is not None:
+            numbers["due"] = task.due.isoformat()
+        subject = f"task {task.id}"
+        if task.open and task.due is not None:
+            if day_start(task.due + timedelta(days=1)) <= moment:
+                late = (seen - task.due).days
+                found.append(Finding("task-overdue", BREACH, ACTUAL, subject,
+                                     f"{label} was due {task.due:%a %d %b} and is still {task.status}, "
+                                     f"{late} day{'' if late == 1 else 's'} late.",
+                                     {**numbers, "days_late": late}))  # fmt: skip
+            elif (task.due - seen).days <= DUE_SOON_DAYS:
+                left = (task.due - seen).days
+                when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+                found.append(Finding("task-due-soon", WARN, ACTUAL, subject,
+                                     f"{label} is due {when} ({task.due:%a %d %b}) and is {task.status}.",
+                                     {**numbers, "days_left": left}))  # fmt: skip
+        last = task.last_update
+        if task.open and task.status != DRAFT and last is not None and stale_default is not None:
+            wait = stale_after(person, int(stale_default))
+            if moment - last >= wait:
+                days = (moment - last).days
+                found.append(Finding("task-stale", WARN, ACTUAL, subject,
+                                     f"{label} has had no status update for {days} days (since "
+                                     f"{to_local(last):%a %d %b %H:%M}); ask {who} where it stands.",
+                                     {**numbers, "days_since_update": days, "stale_days": wait.days}))  # fmt: skip
+        done = task.done_at
+        judged = task.open or (task.status == DONE and done is not None and done >= lo)
+        if judged and task.estimate and task.reported_seconds > task.estimate:
+            found.append(Finding("task-over-estimate", WARN, ACTUAL, subject,
+                                 f"{label}: {clock_hours(task.reported_seconds)} h reported against the "
+                                 f"{clock_hours(task.estimate)} h estimated.",
+                                 {**numbers, "reported_hours": hours(task.reported_seconds),
+                                  "estimate_hours": hours(task.estimate)}))  # fmt: skip
+    return found
 
 
 def _income_rules(facts: Facts) -> list[Finding]:

@@ -1068,6 +1068,7 @@ def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
         "concentration_basis": "concentration measures",
         "concentration_months": "…over months (income)",
         "min_rate": "lowest effective rate/h",
+        "task_stale": "task stale after days",
     }
     for key, label in labels.items():
         value = shown[key]
@@ -1085,7 +1086,9 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
     from planner.balance import check_week, failing, gather
 
     monday = parse_week(args.week)
-    week = store.week(monday, now())
+    moment = now()
+    store.make_task_occurrences(to_local(moment).date())  # a recurring task's next one counts once it is made
+    week = store.week(monday, moment)
     findings = check_week(gather(store, week))
     if args.json:
         _print_json({"week": week_label(monday), "warnings": [finding.to_json() for finding in findings]})
@@ -1368,6 +1371,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-rate",
         metavar="AMOUNT",
         help="lowest effective hourly rate of a client, in the base currency (rate-below-floor; 'none': off)",
+    )
+    boundaries_set.add_argument(
+        "--task-stale", metavar="DAYS", help="days without a status update before a delegated task is stale (3)"
     )
     boundaries_set.set_defaults(handler=cmd_boundaries)
 

@@ -994,6 +994,7 @@ class Boundaries:
     concentration_basis: str = "hours"  # what concentration measures: hours (4 weeks) or income (the last months)
     concentration_months: float = 3.0  # with the income basis: how many months back it looks
     min_rate: Decimal | None = None  # in the base currency: a client's effective hourly rate below it warns
+    task_stale: float | None = 3.0  # days without a status update after which an open delegated task is stale
 
     def updated(self, values: dict[str, str | bool]) -> Boundaries:
         """These boundaries with some changed, from what a person typed: hours and percents as text ('' or
@@ -1012,7 +1013,7 @@ class Boundaries:
                 changes[key] = None if off else check_hours(raw, label, most=most)
             elif key == "concentration_min":
                 changes[key] = 0.0 if off else check_hours(raw, label, allow_zero=True, most=4 * 168)
-            elif key == "deadline_near":
+            elif key in ("deadline_near", "task_stale"):
                 days = None if off else check_hours(raw, label, allow_zero=True, most=365, unit="days")
                 if days is not None and days != int(days):
                     raise ValidationError(f"{label} takes whole days, e.g. 7")
@@ -1061,6 +1062,7 @@ class Boundaries:
             "concentration_basis": self.concentration_basis,
             "concentration_months": self.concentration_months,
             "min_rate": None if self.min_rate is None else str(self.min_rate),
+            "task_stale": self.task_stale,
         }
 
     @classmethod
@@ -1087,6 +1089,7 @@ class Boundaries:
             concentration_basis=doc.get("concentration_basis", defaults.concentration_basis),
             concentration_months=doc.get("concentration_months", defaults.concentration_months),
             min_rate=None if doc.get("min_rate") is None else Decimal(str(doc["min_rate"])),
+            task_stale=doc.get("task_stale", defaults.task_stale),
         )
 
 

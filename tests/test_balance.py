@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.balance import CODES, Facts, check_week, failing
+from planner.delegation import DRAFT, Person, Task, Update
 from planner.income import ClientRate, IncomeFacts
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import localize, parse_moment
@@ -22,6 +23,16 @@ JOB = Engagement(id=1, name="acme", kind=INBOUND, hours=10, window="mon-fri 09:0
 GLOBEX = Engagement(id=2, name="globex", kind=OUTBOUND)
 INITECH = Engagement(id=3, name="initech", kind=OUTBOUND)
 QUIET = Boundaries(concentration=100)  # one client holding all outbound work is its own scenario
+ANA = Person(1, "ana", rate=Decimal(25))
+
+
+def task(task_id: int, status: str, due: date | None, updated: str, *, estimate: int | None = None,
+         seconds: int = 0) -> Task:  # fmt: skip
+    """A task of ana's for globex created on 16 Nov, with its last update at `updated`."""
+    created = parse_moment("2026-11-16 09:00")
+    history = [Update(created, DRAFT, "created"), Update(parse_moment(updated), status, seconds=seconds)]
+    return Task(task_id, f"task {task_id}", ANA.id, for_id=2, due=due, estimate=estimate, status=status,
+                history=history, created=created)  # fmt: skip
 
 
 def block(engagement: Engagement, day: int, start: str, end: str, block_id: int = 0, first: date = MONDAY) -> Block:
@@ -65,6 +76,7 @@ def facts(
     ahead=(),
     running=None,
     income=None,
+    tasks=(),
 ) -> Facts:
     week = Week(
         monday=MONDAY,
@@ -75,7 +87,8 @@ def facts(
         running=running,
         boundaries=rules,
     )
-    return Facts(week=week, history=list(history), usage=usage or {}, ahead=list(ahead), income=income)
+    return Facts(week=week, history=list(history), usage=usage or {}, ahead=list(ahead), income=income,
+                 tasks=list(tasks), people={ANA.id: ANA})  # fmt: skip
 
 
 def income_facts(*rates: ClientRate, outbound: dict[str, int] | None = None, clients: int = 2) -> IncomeFacts:
@@ -218,6 +231,22 @@ def scenarios() -> dict[str, tuple[dict, set[tuple[str, str]]]]:
             dict(running=log(JOB, 6, "12:00", None)),
             {("forgotten-timer", "actual")},
         ),
+        "task-overdue": (
+            dict(tasks=[task(1, "in-progress", MONDAY + timedelta(days=2), "2026-11-27 09:00")]),
+            {("task-overdue", "actual")},
+        ),
+        "task-due-soon": (
+            dict(tasks=[task(1, "in-progress", MONDAY + timedelta(days=8), "2026-11-28 09:00")]),
+            {("task-due-soon", "actual")},
+        ),
+        "task-stale": (
+            dict(tasks=[task(1, "sent", None, "2026-11-24 09:00")]),
+            {("task-stale", "actual")},
+        ),
+        "task-over-estimate": (
+            dict(tasks=[task(1, "review", None, "2026-11-29 09:00", estimate=3600, seconds=5400)]),
+            {("task-over-estimate", "actual")},
+        ),
         "rate-below-floor": (
             dict(
                 rules=replace(QUIET, min_rate=Decimal(50)),
@@ -247,7 +276,8 @@ def test_each_scenario_yields_exactly_its_code(code):
 
 def test_severities_follow_hard_limits():
     breach = {
-        "outbound-cap", "client-cap", "window-intrusion", "week-max", "day-max", "short-rest", "deadline-missed"
+        "outbound-cap", "client-cap", "window-intrusion", "week-max", "day-max", "short-rest", "deadline-missed",
+        "task-overdue",
     }  # fmt: skip
     for changes, _ in scenarios().values():
         for finding in check_week(facts(**changes)):
@@ -582,3 +612,41 @@ def test_concentration_by_income_replaces_the_hours():
     assert check_week(facts(rules=replace(rules, concentration=90), income=income)) == []
     missing = replace(income, missing="no exchange rate into EUR for USD on 2026-11-02")
     assert check_week(facts(rules=rules, income=missing)) == []  # not judged on a part of the income
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "updated", "expected"),
+    [
+        ("in-progress", 25, "2026-11-29 20:00", set()),  # due 18 Dec, updated an hour before the week's end
+        ("in-progress", 3, "2026-11-29 20:00", {"task-due-soon"}),  # due Wed 2 Dec, 3 days after Sunday
+        ("in-progress", 4, "2026-11-29 20:00", set()),  # 4 days: not soon yet
+        ("in-progress", 0, "2026-11-29 20:00", {"task-overdue"}),  # due Sunday, the day ended at the week's end
+        ("done", -3, "2026-11-29 20:00", set()),
+        ("cancelled", -3, "2026-11-20 20:00", set()),  # closed: never stale, never late
+        ("draft", 25, "2026-11-20 20:00", set()),  # a draft is not with anyone yet: not stale
+        ("sent", 25, "2026-11-26 23:59", {"task-stale"}),  # 3 days before the week's end
+        ("sent", 25, "2026-11-27 00:01", set()),
+    ],
+)
+def test_task_rules_as_a_table(status, due, updated, expected):
+    """Judged at the end of W48 (Sunday 29 Nov, 24:00): `due` days after that Sunday (0 is the Sunday itself)."""
+    end = parse_moment("2026-11-29 23:59") + timedelta(minutes=1)
+    found = check_week(facts(tasks=[task(1, status, date(2026, 11, 29) + timedelta(days=due), updated)], now=end))
+    assert {f.code for f in found} == expected, [f.message for f in found]
+
+
+def test_a_persons_own_stale_days_and_a_past_week_judged_as_it_stood():
+    patient = Person(1, "ana", rate=Decimal(25), stale_days=7)
+    sent = task(1, "sent", None, "2026-11-24 09:00")
+    judged = facts(tasks=[sent])
+    judged.people = {1: patient}
+    assert check_week(judged) == []  # 5 days: within ana's 7
+    # a task done after the week was open at its end: W48 judged later still sees it due and late
+    late = task(1, "in-progress", MONDAY + timedelta(days=3), "2026-11-25 09:00")
+    late.history.append(Update(parse_moment("2026-12-03 09:00"), "done"))
+    late.status = "done"
+    judged = facts(tasks=[late], now=parse_moment("2026-12-04 09:00"))
+    judged.as_of = parse_moment("2026-11-29 23:59") + timedelta(minutes=1)  # as gather judges a past week
+    found = check_week(judged)
+    assert [f.code for f in found] == ["task-overdue", "task-stale"]  # in progress since Wed 25 Nov, no word since
+    assert found[0].numbers["days_late"] == 3  # Thu 26 Nov to Sun 29 Nov, as the week ended

@@ -254,3 +254,19 @@ def test_a_task_as_it_stood_at_a_moment() -> None:
     then = task.as_of(at("2026-12-02 09:00"))
     assert then is not None and then.status == DRAFT and then.reported_seconds == 0
     assert task.as_of(datetime.fromisoformat("2026-12-04T00:00:00+01:00")).status == DONE  # type: ignore[union-attr]
+
+
+def test_check_warns_on_delegated_work_and_the_boundary_sets_stale(run: Cli) -> None:
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--due", "2026-12-02", "--status", "sent",
+           "--estimate", "1h", now=NOW)  # fmt: skip
+    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "2", "--at", "2026-12-01 11:00", now=NOW)
+    code, out, _ = run("check", "--json", now="2026-12-05T12:00:00+01:00")
+    found = {w["code"]: w for w in json.loads(out)["warnings"] if w["code"].startswith("task-")}
+    assert code == 1 and set(found) == {"task-overdue", "task-stale", "task-over-estimate"}
+    assert found["task-overdue"]["days_late"] == 3 and found["task-overdue"]["severity"] == "breach"
+    assert found["task-stale"]["days_since_update"] == 4
+    run.ok("boundaries", "set", "--task-stale", "7", now=NOW)
+    _, out, _ = run("check", "--json", now="2026-12-05T12:00:00+01:00")
+    assert "task-stale" not in {w["code"] for w in json.loads(out)["warnings"]}
+    _, out, _ = run("check", "--json", now="2026-12-01T12:00:00+01:00")
+    assert {w["code"] for w in json.loads(out)["warnings"]} >= {"task-due-soon"}

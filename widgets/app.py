@@ -138,6 +138,7 @@ class PlannerApp(App[None]):
         `announce` (after a change made here), warnings the change created are notified, each once."""
         try:
             moment = self.clock()
+            self.store.make_task_occurrences(to_local(moment).date())  # writes only when one is due to be made
             week = self.store.week(self.monday, moment)
             findings = check_week(gather(self.store, week))
             today = to_local(moment).date()

@@ -51,4 +51,5 @@ def boundaries_fields(rules: Boundaries) -> list[Field]:
         Field("concentration_basis", "Concentration by", text("concentration_basis"), "hours or income"),
         Field("concentration_months", "…income months", text("concentration_months"), "months back, e.g. 3"),
         Field("min_rate", "Min rate/h", text("min_rate"), "effective, base currency (empty: off)"),
+        Field("task_stale", "Task stale days", text("task_stale"), "no update on a delegated task (empty: off)"),
     ]

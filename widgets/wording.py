@@ -53,6 +53,7 @@ _FIELDS = {
     "--currency": "Currency",
     "--round": "Round (min)",
     "--min-rate": "Min rate/h",
+    "--task-stale": "Task stale days",
     "--concentration-basis": "Concentration by",
     "--concentration-months": "…income months",
     "--fixed": "Fee",
