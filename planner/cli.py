@@ -807,6 +807,8 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         return cmd_overtime(store, args)
     if args.since:
         raise ValidationError("--since goes with --overtime")
+    from planner.cli_income import margins_json, print_margins
+    from planner.income import income_report
     from planner.money import Figures, by_engagement, format_amounts, price
     from planner.timesheet import group_hours, summarize
 
@@ -877,6 +879,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
                     }
                     for day, sides in summary.days.items()
                 ],
+                "delegated": margins_json(income_report(store, first, last, moment)),
                 **extra,
             }
         )
@@ -927,6 +930,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     ]
     print(_table(["day", "inbound", "outbound"], day_rows, right=(1, 2)))
     _print_share_line(summary, shown)
+    print_margins(income_report(store, first, last, moment))
     if running is not None:
         print(
             f"note: includes the running {printable(running.engagement.name)} timer so far "

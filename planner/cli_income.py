@@ -110,6 +110,42 @@ def _total_line(total, amounts: dict[str, int]) -> str:
     return f"{format_amount(total.amount, total.base)} ({_amounts(amounts)}; {total.rates_named()})"
 
 
+def print_margins(report) -> None:
+    """The delegated work table: per engagement, the tasks' cost against its income and the margin."""
+    margins = report.margins()
+    if not margins:
+        return
+    print()
+    print("Delegated work (what it cost against what the engagement earned)")
+    from planner.money import format_amount
+
+    lines = []
+    for m in margins:
+        base = m.earned_base.base if m.earned_base is not None else ""
+        margin = _amounts(m.margin) if m.margin_base is None else format_amount(m.margin_base, base)
+        lines.append([printable(m.name), len(m.tasks), _amounts(m.earned), _amounts(m.cost), margin])
+    print(_table(["for", "tasks", "earned", "cost", "margin"], lines, right=(1, 2, 3, 4)))
+
+
+def margins_json(report) -> list[dict[str, object]]:
+    """Per engagement (and 'self'): the tasks handed on for it in the range, their cost, its income, the margin."""
+    from planner.money import to_decimal
+
+    return [
+        {
+            "for": m.name,
+            "tasks": sorted(m.tasks),
+            "earned": _json_amounts(m.earned),
+            "cost": _json_amounts(m.cost),
+            "margin": _json_amounts(m.margin),
+            "margin_base": None
+            if m.margin_base is None or m.earned_base is None
+            else {"currency": m.earned_base.base, "amount": float(to_decimal(m.margin_base, m.earned_base.base))},
+        }
+        for m in report.margins()
+    ]
+
+
 def cmd_income(store: Store, args: argparse.Namespace) -> int:
     from planner.income import forecast_end, income_report
     from planner.money import amounts_by
@@ -188,6 +224,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
                     else {}
                 ),
                 "items": [{**_item_json(earning), "predictable": earning.predictable} for earning in found],
+                "delegated": margins_json(report),
             }
         )
         return EXIT_OK
@@ -220,6 +257,7 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
     elif isinstance(share, dict):
         text = ", ".join(f"{round(value * 100)} % of the {c} earned" for c, value in sorted(share.items()))
         print(f"predictable (salary and retainers): {text}")
+    print_margins(report)
     if forecast_json is not None and ahead is not None:
         print()
         print(f"Forecast {forecast_json['from']} to {forecast_json['to']} (from the plan and the terms)")

@@ -4,16 +4,18 @@ balance line all read it here; every figure is computed by planner.money."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
+from planner.delegation import SELF
 from planner.model import FIXED, OUTBOUND, Engagement, FxRate
 from planner.money import (
     Converted,
+    Cost,
     Earning,
     EngagementIncome,
     convert,
@@ -25,6 +27,7 @@ from planner.money import (
     projected_engagements,
     projected_milestones,
     rate_on,
+    task_costs,
     to_base,
     to_decimal,
     totals,
@@ -60,6 +63,31 @@ class Forecast:
 
 
 @dataclass
+class Margin:
+    """One engagement's income against the cost of the work handed on for it (per currency, minor units)."""
+
+    name: str
+    earned: dict[str, int]
+    cost: dict[str, int] = field(default_factory=dict)
+    tasks: set[int] = field(default_factory=set)
+    earned_base: Converted | None = None  # both in the base currency, each sum at the rate of its day
+    cost_base: Converted | None = None
+
+    @property
+    def margin_base(self) -> int | None:
+        """Earned less cost in the base currency; None when a sum has no exchange rate."""
+        if self.earned_base is None or self.cost_base is None:
+            return None
+        if self.earned_base.amount is None or self.cost_base.amount is None:
+            return None
+        return self.earned_base.amount - self.cost_base.amount
+
+    @property
+    def margin(self) -> dict[str, int]:
+        return {c: self.earned.get(c, 0) - self.cost.get(c, 0) for c in sorted(set(self.earned) | set(self.cost))}
+
+
+@dataclass
 class IncomeReport:
     """Income earned in first..last (nothing dated after today: `until` is the last day counted), per engagement, with
     its totals per currency and in the base currency; and the forecast when asked for."""
@@ -74,6 +102,31 @@ class IncomeReport:
     total: Converted
     rates: list[FxRate]
     forecast: Forecast | None = None
+    costs: list[Cost] = field(default_factory=list)  # delegated work owed in the range (first..until)
+    names: dict[int, str] = field(default_factory=dict)  # every engagement's name, archived ones too
+
+    def margins(self) -> list[Margin]:
+        """Per engagement with delegated costs (and 'self' for the user's own business): what it earned, what the
+        work handed on for it cost, and the difference, per currency."""
+        earned = {row.engagement.id: row.earned for row in self.rows}
+        names = self.names
+        found: dict[int | None, Margin] = {}
+        for cost in self.costs:
+            key = cost.task.for_id
+            margin = found.setdefault(
+                key,
+                Margin(
+                    SELF if key is None else names.get(key, "?"), dict(earned.get(key, {})) if key is not None else {}
+                ),
+            )
+            margin.cost[cost.currency] = margin.cost.get(cost.currency, 0) + cost.amount
+            margin.tasks.add(cost.task.id)
+        base = self.total.base
+        for key, margin in found.items():
+            mine = [earning for earning in self.found if key is not None and earning.engagement.id == key]
+            margin.earned_base = convert(mine, base, self.rates)
+            margin.cost_base = convert([cost for cost in self.costs if cost.task.for_id == key], base, self.rates)
+        return sorted(found.values(), key=lambda item: (item.name == SELF, item.name.casefold()))
 
     @property
     def predictable_share(self) -> float | dict[str, float] | None:
@@ -135,7 +188,14 @@ def income_report(
     earned, predictable = totals(rows)
     base, rates = store.base_currency(), store.fx_rates()
     ahead = None if forecast_to is None else forecast(store, moment, forecast_to, base=base, rates=rates)
-    return IncomeReport(first, last, until, found, rows, earned, predictable, convert(found, base, rates), rates, ahead)
+    tasks = store.tasks()
+    costs = []
+    if tasks and until >= first:
+        people = {person.id: person for person in store.people(include_archived=True)}
+        costs = task_costs(tasks, people, first, until)
+    total = convert(found, base, rates)
+    names = {engagement.id: engagement.name for engagement in engagements}
+    return IncomeReport(first, last, until, found, rows, earned, predictable, total, rates, ahead, costs, names)
 
 
 # ---------------------------------------------------------------- what the balance rules read

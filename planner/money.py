@@ -665,8 +665,8 @@ class Converted:
         return ", ".join(f"{rate.currency} at {rate.rate} from {rate.start.isoformat()}" for rate in self.rates)
 
 
-def convert(found: Iterable[Earning], base: str, rates: Iterable[FxRate]) -> Converted:
-    """The earnings' total (and its predictable part) in `base`."""
+def convert(found: Iterable[Earning | Cost], base: str, rates: Iterable[FxRate]) -> Converted:
+    """The earnings' (or costs') total, and its predictable part, in `base`: each at the rate of its day."""
     rates = list(rates)
     amount = predictable = 0
     used: dict[tuple[str, date], FxRate] = {}
@@ -702,6 +702,7 @@ class Cost:
     day: date
     currency: str
     amount: int  # minor units
+    predictable = False  # a cost converts into the base currency as an earning does (see `convert`)
 
 
 def task_costs(

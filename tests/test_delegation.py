@@ -270,3 +270,29 @@ def test_check_warns_on_delegated_work_and_the_boundary_sets_stale(run: Cli) -> 
     assert "task-stale" not in {w["code"] for w in json.loads(out)["warnings"]}
     _, out, _ = run("check", "--json", now="2026-12-01T12:00:00+01:00")
     assert {w["code"] for w in json.loads(out)["warnings"]} >= {"task-due-soon"}
+
+
+def test_what_delegated_work_cost_against_what_the_client_paid_by_month(run: Cli) -> None:
+    """globex pays 95/h; ana (25 USD/h, 0.90 EUR from November) reports 4 h in December and 2 h in January; bob's
+    fixed 150 EUR for the user's own site is owed when done, in January."""
+    run.ok("fx", "set", "USD", "0.9", "--from", "2026-11-01", now=NOW)
+    run.ok("log", "add", "globex", "--start", "2026-12-01 08:00", "--end", "2026-12-01 10:00", now=NOW)  # 190 EUR
+    run.ok("task", "add", "api docs", "--for", "globex", "--to", "ana", now=NOW)
+    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "4", "--at", "2026-12-20 10:00", now=NOW)
+    run.ok("task", "update", "1", "--status", "done", "--hours", "2", "--at", "2027-01-04 10:00", now=NOW)
+    run.ok("task", "add", "site", "--for", "self", "--to", "bob", "--price", "150", now=NOW)
+    run.ok("task", "update", "2", "--status", "done", "--at", "2027-01-05 10:00", now=NOW)
+    later = "2027-01-10T10:00:00+01:00"
+    december = json.loads(run.ok("income", "--month", "2026-12", "--json", now=later))["delegated"]
+    assert december == [
+        {"for": "globex", "tasks": [1], "earned": {"EUR": 190.0}, "cost": {"USD": 100.0},
+         "margin": {"EUR": 190.0, "USD": -100.0}, "margin_base": {"currency": "EUR", "amount": 100.0}},
+    ]  # fmt: skip
+    january = {
+        m["for"]: m for m in json.loads(run.ok("income", "--month", "2027-01", "--json", now=later))["delegated"]
+    }
+    assert january["globex"]["cost"] == {"USD": 50.0} and january["globex"]["margin_base"]["amount"] == -45.0
+    assert january["self"]["cost"] == {"EUR": 150.0} and january["self"]["margin_base"]["amount"] == -150.0
+    report = json.loads(run.ok("report", "--month", "2026-12", "--json", now=later))
+    assert report["delegated"] == december
+    assert "globex      1  190.00 EUR  100.00 USD  100.00 EUR" in run.ok("income", "--month", "2026-12", now=later)
