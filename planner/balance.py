@@ -754,7 +754,8 @@ def _delegated(facts: Facts) -> list[Finding]:
                 found.append(Finding("task-stale", WARN, ACTUAL, subject,
                                      f"{label} has had no status update for {days} days (since "
                                      f"{to_local(last):%a %d %b %H:%M}); ask {who} where it stands.",
-                                     {**numbers, "days_since_update": days, "stale_days": wait.days}))  # fmt: skip
+                                     {**numbers, "days_since_update": days, "stale_days": wait.days,
+                                      "last_update": to_local(last).isoformat(timespec="minutes")}))  # fmt: skip
         done = task.done_at
         judged = task.open or (task.status == DONE and done is not None and done >= lo)
         if judged and task.estimate and task.reported_seconds > task.estimate:

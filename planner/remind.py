@@ -25,6 +25,8 @@ KINDS = {
     "forgotten-timer": "the timer runs past its job's window, past the latest finish, or longer than --timer-limit",
     "week-plan": "from Monday morning, a job's week is planned below its contracted hours",
     "not-exported": "a locked (sent) week has not been exported since",
+    "task-due": "a delegated task is due within 3 days, or its due day passed, and it is not done",
+    "task-stale": "an open delegated task has had no status update for --task-stale days (3, or the person's own)",
 }
 NO_TIMER_AFTER = timedelta(minutes=10)
 START_GRACE = timedelta(minutes=5)  # a block-start reminder is still worth showing this long after the start
@@ -131,6 +133,7 @@ def due_reminders(store, moment: datetime, settings: ReminderSettings) -> list[R
 
     today = to_local(moment).date()
     monday = today - timedelta(days=today.weekday())
+    store.make_task_occurrences(today)  # a recurring task's next one, made once however many processes ask
     week = store.week(monday, moment)
     found: list[Reminder] = []
     engagements = week.engagements
@@ -183,6 +186,28 @@ def due_reminders(store, moment: datetime, settings: ReminderSettings) -> list[R
                     finding.code,
                     finding.subject,
                     wall_moment(deadline, 0),
+                    finding.message,
+                )
+            )
+        elif finding.code in ("task-overdue", "task-due-soon"):
+            due = date.fromisoformat(str(finding.numbers["due"]))
+            state = "overdue" if finding.code == "task-overdue" else "soon"
+            found.append(
+                Reminder(
+                    f"task-due:{finding.numbers['task']}:{due.isoformat()}:{state}",
+                    "task-due",
+                    finding.subject,
+                    wall_moment(due, 0),
+                    finding.message,
+                )
+            )
+        elif finding.code == "task-stale":
+            found.append(
+                Reminder(
+                    f"task-stale:{finding.numbers['task']}:{finding.numbers['last_update']}",
+                    "task-stale",
+                    finding.subject,
+                    moment,
                     finding.message,
                 )
             )

@@ -178,3 +178,23 @@ def test_agenda_lists_plan_deadlines_and_risks_day_by_day(run: Cli) -> None:
     assert "Today, Wed 25 Nov\n  09:00–11:00  ■ acme\n  18:00–19:00  ◆ globex  API" in text
     run.refused("agenda", "--days", "0")
     run.refused("agenda", "--days", "1000")
+
+
+def test_delegated_tasks_remind_when_due_and_when_stale_each_once(run: Cli) -> None:
+    """Issue 16: a task due within 3 days reminds once, again once when it is overdue; a stale one once per silence."""
+    run.ok("person", "add", "ana", "--rate", "25", now="2026-11-23T09:00:00+01:00")
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--due", "2026-11-27", "--status", "sent",
+           now="2026-11-23T09:00:00+01:00")  # fmt: skip
+    seen: list[str] = []
+    moment = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
+    while moment < datetime(2026, 11, 29, 9, 0, tzinfo=BERLIN):
+        seen += [item["key"] for item in reminders(run, moment) if item["kind"].startswith("task-")]
+        moment += timedelta(hours=6)
+    assert seen == [
+        "task-due:1:2026-11-27:soon",  # from Tuesday 24th, three days before
+        "task-stale:1:2026-11-23T09:00+01:00",  # three days without a word, Thursday 26th
+        "task-due:1:2026-11-27:overdue",  # Saturday 28th, the due day over
+    ]
+    run.ok("task", "update", "1", "--status", "review", now="2026-11-29T09:00:00+01:00")
+    later = [i["key"] for i in reminders(run, datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)) if i["kind"] == "task-stale"]
+    assert later == ["task-stale:1:2026-11-29T09:00+01:00"]  # a new silence, a new reminder
