@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from planner.cli_common import EXIT_OK, _print_json, _table
@@ -220,39 +220,9 @@ def cmd_task_add(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _task_rows(store: Store, tasks: list[Task], moment: datetime) -> list[dict[str, object]]:
-    """Each task as `task list --json` gives it."""
-    from planner.money import task_cost, to_decimal
-
-    people = {person.id: person for person in store.people(include_archived=True)}
-    names = {e.id: e.name for e in store.engagements(include_archived=True)}
-    rows = []
-    for task in tasks:
-        person = people.get(task.person_id)
-        cost = task_cost(task, person)
-        last = task.last_update
-        rows.append(
-            {
-                "id": task.id,
-                "title": task.title,
-                "person": person.name if person else None,
-                "for": SELF if task.for_id is None else names.get(task.for_id),
-                "status": task.status,
-                "due": None if task.due is None else task.due.isoformat(),
-                "estimate_hours": None if task.estimate is None else round(task.estimate / 3600, 4),
-                "reported_hours": round(task.reported_seconds / 3600, 4),
-                "cost": None if cost is None else float(to_decimal(cost[1], cost[0])),
-                "currency": None if cost is None else cost[0],
-                "priced": "fixed" if task.price is not None else "hourly",
-                "last_update": None if last is None else to_local(last).isoformat(timespec="seconds"),
-                "days_since_update": None if last is None else (moment - last).days,
-                "recurring": task.series_id,
-            }
-        )
-    return rows
-
-
 def cmd_task_list(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation_report import task_rows
+
     moment = now()
     store.make_task_occurrences(to_local(moment).date())
     tasks = store.tasks()
@@ -269,7 +239,7 @@ def cmd_task_list(store: Store, args: argparse.Namespace) -> int:
     if args.due_before is not None:
         limit = parse_date(args.due_before)
         tasks = [task for task in tasks if task.due is not None and task.due < limit]
-    rows = _task_rows(store, tasks, moment)
+    rows = task_rows(store, tasks, moment)
     if args.json:
         _print_json(rows)
         return EXIT_OK

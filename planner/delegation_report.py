@@ -30,6 +30,36 @@ def _own_seconds(store: Store, task_ids: set[int], first_moment: datetime | None
     return found
 
 
+def task_rows(store: Store, tasks: list[Task], moment: datetime) -> list[dict[str, object]]:
+    """Each task as `task list --json` gives it."""
+    people = {person.id: person for person in store.people(include_archived=True)}
+    names = {e.id: e.name for e in store.engagements(include_archived=True)}
+    rows = []
+    for task in tasks:
+        person = people.get(task.person_id)
+        cost = task_cost(task, person)
+        last = task.last_update
+        rows.append(
+            {
+                "id": task.id,
+                "title": task.title,
+                "person": person.name if person else None,
+                "for": SELF if task.for_id is None else names.get(task.for_id),
+                "status": task.status,
+                "due": None if task.due is None else task.due.isoformat(),
+                "estimate_hours": None if task.estimate is None else round(task.estimate / 3600, 4),
+                "reported_hours": round(task.reported_seconds / 3600, 4),
+                "cost": None if cost is None else float(to_decimal(cost[1], cost[0])),
+                "currency": None if cost is None else cost[0],
+                "priced": "fixed" if task.price is not None else "hourly",
+                "last_update": None if last is None else to_local(last).isoformat(timespec="seconds"),
+                "days_since_update": None if last is None else (moment - last).days,
+                "recurring": task.series_id,
+            }
+        )
+    return rows
+
+
 # ---------------------------------------------------------------- one task
 
 

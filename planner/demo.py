@@ -7,9 +7,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from planner.delegation import IN_PROGRESS, ONE_OFF, ONGOING, SENT, Person, Task, Update, checklist_of
 from planner.model import FIXED, INBOUND, OUTBOUND, RETAINER, Block, Boundaries, Engagement, LogEntry
 from planner.schedule import localize, monday_of, to_local
 from planner.store import Store
+
+
+def _delegate(store: Store, now: datetime, monday: date, globex: Engagement) -> None:
+    """Work handed on: a team member's task for globex, due on Friday and under way; a contractor's fixed-price
+    task for the user's own site, due next week."""
+    ana = store.add_person(Person(0, "ana", ONGOING, rate=Decimal("30"), currency="EUR", contact="ana@example.com"))
+    bob = store.add_person(Person(0, "bob", ONE_OFF, fixed=True, currency="EUR"))
+    created = now - timedelta(days=2)
+    brief = "Wire the payment API into the checkout.\n\n- [ ] sandbox keys\n- [ ] webhook\n- [ ] tests\n"
+    task = Task(0, "payment webhook", ana.id, for_id=globex.id, due=monday + timedelta(days=4), estimate=6 * 3600,
+                brief=brief, checklist=checklist_of(brief), status=SENT, created=created,
+                history=[Update(created, SENT, "brief sent")])  # fmt: skip
+    [stored] = store.add_task(task)
+    store.update_task(stored.id, Update(now - timedelta(hours=20), IN_PROGRESS, "keys in, webhook next", 2 * 3600))
+    store.add_task(Task(0, "landing page copy", bob.id, due=monday + timedelta(days=9), price=Decimal("150"),
+                        status=SENT, created=created, history=[Update(created, SENT, "brief sent")]))  # fmt: skip
 
 
 def seed_demo(store: Store, now: datetime) -> None:
@@ -141,6 +158,7 @@ def seed_demo(store: Store, now: datetime) -> None:
             logs.append(_entry(initech, day, 19 * 60, 20 * 60 + 15, "data cleanup"))
             logs.append(_entry(globex, day, 13 * 60, 13 * 60 + 40, "client call", ["call"]))  # in the job's window
     logs += _history(monday, job, globex, initech, hooli)
+    _delegate(store, now, monday, globex)
     store.add_logs([entry for entry in logs if entry.end is not None and entry.end <= now])
     running_start = max(localize(today, 0), now - timedelta(minutes=47))  # the README promises a running timer
     if running_start < now:

@@ -74,4 +74,8 @@ def describe_day(week: Week, day_index: int) -> str:
         f"{day:%A %d %b}: ■ in {clock_hours(planned_in)} planned, {clock_hours(logged_in)} logged"
         f" · ◆ out {clock_hours(planned_out)} planned, {clock_hours(logged_out)} logged"
     )
-    return text + (f" · day off ({off.title})" if off is not None else "")
+    text += f" · day off ({off.title})" if off is not None else ""
+    for task in week.tasks_due(day):
+        who = week.people.get(task.person_id, "?")
+        text += f" · ⚑ due: {task.title} ({who}, {task.status})"
+    return text

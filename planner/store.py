@@ -1143,6 +1143,12 @@ class Store:
                 running=_running(tx),
                 boundaries=Boundaries.from_doc(tx.main().table("boundaries").get(doc_id=1)),
                 days_off=_days_off(tx, monday, last),
+                tasks=[
+                    task
+                    for task in _tasks(tx)
+                    if not task.repeat and task.open and task.due is not None and monday <= task.due <= last
+                ],
+                people={person.id: person.name for person in _people(tx)},
             )
 
     def fingerprint(self, monday: date) -> tuple:
@@ -1557,6 +1563,10 @@ class Store:
             task = Task.from_doc(task_id, doc)
             if task.repeat:
                 raise ValidationError(f"task {task_id} is a recurring series; update one of its tasks instead")
+            if update.at > now() + timedelta(minutes=1):
+                raise ValidationError(
+                    f"this update is dated {format_local(update.at)}, in the future; give --at now or earlier"
+                )
             updated = apply_update(task, update, reopen=reopen)
             table.update(updated.to_doc(), doc_ids=[task_id])
             return updated

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from planner.delegation import Task
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, DayOff, Engagement, LogEntry
 from planner.schedule import overlap_seconds, span_of_days, to_local, wall_moment
 
@@ -82,6 +83,20 @@ class Week:
     locked: bool = False  # the whole week is locked (sent)
     locked_ids: frozenset[int] = frozenset()  # engagements whose entries of this week are locked
     days_off: list[DayOff] = field(default_factory=list)  # dated days off this week (from imported calendars)
+    tasks: list[Task] = field(default_factory=list)  # open delegated tasks due this week
+    people: dict[int, str] = field(default_factory=dict)  # the names of the people they are handed to
+
+    def tasks_due(self, day: date, lane: str | None = None) -> list[Task]:
+        """The open delegated tasks due on `day`; with `lane`, those shown in it: a job's task in the inbound lane,
+        a client's (or your own business's) in the outbound lane."""
+        found = [task for task in self.tasks if task.due == day]
+        if lane is None:
+            return found
+        return [task for task in found if self.task_lane(task) == lane]
+
+    def task_lane(self, task: Task) -> str:
+        engagement = None if task.for_id is None else self.engagements.get(task.for_id)
+        return INBOUND if engagement is not None and engagement.inbound else OUTBOUND
 
     def day_off(self, day: date) -> DayOff | None:
         return next((item for item in self.days_off if item.day == day), None)

@@ -19,6 +19,7 @@ from planner.schedule import parse_moment
 from tests.helpers import Cli, snapshot_files
 
 NOW = "2026-12-01T10:00:00+01:00"
+LATER = "2027-01-10T10:00:00+01:00"
 LIST_FIELDS = {"id", "title", "person", "for", "status", "due", "estimate_hours", "reported_hours", "cost",
                "last_update"}  # fmt: skip
 
@@ -44,7 +45,7 @@ def test_a_task_handed_on_is_listed_with_the_fields_scripts_read(run: Cli, tmp_p
     run.ok("task", "add", "landing copy", "--for", "self", "--to", "bob", "--due", "2026-12-03", "--price", "150",
            now=NOW)  # fmt: skip
     run.ok("task", "update", "1", "--status", "in-progress", "--note", "sketches sent", "--hours", "2.5",
-           "--at", "2026-12-02 16:00", now=NOW)  # fmt: skip
+           "--at", "2026-12-02 16:00", now="2026-12-02T17:00:00+01:00")  # fmt: skip
     listed = tasks(run, now="2026-12-04T09:00:00+01:00")
     assert [row["id"] for row in listed] == [2, 1]  # by due day
     assert all(set(row) >= LIST_FIELDS for row in listed)
@@ -154,7 +155,7 @@ def test_a_person_record_and_their_rate_history(run: Cli) -> None:
                                          ("2026-12-04", "2026-12-05")], start=1):  # fmt: skip
         run.ok("task", "add", f"t{index}", "--for", "globex", "--to", "ana", "--due", due, "--estimate", "2h",
                now=NOW)  # fmt: skip
-        run.ok("task", "update", str(index), "--status", "done", "--hours", "3", "--at", f"{done} 12:00", now=NOW)
+        run.ok("task", "update", str(index), "--status", "done", "--hours", "3", "--at", f"{done} 12:00", now=LATER)
     run.ok("person", "edit", "ana", "--rate", "30", "--from", "2027-01-01", now=NOW)
     record = json.loads(run.ok("person", "show", "ana", "--json", now=NOW))
     assert (record["done"], record["on_time"], record["late"], record["mean_days_late"]) == (3, 1, 2, 2.0)
@@ -221,6 +222,7 @@ def test_bad_input_is_one_line_and_changes_nothing(run: Cli, data_dir, tmp_path)
         ["task", "update", "1", "--status", "finished"],
         ["task", "update", "1", "--status", "done", "--hours", "-2"],
         ["task", "update", "1", "--status", "done", "--at", "yesterday-ish"],
+        ["task", "update", "1", "--status", "done", "--at", "2026-12-24 10:00"],  # in the future
         ["task", "edit", "1", "--tick", "3"],
         ["task", "edit", "1"],
         ["task", "rm", "9"],
@@ -259,7 +261,18 @@ def test_a_task_as_it_stood_at_a_moment() -> None:
 def test_check_warns_on_delegated_work_and_the_boundary_sets_stale(run: Cli) -> None:
     run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--due", "2026-12-02", "--status", "sent",
            "--estimate", "1h", now=NOW)  # fmt: skip
-    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "2", "--at", "2026-12-01 11:00", now=NOW)
+    run.ok(
+        "task",
+        "update",
+        "1",
+        "--status",
+        "in-progress",
+        "--hours",
+        "2",
+        "--at",
+        "2026-12-01 11:00",
+        now="2026-12-01T12:00:00+01:00",
+    )
     code, out, _ = run("check", "--json", now="2026-12-05T12:00:00+01:00")
     found = {w["code"]: w for w in json.loads(out)["warnings"] if w["code"].startswith("task-")}
     assert code == 1 and set(found) == {"task-overdue", "task-stale", "task-over-estimate"}
@@ -278,10 +291,10 @@ def test_what_delegated_work_cost_against_what_the_client_paid_by_month(run: Cli
     run.ok("fx", "set", "USD", "0.9", "--from", "2026-11-01", now=NOW)
     run.ok("log", "add", "globex", "--start", "2026-12-01 08:00", "--end", "2026-12-01 10:00", now=NOW)  # 190 EUR
     run.ok("task", "add", "api docs", "--for", "globex", "--to", "ana", now=NOW)
-    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "4", "--at", "2026-12-20 10:00", now=NOW)
-    run.ok("task", "update", "1", "--status", "done", "--hours", "2", "--at", "2027-01-04 10:00", now=NOW)
+    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "4", "--at", "2026-12-20 10:00", now=LATER)
+    run.ok("task", "update", "1", "--status", "done", "--hours", "2", "--at", "2027-01-04 10:00", now=LATER)
     run.ok("task", "add", "site", "--for", "self", "--to", "bob", "--price", "150", now=NOW)
-    run.ok("task", "update", "2", "--status", "done", "--at", "2027-01-05 10:00", now=NOW)
+    run.ok("task", "update", "2", "--status", "done", "--at", "2027-01-05 10:00", now=LATER)
     later = "2027-01-10T10:00:00+01:00"
     december = json.loads(run.ok("income", "--month", "2026-12", "--json", now=later))["delegated"]
     assert december == [

@@ -110,6 +110,12 @@ def test_reports_income_view(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=income_view)
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_delegation_screen(snap_compare, demo_app, size):
+    """Issue 16: D lists the open delegated tasks with their due day, status, age of the last update and cost."""
+    assert snap_compare(demo_app, terminal_size=size, press=["D"], run_before=settle)
+
+
 def test_export_form(snap_compare, demo_app):
     async def export_form(pilot: Pilot) -> None:
         await open_reports(pilot)

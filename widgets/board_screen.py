@@ -320,6 +320,11 @@ class BoardScreen(Screen[None]):
 
         self.planner.push_screen(EngagementsScreen(self.planner))
 
+    def action_delegation(self) -> None:
+        from planner_widgets.delegation_screen import DelegationScreen
+
+        self.planner.push_screen(DelegationScreen(self.planner))
+
     def action_warnings(self) -> None:
         from planner_widgets.warnings_screen import WarningsScreen
 

@@ -199,12 +199,22 @@ class WeekGrid(Widget):
         return segments
 
     def _lane_line(self) -> list[Segment]:
+        """Under each day: its two lanes' labels, and ⚑ with the number of delegated tasks due that day in the lane
+        (a job's in the inbound lane, a client's or your own business's in the outbound lane)."""
+        assert self.week is not None
         segments = [Segment(" " * AXIS)]
         for index, _, width in self._columns():
             segments.append(Segment("│", cell_style(dim=True)))
+            day = self.week.monday + timedelta(days=index)
             for lane, lane_width in zip((INBOUND, OUTBOUND), self._lane_widths(width, index), strict=True):
-                label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"[:lane_width]
-                segments.append(Segment(label.ljust(lane_width), Style(dim=True, italic=True)))
+                label = f"{MARKERS[lane]}{LANE_LABELS[lane]}"
+                due = len(self.week.tasks_due(day, lane))
+                if not due:
+                    segments.append(Segment(label[:lane_width].ljust(lane_width), Style(dim=True, italic=True)))
+                    continue
+                flag = f"⚑{due}"
+                text = f"{label}{flag}" if len(label) + len(flag) <= lane_width else flag
+                segments.append(Segment(text[:lane_width].ljust(lane_width), Style(bold=True)))
         return segments
 
     def _total_line(self, which: int) -> list[Segment]:

@@ -43,6 +43,7 @@ KEYS = [
     Key("b", "boundaries", "the rules your week keeps", "boundaries"),
     Key("S", "settings", "the axis and rows, your name and e-mail, the default task, the currency", "settings"),
     Key("exclamation_mark", "warnings", "every warning of the week; enter goes to its cause", "warnings", "Warn"),
+    Key("D", "delegation", "delegated tasks: new, edit, status updates, briefs", "task", "Tasks"),
     Key("r", "reports", "hours per day, share trend, hours and money; i income; x exports", "reports", "Reports"),
     Key("u", "undo", "undo the last change", "edit"),
     Key("ctrl+r", "redo", "redo", "edit"),

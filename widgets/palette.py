@@ -25,6 +25,7 @@ def board_commands(app: PlannerApp) -> Iterable[SystemCommand]:
             f"key: {key_label(key.keys)}",
             lambda action=key.action: app.run_action(action, board),
         )
+    yield SystemCommand("task: hand a new task on", "D, then n", lambda: _new_task(app))
     for fmt, what in EXPORTS:
         yield SystemCommand(
             f"export: {what}", f"r then x; format {fmt}", lambda fmt=fmt: open_export_form(app, app.monday, fmt)
@@ -35,3 +36,9 @@ def board_commands(app: PlannerApp) -> Iterable[SystemCommand]:
         "its entries become editable" if locked else "a locked week's entries are read-only; unlock it here",
         lambda: app.attempt(lambda: app.edits.toggle_lock(app.monday, locked)),
     )
+
+
+def _new_task(app: PlannerApp) -> None:
+    from planner_widgets.delegation_screen import open_task_form
+
+    open_task_form(app, None)
