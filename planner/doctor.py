@@ -82,7 +82,28 @@ def _examine(root: Path, problems: list[Problem]) -> None:
 
 
 def _check_income(main: dict, engagements: set[int], problems: list[Problem]) -> None:
-    """Income entries and milestones belong to an engagement that exists (else their sums drop out of every total)."""
+    """Income entries, milestones and delegated tasks belong to an engagement that exists (else their sums drop out
+    of every total), and a task to a person who exists."""
+    people = {int(key) for key in main.get("people", {})}
+    for key, doc in main.get("tasks", {}).items():
+        if doc.get("person_id") not in people:
+            problems.append(
+                Problem(
+                    "planner.json",
+                    f"task {key} is handed to person {doc.get('person_id')}, who does not exist;"
+                    " --repair recreates them (archived)",
+                    True,
+                )
+            )
+        if doc.get("for_id") is not None and doc.get("for_id") not in engagements:
+            problems.append(
+                Problem(
+                    "planner.json",
+                    f"task {key} is for engagement {doc.get('for_id')}, which does not exist;"
+                    " --repair recreates it (archived)",
+                    True,
+                )
+            )
     for table, what in (("income", "income entry"), ("milestones", "milestone")):
         for key, doc in main.get(table, {}).items():
             if doc.get("engagement_id") not in engagements:

@@ -2635,6 +2635,14 @@ def _repair(tx: _Tx) -> list[str]:
     wanted = {doc["engagement_id"] for _, doc in logs} | {doc["engagement_id"] for _, doc in blocks}
     wanted |= {doc["engagement_id"] for doc in series} | ({timer["engagement_id"]} if timer else set())
     wanted |= {doc["engagement_id"] for table in ("income", "milestones") for doc in main.table(table).all()}
+    wanted |= {doc["for_id"] for doc in main.table("tasks").all() if doc.get("for_id") is not None}
+    people = main.table("people")
+    missing_people = {doc["person_id"] for doc in main.table("tasks").all()} - {doc.doc_id for doc in people.all()}
+    for person_id in sorted(item for item in missing_people if isinstance(item, int)):
+        name = f"missing-{person_id}"
+        stand_in = Person(person_id, name, archived=True, added=to_local(now()).date())
+        people.insert(Document(stand_in.validate().to_doc(), doc_id=person_id))
+        done.append(f"recreated person {person_id} as '{name}' (archived) for the tasks handed to them")
     for engagement_id in sorted(
         item for item in wanted if isinstance(item, int) and engagements.get(doc_id=item) is None
     ):

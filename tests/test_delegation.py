@@ -309,3 +309,19 @@ def test_what_delegated_work_cost_against_what_the_client_paid_by_month(run: Cli
     report = json.loads(run.ok("report", "--month", "2026-12", "--json", now=later))
     assert report["delegated"] == december
     assert "globex      1  190.00 EUR  100.00 USD  100.00 EUR" in run.ok("income", "--month", "2026-12", now=later)
+
+
+def test_a_due_day_across_the_autumn_clock_change_ends_at_its_own_midnight(data_dir, capsys, monkeypatch) -> None:
+    """25 October 2026 has 25 hours in Berlin: a task due that day is due until 00:00 on the 26th, local time."""
+    run = Cli(data_dir, capsys, monkeypatch)
+    early = "2026-10-20T10:00:00+02:00"
+    run.ok("client", "add", "globex", now=early)
+    run.ok("person", "add", "ana", "--rate", "25", now=early)
+    run.ok("task", "add", "dst", "--for", "globex", "--to", "ana", "--due", "2026-10-25", now=early)
+
+    def codes(at: str) -> set[str]:
+        _, out, _ = run("check", "--json", now=at)
+        return {w["code"] for w in json.loads(out)["warnings"] if w["code"].startswith("task-")}
+
+    assert codes("2026-10-25T23:59:00+01:00") == {"task-due-soon"}  # the day's 25th hour, in winter time
+    assert codes("2026-10-26T00:00:00+01:00") == {"task-overdue"}  # W44 is over: judged on the 26th

@@ -164,3 +164,23 @@ def test_income_and_milestones_of_a_missing_engagement_are_found_and_kept(store,
     assert examine(data_dir) == []
     assert store.engagement("missing-7").archived and store.engagement("missing-8").archived
     assert [entry.amount for entry in store.income_entries()] == [Decimal(450)]
+
+
+def test_a_task_of_a_missing_person_or_engagement_is_found_and_kept(store, data_dir, cli):
+    from decimal import Decimal
+
+    from planner.delegation import Person, Task
+
+    seeded(store)
+    ana = store.add_person(Person(0, "ana", rate=Decimal(25)))
+    store.add_task(Task(0, "logo", ana.id, for_id=store.engagement("globex").id))
+    edit(data_dir / "planner.json", lambda data: data["tasks"]["1"].update(person_id=5, for_id=6))
+    found = cli("doctor")
+    assert found.code == 1
+    assert "task 1 is handed to person 5, who does not exist" in found.out
+    assert "task 1 is for engagement 6, which does not exist" in found.out
+    fixed = cli("doctor", "--repair")
+    assert fixed.code == 0, fixed.out
+    assert examine(data_dir) == []
+    assert store.person("missing-5").archived and store.engagement("missing-6").archived
+    assert [task.title for task in store.tasks()] == ["logo"]
