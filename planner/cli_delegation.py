@@ -247,14 +247,7 @@ def cmd_task_list(store: Store, args: argparse.Namespace) -> int:
         from planner.delegation_report import task_list_csv, task_list_markdown
 
         text = task_list_csv(rows) if args.format == "csv" else task_list_markdown(rows, moment)
-        if args.output:
-            from planner.exports import write_export
-
-            path = write_export(args.output, text, replace=args.force)
-            print(f"Wrote {len(rows)} task{'' if len(rows) == 1 else 's'} to {path}.", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
-        return EXIT_OK
+        return _emit(text, args, f"{len(rows)} task{'' if len(rows) == 1 else 's'}")
     if not rows:
         print("No open tasks. Hand one on with 'planner task add TITLE --for CLIENT --to PERSON --due D'.")
         return EXIT_OK
@@ -359,12 +352,16 @@ def cmd_task_export(store: Store, args: argparse.Namespace) -> int:
     from planner.delegation_report import task_brief_markdown
 
     task = store.task(args.id)
-    text = task_brief_markdown(store, task)
+    return _emit(task_brief_markdown(store, task), args, f"the brief of task {task.id}")
+
+
+def _emit(text: str, args: argparse.Namespace, what: str) -> int:
+    """Write an export to -o FILE (whole or not at all, never over a file without --force), else to standard output."""
     if args.output:
         from planner.exports import write_export
 
         path = write_export(args.output, text, replace=args.force)
-        print(f"Wrote the brief of task {task.id} to {path}.", file=sys.stderr)
+        print(f"Wrote {what} to {path}.", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
