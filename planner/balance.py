@@ -747,8 +747,9 @@ def _delegated(facts: Facts) -> list[Finding]:
                                      f"{label} is due {when} ({task.due:%a %d %b}) and is {task.status}.",
                                      {**numbers, "days_left": left}))  # fmt: skip
         last = task.last_update
-        if task.open and task.status != DRAFT and last is not None and stale_default is not None:
-            wait = stale_after(person, int(stale_default))
+        own = person.stale_days if person is not None else None
+        if task.open and task.status != DRAFT and last is not None and (own or stale_default) is not None:
+            wait = stale_after(person, int(stale_default or 0))
             if moment - last >= wait:
                 days = (moment - last).days
                 found.append(Finding("task-stale", WARN, ACTUAL, subject,

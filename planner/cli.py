@@ -888,6 +888,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     print(f"{label}  {first.isoformat()} to {last.isoformat()}")
     if not summary.totals:
         print("No time logged.")
+        print_margins(income_report(store, first, last, moment))
         return EXIT_OK
     if groups is not None or args.chart:
         _print_groups(groups or group_hours(engagements, logs, first, last, moment, "engagement"), args.chart, shown)

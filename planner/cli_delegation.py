@@ -4,6 +4,7 @@ them (brief, checklist, due day, estimate, price, status updates) and reusable b
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,8 @@ def read_brief(source: str) -> str:
             path = Path(source).expanduser()
             if path.is_dir():
                 raise ValidationError(f"{path} is a folder; give the brief's file")
+            if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+                raise ValidationError(f"{path} is not a regular file (a pipe or a device); give the brief's file")
             with open(path, "rb") as handle:
                 data = handle.read(MAX_BRIEF_BYTES + 1)
     except OSError as exc:
@@ -49,7 +52,7 @@ def read_brief(source: str) -> str:
             f"the brief {source} is over {MAX_BRIEF_BYTES:,} bytes; a brief is a page, not a file dump"
         )
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
         raise ValidationError(f"the brief {source} is not UTF-8 text") from None
 
@@ -183,7 +186,7 @@ def cmd_task_add(store: Store, args: argparse.Namespace) -> int:
     if args.from_playbook is not None:
         chosen = store.playbook(args.from_playbook)
         brief, playbook = chosen.brief, chosen.name
-        checklist = [{"text": item, "done": False} for item in chosen.checklist] or checklist_of(chosen.brief)
+        checklist = checklist_of(chosen.brief) + [{"text": item, "done": False} for item in chosen.checklist]
     if args.brief is not None:
         brief = read_brief(args.brief)
         checklist = checklist_of(brief) or checklist
@@ -193,6 +196,15 @@ def cmd_task_add(store: Store, args: argparse.Namespace) -> int:
     price = args.price
     if price is None and not args.hourly and person.fixed:
         raise ValidationError(f"{person.name} is paid fixed prices; give the task's --price (or --hourly)")
+    if price is None and person.terms_on(today()).rate is None:
+        raise ValidationError(
+            f"{person.name} has no hourly rate, so the task's cost would be unknown; give --price, or set a rate "
+            f"with 'planner person edit {person.name} --rate R'"
+        )
+    if args.currency is not None and price is None:
+        raise ValidationError("--currency is the --price's; an hourly task costs in the person's currency")
+    if any(not item.strip() for item in args.check or []):
+        raise ValidationError("a --check item is empty; give it a few words")
     if args.repeat is not None and args.due is None:
         raise ValidationError("a recurring task needs --due: the day its first occurrence is due")
     task = Task(
@@ -239,6 +251,10 @@ def cmd_task_list(store: Store, args: argparse.Namespace) -> int:
     if args.due_before is not None:
         limit = parse_date(args.due_before)
         tasks = [task for task in tasks if task.due is not None and task.due < limit]
+    if args.output and args.format is None:
+        raise ValidationError("-o writes a --format csv or md report; give --format too")
+    if args.json and args.format is not None:
+        raise ValidationError("--json and --format are two outputs; give one")
     rows = task_rows(store, tasks, moment)
     if args.json:
         _print_json(rows)
@@ -451,7 +467,7 @@ def add_delegation_commands(commands) -> None:
     t_add.add_argument("--from", dest="from_playbook", metavar="PLAYBOOK", help="copy a playbook's brief")
     t_add.add_argument("--check", action="append", metavar="ITEM", help="a checklist item (repeat it)")
     t_add.add_argument("--repeat", metavar="RRULE", help="a recurring task, e.g. FREQ=WEEKLY;BYDAY=FR")
-    t_add.add_argument("--status", default="draft", choices=STATUSES, help="draft (default) or sent")
+    t_add.add_argument("--status", default="draft", choices=("draft", "sent"), help="draft (default) or sent")
     t_add.set_defaults(handler=cmd_task_add)
     t_list = tasks.add_parser("list", help="open tasks by due day, with the age of their last update")
     t_list.add_argument("--person", metavar="P")

@@ -23,6 +23,8 @@ DUE_SOON_DAYS = 3
 MAX_BRIEF = 100_000  # characters of a brief: a long document, never a dumped file
 MAX_NOTE = 2_000
 MAX_CHECKLIST = 200
+MAX_SECONDS = 10_000 * 3600  # an estimate
+MAX_UPDATE_SECONDS = 744 * 3600  # hours reported in one update: a month
 SELF = "self"  # `task add --for self`: the user's own business, no engagement
 
 
@@ -121,8 +123,6 @@ class Person:
         earlier = [change for change in kept if change["from"] < start.isoformat()]
         later = [change for change in kept if change["from"] > start.isoformat()]
         doc = {"from": start.isoformat(), **{k: None if v is None else str(v) for k, v in terms.items()}}
-        if self.added is not None and start <= self.added and not earlier:
-            return replace(self, **terms, changes=later)  # type: ignore[arg-type]
         return replace(self, changes=[*earlier, doc, *later])
 
     def rate_history(self) -> list[tuple[date | None, Decimal | None, str | None]]:
@@ -182,9 +182,10 @@ class Update:
 
     @classmethod
     def from_doc(cls, doc: dict) -> Update:
-        return cls(
-            parse_stored_moment(doc["at"]), str(doc["status"]), str(doc.get("note", "")), int(doc.get("seconds", 0))
-        )
+        seconds = doc.get("seconds", 0)
+        if not (isinstance(seconds, int) and not isinstance(seconds, bool)):
+            raise ValueError("an update's reported seconds are not a whole number")
+        return cls(parse_stored_moment(doc["at"]), str(doc["status"]), str(doc.get("note", "")), seconds)
 
 
 @dataclass
@@ -212,6 +213,7 @@ class Task:
     series_id: int | None = None
     occurrence: date | None = None
     playbook: str | None = None
+    skipped: list[date] = field(default_factory=list)  # a series: occurrences removed, never made again
 
     @property
     def open(self) -> bool:
@@ -261,9 +263,21 @@ class Task:
         if len(self.checklist) > MAX_CHECKLIST:
             raise ValidationError(f"a checklist holds at most {MAX_CHECKLIST} items")
         for item in self.checklist:
-            item["text"] = check_text(item.get("text", ""), "a checklist item", 300).strip()
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValidationError("a checklist item has no text")
+            if not isinstance(item.get("done", False), bool):
+                raise ValidationError("a checklist item is neither done nor open")
+            item["text"] = check_text(item["text"], "a checklist item", 300).strip()
+            if not item["text"]:
+                raise ValidationError("a checklist item is empty; give it a few words")
             item["done"] = bool(item.get("done", False))
         self.status = check_status(self.status)
+        if self.estimate is not None and not (isinstance(self.estimate, int) and 0 < self.estimate <= MAX_SECONDS):
+            raise ValidationError("the estimate is not a duration of more than 0 and at most 10000 h")
+        for update in self.history:
+            check_status(update.status)
+            if not 0 <= update.seconds <= MAX_UPDATE_SECONDS:
+                raise ValidationError("an update reports hours out of range (0 to 744 h)")
         return self
 
     def to_doc(self) -> dict:
@@ -284,6 +298,7 @@ class Task:
             "series_id": self.series_id,
             "occurrence": None if self.occurrence is None else self.occurrence.isoformat(),
             "playbook": self.playbook,
+            **({"skipped": [day.isoformat() for day in self.skipped]} if self.skipped else {}),
         }
 
     @classmethod
@@ -306,6 +321,7 @@ class Task:
             series_id=doc.get("series_id"),
             occurrence=None if doc.get("occurrence") is None else date.fromisoformat(doc["occurrence"]),
             playbook=doc.get("playbook"),
+            skipped=[date.fromisoformat(day) for day in doc.get("skipped", [])],
         )
 
 
@@ -327,7 +343,7 @@ def apply_update(task: Task, update: Update, *, reopen: bool = False) -> Task:
         raise ValidationError(
             f"this update is dated before the task's last one ({format_moment(last)}); give a later --at"
         )
-    if update.seconds < 0 or update.seconds > 24 * 3600 * 31:
+    if update.seconds < 0 or update.seconds > MAX_UPDATE_SECONDS:
         raise ValidationError("--hours reports 0 to 744 hours (a month) in one update")
     note = check_text(update.note, "the note", MAX_NOTE).strip()
     return replace(task, status=status, history=[*task.history, replace(update, status=status, note=note)])

@@ -20,11 +20,12 @@ from planner.text import printable
 
 
 def _own_seconds(store: Store, task_ids: set[int], first_moment: datetime | None) -> dict[int, int]:
-    """The user's own logged seconds per task (time logged with --task), from `first_moment` to now."""
+    """The user's own logged seconds per task (time logged with --task), from a year before `first_moment` to now."""
     if not task_ids or first_moment is None:
         return {}
     found: dict[int, int] = {}
-    for entry in store.logs(first_moment, now() + timedelta(days=1), include_running=False):
+    since = first_moment - timedelta(days=366)  # briefing may come before the task is entered
+    for entry in store.logs(since, now() + timedelta(days=1), include_running=False):
         if entry.task_id in task_ids and entry.end is not None:
             found[entry.task_id] = found.get(entry.task_id, 0) + round(entry.seconds())
     return found
@@ -297,12 +298,14 @@ def task_brief_markdown(store: Store, task: Task) -> str:
     if task.price is not None:
         currency = task.currency or (detail.person.currency if detail.person else None) or "EUR"
         lines.append(f"- **Price:** {format_amount(minor_amount(task.price, currency), currency)} (fixed)")
-    elif detail.person is not None and detail.person.rate is not None:
-        rate = f"{detail.person.rate} {detail.person.currency or 'EUR'}/h"
+    elif detail.person is not None and detail.person.terms_on(to_local(now()).date()).rate is not None:
+        terms = detail.person.terms_on(to_local(now()).date())
+        rate = f"{terms.rate} {terms.currency or 'EUR'}/h"
         lines.append(f"- **Paid:** by the hour, {rate}; report your hours with each update")
-    if task.brief:
-        lines += ["", html.escape(task.brief.strip(), quote=False)]
-    if task.checklist and [item["text"] for item in checklist_of(task.brief)] != [i["text"] for i in task.checklist]:
+    brief = "\n".join(line for line in task.brief.split("\n") if not checklist_of(line)).strip()
+    if brief:
+        lines += ["", html.escape(brief, quote=False)]
+    if task.checklist:
         lines += ["", "## Checklist", ""]
         lines += [f"- [{'x' if item['done'] else ' '}] {_md_cell(item['text'])}" for item in task.checklist]
     return "\n".join(lines) + "\n"

@@ -1014,7 +1014,9 @@ class Boundaries:
             elif key == "concentration_min":
                 changes[key] = 0.0 if off else check_hours(raw, label, allow_zero=True, most=4 * 168)
             elif key in ("deadline_near", "task_stale"):
-                days = None if off else check_hours(raw, label, allow_zero=True, most=365, unit="days")
+                days = (
+                    None if off else check_hours(raw, label, allow_zero=key == "deadline_near", most=365, unit="days")
+                )
                 if days is not None and days != int(days):
                     raise ValidationError(f"{label} takes whole days, e.g. 7")
                 changes[key] = days

@@ -427,7 +427,7 @@ def _check_series(key: str, doc: dict) -> None:
 
 
 def _check_state(key: str, doc: dict) -> None:
-    for counter in ("next_log", "next_block"):
+    for counter in ("next_log", "next_block", "next_task"):
         value = doc.get(counter, 1)
         _need(_is_int(value) and value >= 1, f"its {counter.replace('_', ' ')} id is not a whole number")
     _need(isinstance(doc.get("usage_ready", False), bool), "its usage_ready is not true or false")
@@ -1523,8 +1523,8 @@ class Store:
         with self._transaction(write=True) as tx:
             person = _person_by_id(tx, task.person_id)
             if person.archived:
-                raise ValidationError(f"{person.name} is archived; bring them back with 'planner person edit "
-                                      f"{person.name} --unarchive' first")  # fmt: skip
+                raise ValidationError(f"{person.name} is archived; bring them back with 'planner person unarchive "
+                                      f"{person.name}' first")  # fmt: skip
             if task.for_id is not None:
                 _engagement_by_id(tx, task.for_id, for_new_work=True)
             moment = now()
@@ -1539,7 +1539,7 @@ class Store:
                 first = task.due or to_local(task.created).date()
                 task.repeat = check_rrule(task.repeat, first)
                 task.due = first
-            task.id = tx.main().table("tasks").insert(task.to_doc())
+            task.id = _insert_task(tx, task)
             made = [task]
             if task.repeat:
                 made += _make_occurrences(tx, to_local(moment).date())
@@ -1580,6 +1580,11 @@ class Store:
                 person = _person_by_id(tx, updated.person_id)
                 if person.archived:
                     raise ValidationError(f"{person.name} is archived; give the task to someone else")
+                if task.reported_seconds:
+                    raise ValidationError(
+                        f"task {task.id} has hours reported by its person, priced at their rate; mark it done or "
+                        "cancelled and hand a new task to the other person"
+                    )
             if updated.for_id is not None and updated.for_id != task.for_id:
                 _engagement_by_id(tx, updated.for_id, for_new_work=True)
             table.update(updated.to_doc(), doc_ids=[task_id])
@@ -1588,8 +1593,14 @@ class Store:
     def remove_task(self, task_id: int) -> Task:
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
+            task = Task.from_doc(task_id, doc)
+            series = None if task.series_id is None else table.get(doc_id=task.series_id)
+            if series is not None and task.occurrence is not None:  # the series must not make it again
+                kept = Task.from_doc(task.series_id, series)  # type: ignore[arg-type]
+                kept.skipped = sorted({*kept.skipped, task.occurrence})
+                table.update(kept.to_doc(), doc_ids=[kept.id])
             table.remove(doc_ids=[task_id])
-            return Task.from_doc(task_id, doc)
+            return task
 
     def make_task_occurrences(self, today: date) -> list[Task]:
         """Create the tasks of every recurring series due up to a week after `today` that are not made yet, each
@@ -2113,6 +2124,7 @@ def _pending_occurrences(tx: _Tx, today: date) -> list[tuple[Task, date]]:
     """(series, day) of every occurrence due by a week after `today` that has no task yet."""
     tasks = _tasks(tx)
     made = {(task.series_id, task.occurrence) for task in tasks if task.series_id is not None}
+    made |= {(task.id, day) for task in tasks if task.repeat for day in task.skipped}
     found = []
     for series in tasks:
         if not series.repeat or series.due is None:
@@ -2126,7 +2138,6 @@ def _pending_occurrences(tx: _Tx, today: date) -> list[tuple[Task, date]]:
 
 def _make_occurrences(tx: _Tx, today: date) -> list[Task]:
     """Create the pending occurrences (call under the write lock: each is made once)."""
-    table = tx.main().table("tasks")
     made = []
     for series, day in _pending_occurrences(tx, today):
         task = replace(
@@ -2141,9 +2152,20 @@ def _make_occurrences(tx: _Tx, today: date) -> list[Task]:
             created=now(),
             checklist=[{**item, "done": False} for item in series.checklist],
         )
-        task.id = table.insert(task.to_doc())
+        task.id = _insert_task(tx, task)
         made.append(task)
     return made
+
+
+def _insert_task(tx: _Tx, task: Task) -> int:
+    """Store a task under a fresh id that no task ever had (a removed task's id is not given again: reminders and
+    logged time name tasks by id)."""
+    table = tx.main().table("tasks")
+    highest = max((doc.doc_id for doc in table.all()), default=0)
+    task_id = max(int(tx.state().get("next_task", 1)), highest + 1)
+    tx.set_state(next_task=task_id + 1)
+    table.insert(Document(task.to_doc(), doc_id=task_id))
+    return task_id
 
 
 def _engagements(tx: _Tx, include_archived: bool) -> list[Engagement]:
@@ -2262,6 +2284,9 @@ def _check_block_ref(tx: _Tx, entry: LogEntry) -> None:
         task = _task_by_id(tx, entry.task_id)
         if task.repeat:
             raise ValidationError(f"task {task.id} is a recurring series; give one of its tasks (planner task list)")
+        if task.for_id is not None and task.for_id != entry.engagement_id:
+            owner = _engagement_by_id(tx, task.for_id).name
+            raise ValidationError(f"task {task.id} is for {owner}; log the time you spend on it for {owner}")
     if entry.block_id is None:
         return
     block, _ = _find_block(tx, entry.block_id)

@@ -127,3 +127,32 @@ def test_a_due_task_marks_its_day_and_lane_and_the_detail_line_names_it(store, p
 
     drive(app, steps)
     assert "".join(lines).count("⚑1") == 2, lines
+
+
+def test_the_list_keeps_its_widths_after_a_form_and_a_typed_title_is_not_markup(store, people):
+    """Findings of a trial: after saving a form the list's columns shrank to their headings ('202' for a date), and
+    a title typed as markup was drawn as markup in the update form's heading."""
+    from textual.widgets import DataTable, Label
+
+    staffed(store, people)
+    ana = store.person("ana")
+    store.add_task(Task(0, "[red]X[/red] first", ana.id, due=MONDAY + timedelta(days=3)))
+    app = make_app(store)
+    seen: dict[str, str] = {}
+
+    async def steps(pilot: Pilot) -> None:
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("n")
+        await fill(pilot, title="second", to="ana", due="2026-11-28")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        table = app.screen.query_one(DataTable)
+        seen["rows"] = "\n".join(table.render_line(y).text for y in range(3))
+        await pilot.press("u")
+        await pilot.pause()
+        seen["heading"] = str(app.screen.query_one(".form-title", Label).render())
+
+    drive(app, steps)
+    assert "2026-11-26" in seen["rows"] and "2026-11-28" in seen["rows"], seen["rows"]
+    assert "[red]X[/red] first" in seen["heading"]

@@ -325,3 +325,99 @@ def test_a_due_day_across_the_autumn_clock_change_ends_at_its_own_midnight(data_
 
     assert codes("2026-10-25T23:59:00+01:00") == {"task-due-soon"}  # the day's 25th hour, in winter time
     assert codes("2026-10-26T00:00:00+01:00") == {"task-overdue"}  # W44 is over: judged on the 26th
+
+
+# ---------------------------------------------------------------- findings of a new user's trial
+
+
+def test_a_removed_tasks_id_is_never_given_again_nor_its_occurrence_made_again(run: Cli) -> None:
+    run.ok("task", "add", "old", "--for", "globex", "--to", "ana", "--due", "2026-12-20", now=NOW)
+    run.ok("task", "rm", "1", now=NOW)
+    run.ok("task", "add", "new", "--for", "globex", "--to", "ana", "--due", "2026-12-20", now=NOW)
+    assert [t["id"] for t in tasks(run)] == [2]  # a reminder or logged time of task 1 never names the new one
+    run.ok("task", "add", "weekly", "--for", "globex", "--to", "ana", "--due", "2026-12-04", "--repeat",
+           "FREQ=WEEKLY;BYDAY=FR", now=NOW)  # fmt: skip
+    [first] = [t for t in tasks(run) if t["recurring"] == 3]
+    run.ok("task", "rm", str(first["id"]), now=NOW)
+    later = [t["due"] for t in tasks(run, now="2026-12-12T10:00:00+01:00") if t["recurring"] == 3]
+    assert later == ["2026-12-11", "2026-12-18"]  # 4 December stays removed
+
+
+def test_trial_findings_on_tasks_are_refused_or_counted(run: Cli, tmp_path, data_dir) -> None:
+    import os
+
+    run.ok("person", "add", "zed", "--one-off", now=NOW)  # no rate, not fixed
+    (tmp_path / "brief.md").write_bytes("\ufeff# Logo\n- [ ] sketch\n".encode())  # a BOM, as some editors write
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--brief", str(tmp_path / "brief.md"), now=NOW)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    before = snapshot_files(data_dir)
+    for args, words in (
+        (["task", "add", "x", "--for", "globex", "--to", "ana", "--brief", str(fifo)], "not a regular file"),
+        (["task", "add", "x", "--for", "globex", "--to", "zed"], "no hourly rate"),
+        (["task", "add", "x", "--for", "globex", "--to", "ana", "--currency", "USD"], "--currency is the --price's"),
+        (["task", "add", "x", "--for", "globex", "--to", "ana", "--check", " "], "empty"),
+        (["task", "add", "x", "--for", "globex", "--to", "ana", "--status", "done"], "invalid choice"),
+        (["task", "list", "-o", str(tmp_path / "x.csv")], "give --format too"),
+        (["task", "list", "--json", "--format", "md"], "two outputs"),
+        (["boundaries", "set", "--task-stale", "0"], "out of range"),
+    ):
+        assert words in run.refused(*args, now=NOW)
+    assert snapshot_files(data_dir) == before
+    shown = json.loads(run.ok("task", "show", "1", "--json", now=NOW))
+    assert shown["brief"].startswith("# Logo") and [i["text"] for i in shown["checklist"]] == ["sketch"]
+    run.ok("task", "update", "1", "--status", "in-progress", "--hours", "4", now=NOW)
+    assert "has hours reported" in run.refused("task", "edit", "1", "--to", "bob", now=NOW)
+
+
+def test_your_hours_before_the_task_was_entered_count_and_go_to_its_client(run: Cli) -> None:
+    run.ok("client", "add", "hooli", now=NOW)
+    run.ok("log", "add", "globex", "--start", "2026-11-30 18:00", "--end", "2026-11-30 19:00", now=NOW)
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", now=NOW)
+    run.ok("log", "add", "globex", "--start", "2026-11-29 18:00", "--end", "2026-11-29 20:00", "--task", "1",
+           now=NOW)  # fmt: skip
+    assert json.loads(run.ok("task", "show", "1", "--json", now=NOW))["own_hours"] == 2.0  # briefed before entered
+    assert "is for globex" in run.refused("log", "add", "hooli", "--start", "2026-11-28 18:00", "--end",
+                                          "2026-11-28 19:00", "--task", "1", now=NOW)  # fmt: skip
+
+
+def test_the_exported_brief_shows_the_checklist_as_it_stands_and_todays_rate(run: Cli, tmp_path) -> None:
+    (tmp_path / "brief.md").write_text("Steps:\n- [ ] sketch\n- [ ] final\n")
+    run.ok("playbook", "add", "logo", "--brief", str(tmp_path / "brief.md"), "--check", "invoice", now=NOW)
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--from", "logo", now=NOW)
+    run.ok("task", "edit", "1", "--tick", "1", now=NOW)
+    run.ok("person", "edit", "ana", "--rate", "35", "--from", "2026-12-01", now=NOW)
+    text = run.ok("task", "export", "1", now=NOW)
+    assert "- [x] sketch\n- [ ] final\n- [ ] invoice\n" in text and "Steps:" in text and "- [ ] sketch" not in text
+    assert "35 USD/h" in text
+
+
+def test_a_report_without_time_still_shows_what_delegated_work_cost(run: Cli) -> None:
+    run.ok("task", "add", "site", "--for", "self", "--to", "bob", "--price", "150", now=NOW)
+    run.ok("task", "update", "1", "--status", "done", now=NOW)
+    text = run.ok("report", "--month", "2026-12", now=NOW)
+    assert "No time logged." in text and "self      1       –  150.00 EUR  -150.00 EUR" in text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda task: task["history"][0].update(seconds=10**30),
+        lambda task: task["history"][0].update(seconds=-60),
+        lambda task: task["history"][0].update(status="zzz"),
+        lambda task: task.update(checklist=[{"x": 1}]),
+        lambda task: task.update(estimate=-5),
+    ],
+    ids=["huge hours", "negative hours", "unknown status", "checklist item", "negative estimate"],
+)
+def test_a_damaged_task_is_refused_by_name_and_changes_nothing(run: Cli, data_dir, damage) -> None:
+    """Findings of a trial: these crashed `task list` (exit 70) or gave wrong figures, and doctor called them sound."""
+    run.ok("task", "add", "logo", "--for", "globex", "--to", "ana", "--estimate", "1h", now=NOW)
+    path = data_dir / "planner.json"
+    data = json.loads(path.read_text())
+    damage(data["tasks"]["1"])
+    path.write_text(json.dumps(data))
+    before = snapshot_files(data_dir)
+    for args in (["task", "list"], ["check"], ["income"]):
+        assert "damaged task 1" in run.refused(*args, now=NOW)
+    assert snapshot_files(data_dir) == before

@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from planner.delegation import SELF, STATUSES, Task, Update, checklist_of, parse_estimate
 from planner.delegation_report import task_detail, task_rows
@@ -46,7 +47,7 @@ class DelegationScreen(TableScreen):
         self.by_person = False
         self.everything = False
         super().__init__(
-            "Delegated work",
+            "Delegated work · open tasks · by due day",
             ["id", "due", "task", "person", "for", "status", "updated", "h/est", "cost"],
             self._rows,
             "n new · e edit · u update · b brief · enter history · p by person/due · a open/all · escape close",
@@ -121,11 +122,19 @@ class DelegationScreen(TableScreen):
 
     def action_group(self) -> None:
         self.by_person = not self.by_person
+        self._retitle()
         self.reload()
 
     def action_all(self) -> None:
         self.everything = not self.everything
+        self._retitle()
         self.reload()
+
+    def _retitle(self) -> None:
+        """The title says what the list shows: open or all tasks, by due day or by person."""
+        shown = "all tasks" if self.everything else "open tasks"
+        order = "by person" if self.by_person else "by due day"
+        self.query_one(".form-title", Label).update(f"Delegated work · {shown} · {order}")
 
 
 class TextScreen(ModalScreen[None]):
@@ -224,7 +233,8 @@ def open_update_form(app: PlannerApp, task: Task) -> None:
         Field("at", "When", "", "YYYY-MM-DD HH:MM (empty: now)"),
         Field("reopen", "Reopen a done or cancelled task", False),
     ]
-    app.push_screen(FormScreen(f"Update task {task.id}: {printable(task.title)}", fields, submit))
+    title = escape(f"Update task {task.id}: {printable(task.title)}")  # the title is markup: what was typed is not
+    app.push_screen(FormScreen(title, fields, submit))
 
 
 def edit_brief(app: PlannerApp, task: Task) -> None:

@@ -220,7 +220,20 @@ class TableScreen(ModalScreen[None]):
         self.reload()
         table.focus()
         if self.changed is not None:
-            self.changed.subscribe(self, lambda _: self.reload())
+            self.changed.subscribe(self, lambda _: self._data_changed())
+
+    def _data_changed(self) -> None:
+        """Reload now when the list shows; under a form, once the list shows again (a table filled while its screen
+        is covered keeps the widths of its headings)."""
+        if self.is_current:
+            self.reload()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.reload()
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
@@ -237,6 +250,9 @@ class TableScreen(ModalScreen[None]):
             keys.append(key)
         if table.row_count:
             table.move_cursor(row=keys.index(selected) if selected in keys else min(row, table.row_count - 1))
+        # Textual measures the new rows' widths when it is next idle, but a table drawn before that (a list shown again
+        # as a form closes) keeps rows drawn at the headings' widths: draw it afresh once they are measured.
+        self.set_timer(0.05, table.notify_style_update)
 
     def selected_key(self) -> str | None:
         table = self.query_one(DataTable)

@@ -63,6 +63,7 @@ _FIELDS = {
     "--salary": "Salary",
     "--per": "Salary per",
     "--done": "Done on",
+    "--at": "When",
 }
 _FLAG = re.compile(r"--[a-z][a-z-]+")
 
