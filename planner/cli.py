@@ -589,8 +589,66 @@ def cmd_stop(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PROMPT_FIELDS = ("engagement", "elapsed", "note", "today", "week_share")
+
+
+def _prompt_format(text: str) -> list[tuple[str, str | None]]:
+    """A --format as (literal text, field or None) pieces; only the fields of PROMPT_FIELDS, with no conversion,
+    format spec, attribute or index."""
+    import string
+
+    pieces: list[tuple[str, str | None]] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:
+        raise ValidationError(
+            f"--format '{text}' is not a format ({error}); e.g. '{{engagement}} {{elapsed}}'"
+        ) from None
+    for literal, name, spec, conversion in parsed:
+        if name is not None and (name not in PROMPT_FIELDS or spec or conversion):
+            raise ValidationError(
+                f"--format: '{{{name}}}' is not a field; use {', '.join('{' + f + '}' for f in PROMPT_FIELDS)}"
+            )
+        pieces.append((literal, name))
+    return pieces
+
+
+def _prompt_line(store: Store, pieces: list[tuple[str, str | None]], moment: datetime) -> str:
+    """The --format line: the running timer's engagement, elapsed time and note (empty when none runs), the time
+    logged today (the timer included) and the outbound share logged this week."""
+    from planner.timesheet import summarize
+
+    running = store.running()
+    needed = {name for _, name in pieces if name is not None}
+    values = dict.fromkeys(PROMPT_FIELDS, "")
+    if running is not None:
+        values["engagement"] = store.engagement_by_id(running.engagement_id).name
+        values["elapsed"] = clock_hours(running.seconds(moment))
+        values["note"] = running.note
+    if needed & {"today", "week_share"}:
+        day = to_local(moment).date()
+        monday = day - timedelta(days=day.weekday())
+        engagements = store.engagements(include_archived=True)
+        logs = store.logs(*span_of_days(monday, monday + timedelta(days=6)))
+        today = summarize(engagements, logs, day, day, moment)
+        week = summarize(engagements, logs, monday, monday + timedelta(days=6), moment)
+        values["today"] = clock_hours(today.inbound_seconds + today.outbound_seconds)
+        share = week.outbound_share
+        values["week_share"] = "–" if share is None else f"{share * 100:.0f}%"
+    text = "".join(literal + ("" if name is None else values[name]) for literal, name in pieces)
+    return printable(text).rstrip()
+
+
 def cmd_status(store: Store, args: argparse.Namespace) -> int:
     moment = now()
+    if args.short or args.format is not None:
+        if args.json:
+            raise ValidationError("--json is the full status; --short and --format are one line for a prompt")
+        pieces = _prompt_format("{engagement} {elapsed}" if args.format is None else args.format)
+        line = _prompt_line(store, pieces, moment)
+        if line:
+            print(line)
+        return EXIT_OK
     running = store.running()
     if running is None:
         if args.json:
@@ -1294,6 +1352,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="the running timer (a warning on stderr when it looks forgotten)")
     status.add_argument("--json", action="store_true")
+    status.add_argument("--short", action="store_true", help="one line for a prompt: 'globex 1:23', or nothing")
+    status.add_argument(
+        "--format",
+        metavar="FMT",
+        help="one line with {engagement} {elapsed} {note} {today} (logged today) {week_share} (outbound this week)",
+    )
     status.set_defaults(handler=cmd_status)
 
     log = commands.add_parser("log", help="logged time")
