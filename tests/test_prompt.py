@@ -37,3 +37,26 @@ def test_format_fills_the_fields_a_prompt_wants(run: Cli) -> None:
 @pytest.mark.parametrize("fmt", ["{engagement.__class__}", "{today!r}", "{elapsed:>10}", "{nope}", "{oops", "}"])
 def test_a_format_takes_only_its_fields(run: Cli, fmt: str) -> None:
     run.refused("status", "--format", fmt, now=NOW)
+
+
+FORBIDDEN = ("textual", "dateutil.rrule", "icalendar", "asyncio", "logging", "planner.exports", "planner.balance")
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--short"], ["status", "--json"]])
+def test_status_imports_nothing_it_does_not_need(data_dir, args) -> None:
+    """A prompt runs `status` every few seconds: it must not pay for the board, calendars, the exporters or the
+    rules. (start and stop still import logging through filelock; the rest of issue 17 takes that on.)"""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['planner', *{args!r}]\n"
+        "try:\n    runpy.run_module('planner', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": NOW, "TZ": "Europe/Berlin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
