@@ -32,16 +32,11 @@ from planner.money import (
     to_decimal,
     totals,
 )
-from planner.schedule import day_start, next_month, now, span_of_days, to_local
+from planner.schedule import day_start, month_before, next_month, now, span_of_days, to_local
 from planner.store import Store
 from planner.week import block_interval
 
 FORECAST_MONTHS = 3  # the forecast reaches the end of the third month after this one
-
-
-def month_before(day: date) -> date:
-    """The first day of the month before `day`'s (a retainer's unused hours may carry over from it)."""
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def forecast_end(today: date) -> date:

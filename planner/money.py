@@ -24,7 +24,7 @@ from typing import Any
 from planner.errors import ValidationError
 from planner.hours import clock_hours
 from planner.model import FIXED, HOURLY, RETAINER, Engagement, FxRate, LogEntry
-from planner.schedule import span_of_days, to_local
+from planner.schedule import month_before, next_month, span_of_days, to_local
 
 #: ISO 4217 currencies whose minor unit is not the hundredth; every other code has 2 decimals. (A table of 26 codes
 #: instead of a locale library: babel would add tens of megabytes for this one number.)
@@ -342,7 +342,7 @@ def _month_days(first: date, last: date) -> list[tuple[date, date]]:
     months = []
     start = first.replace(day=1)
     while start <= last:
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        following = next_month(start)
         months.append((start, following - timedelta(days=1)))
         start = following
     return months
@@ -452,7 +452,7 @@ def _salary(job: Engagement, first: date, last: date) -> list[Earning]:
 
 def _retainer(client: Engagement, billed: dict[tuple[int, date], int], first: date, last: date) -> list[Earning]:
     found = []
-    months = _month_days(first.replace(day=1) - timedelta(days=1), last)  # the month before: what it carries over
+    months = _month_days(month_before(first), last)  # the month before: what it carries over
     carried = 0
     for index, (month_first, month_last) in enumerate(months):
         terms = client.terms_on(month_first)

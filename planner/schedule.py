@@ -355,6 +355,11 @@ def next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
+def month_before(day: date) -> date:
+    """The first day of the month before `day`'s."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 def period_of(monday: date, kind: str) -> tuple[date, date]:
     """The week, month or year a board week belongs to (a week belongs to the month and year of its Thursday, as
     ISO weeks do), as first and last day."""

@@ -84,7 +84,9 @@ from planner.schedule import (
     first_within,
     format_clock,
     format_local,
+    month_before,
     month_key,
+    next_month,
     now,
     parse_stored_moment,
     shift_month_key,
@@ -2540,7 +2542,7 @@ def _refuse_locked_earnings(
         milestones_after = milestones_before
     for lock in sorted(locks, key=lambda item: item.monday):
         sunday = lock.monday + timedelta(days=6)
-        reach = (lock.monday.replace(day=1) - timedelta(days=1)).replace(day=1)  # a retainer's carried hours
+        reach = month_before(lock.monday)  # a retainer's carried hours
         logs = [e for e in _logs(tx, *span_of_days(reach, sunday), False, None) if e.engagement_id == before.id]
 
         span = (reach, lock.monday, sunday)
@@ -2583,10 +2585,10 @@ def _refuse_locked_overage(tx: _Tx, entries: list[LogEntry]) -> None:
         terms = engagement.terms_on(day)
         if engagement.inbound or terms.model != "retainer":
             continue
-        month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        ends = [month_end]
+        following = next_month(day.replace(day=1))
+        ends = [following - timedelta(days=1)]
         if terms.carry:
-            ends.append((month_end + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+            ends.append(next_month(following) - timedelta(days=1))
         for end in ends:
             lock = _lock_on(tx, engagement.id, end, locks)
             if lock is not None:
