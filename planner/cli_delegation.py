@@ -11,7 +11,6 @@ from pathlib import Path
 
 from planner.cli_common import EXIT_OK, _print_json, _table
 from planner.delegation import (
-    CLOSED,
     ONE_OFF,
     ONGOING,
     SELF,
@@ -532,6 +531,3 @@ def add_delegation_commands(commands) -> None:
     p_rm = books.add_parser("rm", help="remove a playbook")
     p_rm.add_argument("name", metavar="NAME")
     playbook.set_defaults(handler=cmd_playbook)
-
-
-__all__ = ["CLOSED", "add_delegation_commands"]

@@ -17,9 +17,7 @@ PERSON_KINDS = (ONGOING, ONE_OFF)
 DRAFT, SENT, IN_PROGRESS, REVIEW, DONE, CANCELLED = "draft", "sent", "in-progress", "review", "done", "cancelled"
 STATUSES = (DRAFT, SENT, IN_PROGRESS, REVIEW, DONE, CANCELLED)
 CLOSED = frozenset((DONE, CANCELLED))
-#: Days without a status update after which an open task is stale (`boundaries set --task-stale`, per person too).
-STALE_DAYS = 3
-DUE_SOON_DAYS = 3
+DUE_SOON_DAYS = 3  # (how long a task may go without an update is a boundary: Boundaries.task_stale)
 MAX_BRIEF = 100_000  # characters of a brief: a long document, never a dumped file
 MAX_NOTE = 2_000
 MAX_CHECKLIST = 200
@@ -218,10 +216,6 @@ class Task:
     @property
     def open(self) -> bool:
         return self.status not in CLOSED
-
-    @property
-    def hourly(self) -> bool:
-        return self.price is None
 
     @property
     def reported_seconds(self) -> int:

@@ -721,16 +721,24 @@ def task_costs(
             currency = task.currency or (person.terms_on(day).currency if person else None) or DEFAULT_CURRENCY
             found.append(Cost(task, day, currency, minor_amount(task.price, currency)))
             continue
-        for update in task.history:
-            if not update.seconds or person is None:
-                continue
-            day = to_local(update.at).date()
-            terms = person.terms_on(day)
-            if terms.rate is None:
-                continue
-            currency = terms.currency or DEFAULT_CURRENCY
-            found.append(Cost(task, day, currency, amount_minor(terms.rate, update.seconds, currency)))
+        found += [cost for cost in _hour_costs(task, person) if cost is not None]
     return [cost for cost in found if (first is None or cost.day >= first) and (last is None or cost.day <= last)]
+
+
+def _hour_costs(task: Any, person: Any) -> list[Cost | None]:
+    """Each update with reported hours priced at the person's rate of its day; None for one without a rate."""
+    found: list[Cost | None] = []
+    for update in task.history:
+        if not update.seconds:
+            continue
+        day = to_local(update.at).date()
+        terms = person.terms_on(day) if person is not None else None
+        if terms is None or terms.rate is None:
+            found.append(None)
+            continue
+        currency = terms.currency or DEFAULT_CURRENCY
+        found.append(Cost(task, day, currency, amount_minor(terms.rate, update.seconds, currency)))
+    return found
 
 
 def task_cost(task: Any, person: Any) -> tuple[str, int] | None:
@@ -741,10 +749,9 @@ def task_cost(task: Any, person: Any) -> tuple[str, int] | None:
         return currency, 0 if task.status == "cancelled" else minor_amount(task.price, currency)
     if person is None:
         return None
-    costs = task_costs([task], {task.person_id: person})
-    if sum(update.seconds for update in task.history) and sum(1 for u in task.history if u.seconds) != len(costs):
-        return None  # some reported hours have no rate
-    currency = costs[0].currency if costs else (person.currency or DEFAULT_CURRENCY)
-    if len({cost.currency for cost in costs}) > 1:
-        return None
+    priced = _hour_costs(task, person)
+    costs = [cost for cost in priced if cost is not None]
+    if len(costs) < len(priced) or len({cost.currency for cost in costs}) > 1:
+        return None  # reported hours with no rate in force, or rates in two currencies: no one figure
+    currency = costs[0].currency if costs else person.currency or DEFAULT_CURRENCY
     return currency, sum(cost.amount for cost in costs)
