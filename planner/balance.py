@@ -140,14 +140,10 @@ def gather(store, week: Week) -> Facts:
     as_of = judged_as_of(week)
     lo = day_start(monday - timedelta(days=22))
     history = [entry for entry in store.logs(lo, day_start(monday), include_running=False)]
-    usage: dict[int, float] = {key: float(value) for key, value in store.usage().items()}
     budgeted = any(e.budget and not e.inbound and not e.archived for e in week.engagements.values())
-    if as_of < now and budgeted:  # only budgets read the usage: a board without them skips reading to now
-        # A past week: take away what was logged after its end (only that part of an entry running over it).
-        for entry in store.logs(as_of, now, include_running=False):
-            if entry.end is not None and entry.end > as_of:
-                later = (entry.end - max(entry.start, as_of)).total_seconds()
-                usage[entry.engagement_id] = usage.get(entry.engagement_id, 0.0) - later
+    # A past week's budgets are judged on what was logged up to its end; only budgets read the logs after it, so a
+    # board without budgets skips reading to now.
+    usage = store.usage_at(as_of, now) if as_of < now and budgeted else {k: float(v) for k, v in store.usage().items()}
     planned: dict[int, float] = defaultdict(float)
     if as_of > now and budgeted:  # the plan up to a future week uses budgets (read at most 3 years ahead)
         coming = store.blocks(to_local(now).date(), min(week.days[-1], to_local(now).date() + PLAN_HORIZON))

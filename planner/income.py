@@ -285,16 +285,10 @@ def _fixed_rates(
     ]
     if not fixed:
         return []
-    usage = store.usage()
+    usage = store.usage_at(moment, now())  # a past week: what was logged after it does not count
     seen = to_local(moment).date()
-    later: dict[int, float] = {}
-    current = now()
-    if moment < current:  # a past week: what was logged after it does not count
-        for entry in store.logs(moment, current, include_running=False):
-            if entry.end is not None and entry.end > moment:
-                later[entry.engagement_id] = (
-                    later.get(entry.engagement_id, 0.0) + (entry.end - max(entry.start, moment)).total_seconds()
-                )
+    ends = {c.id: c.deadline if c.deadline and c.deadline > seen else seen + timedelta(days=366) for c in fixed}
+    planned = store.blocks(seen, max(ends.values()))  # read once for every client
     found = []
     for client in fixed:
         terms = client.terms_on(day)
@@ -307,12 +301,12 @@ def _fixed_rates(
             if rate is None:
                 continue
             fee = to_base(fee, currency, base, rate.rate)
-        logged = int(usage.get(client.id, 0) - later.get(client.id, 0.0))
+        logged = int(usage.get(client.id, 0.0))
         if logged >= 3600:
             found.append(ClientRate(client.name, FIXED, "actual", _per_hour(fee, logged, base), logged, fee,
                                     "logged so far"))  # fmt: skip
-        until = client.deadline if client.deadline and client.deadline > seen else seen + timedelta(days=366)
-        ahead = sum(_block_seconds(b, moment) for b in store.blocks(seen, until) if b.engagement_id == client.id)
+        mine = (b for b in planned if b.engagement_id == client.id and b.day <= ends[client.id])
+        ahead = sum(_block_seconds(block, moment) for block in mine)
         expected = max(logged + ahead, round((client.budget or 0) * 3600))
         if expected > logged and expected >= 3600:
             found.append(ClientRate(client.name, FIXED, "plan", _per_hour(fee, expected, base), expected, fee,

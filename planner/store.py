@@ -1192,14 +1192,26 @@ class Store:
         with self._transaction(write=False) as tx:
             return _usage(tx)
 
+    def usage_at(self, moment: datetime, current: datetime) -> dict[int, float]:
+        """Seconds logged per engagement up to `moment`: the logged totals (as of `current`, now) less what was
+        logged after `moment` (only the part after it of an entry running over it). Reads only the logs from `moment`
+        to `current`."""
+        usage: dict[int, float] = {key: float(value) for key, value in self.usage().items()}
+        if moment < current:
+            for entry in self.logs(moment, current, include_running=False):
+                if entry.end is not None and entry.end > moment:
+                    later = (entry.end - max(entry.start, moment)).total_seconds()
+                    usage[entry.engagement_id] = usage.get(entry.engagement_id, 0.0) - later
+        return usage
+
     def engagement_by_id(self, engagement_id: int) -> Engagement:
         with self._transaction(write=False) as tx:
             return _engagement_by_id(tx, engagement_id)
 
     def add_engagement(self, engagement: Engagement) -> Engagement:
         """Store a new engagement; without a currency of its own it takes the base currency (when one is set)."""
-        if engagement.currency is None and self.settings().get("currency"):
-            engagement.currency = self.base_currency()
+        if engagement.currency is None:
+            engagement.currency = self.settings().get("currency")  # the base currency when one is set, else none
         engagement.validate()
         _check_cents(engagement.fee, engagement.currency, "the fee")
         _check_cents(engagement.salary, engagement.currency, "the salary")
