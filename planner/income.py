@@ -34,7 +34,6 @@ from planner.money import (
 )
 from planner.schedule import day_start, month_before, next_month, now, span_of_days, to_local
 from planner.store import Store
-from planner.week import block_interval
 
 FORECAST_MONTHS = 3  # the forecast reaches the end of the third month after this one
 
@@ -305,20 +304,13 @@ def _fixed_rates(
         if logged >= 3600:
             found.append(ClientRate(client.name, FIXED, "actual", _per_hour(fee, logged, base), logged, fee,
                                     "logged so far"))  # fmt: skip
-        mine = (b for b in planned if b.engagement_id == client.id and b.day <= ends[client.id])
-        ahead = sum(_block_seconds(block, moment) for block in mine)
+        mine = [b for b in planned if b.engagement_id == client.id and b.day <= ends[client.id]]
+        ahead = sum(line.seconds for line in planned_lines([client], mine, moment))
         expected = max(logged + ahead, round((client.budget or 0) * 3600))
         if expected > logged and expected >= 3600:
             found.append(ClientRate(client.name, FIXED, "plan", _per_hour(fee, expected, base), expected, fee,
                                     "logged, planned and budgeted"))  # fmt: skip
     return found
-
-
-def _block_seconds(block, after: datetime) -> int:
-    """The seconds of a block after `after`."""
-    start, end = block_interval(block)
-    start = max(start, after)
-    return max(0, round((end - start).total_seconds()))
 
 
 # ---------------------------------------------------------------- the board's month: earned beside forecast

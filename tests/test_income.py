@@ -452,3 +452,15 @@ def test_a_yearly_salary_adds_up_to_the_year_to_the_cent(salary) -> None:
     months = earnings([job], [], [], [], date(2025, 1, 1), date(2025, 12, 31))
     assert len(months) == 12 and sum(item.amount for item in months) == int(salary * 100)
     assert max(item.amount for item in months) - min(item.amount for item in months) <= 1
+
+
+def test_a_fixed_fee_spread_over_its_planned_hours_warns_before_they_are_worked(run: Cli) -> None:
+    """hooli: 3,000 for 12 h logged (250/h) and 48 h planned up to its deadline: 3,000 / 60 h = 50/h, under 60."""
+    run.ok("edit", "hooli", "--deadline", "2027-01-31", now=NOW)
+    run.ok("boundaries", "set", "--min-rate", "60", now=NOW)
+    log(run, "hooli", "2026-12-07", "08:00", "20:00")
+    for day in range(16, 22):
+        run.ok("plan", "add", "hooli", "--date", f"2026-12-{day}", "--start", "09:00", "--end", "17:00", now=NOW)
+    run.ok("plan", "add", "hooli", "--date", "2027-02-01", "--start", "09:00", "--end", "17:00", now=NOW)  # after
+    floor = [(w["basis"], w["rate"], w["hours"]) for w in warnings(run) if w["code"] == "rate-below-floor"]
+    assert floor == [("plan", 50.0, 60.0)]
