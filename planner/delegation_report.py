@@ -31,6 +31,24 @@ def _own_seconds(store: Store, task_ids: set[int], first_moment: datetime | None
     return found
 
 
+def _task_json(task: Task, person: Person | None, for_name: str | None, cost: tuple[str, int] | None) -> dict:
+    """What `task list --json` and `task show --json` both give of a task."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "person": person.name if person else None,
+        "for": for_name,
+        "status": task.status,
+        "due": None if task.due is None else task.due.isoformat(),
+        "estimate_hours": None if task.estimate is None else round(task.estimate / 3600, 4),
+        "reported_hours": round(task.reported_seconds / 3600, 4),
+        "cost": None if cost is None else float(to_decimal(cost[1], cost[0])),
+        "currency": None if cost is None else cost[0],
+        "priced": "fixed" if task.price is not None else "hourly",
+        "recurring": task.series_id,
+    }
+
+
 def task_rows(store: Store, tasks: list[Task], moment: datetime) -> list[dict[str, object]]:
     """Each task as `task list --json` gives it."""
     people = {person.id: person for person in store.people(include_archived=True)}
@@ -38,24 +56,14 @@ def task_rows(store: Store, tasks: list[Task], moment: datetime) -> list[dict[st
     rows = []
     for task in tasks:
         person = people.get(task.person_id)
-        cost = task_cost(task, person)
         last = task.last_update
         rows.append(
             {
-                "id": task.id,
-                "title": task.title,
-                "person": person.name if person else None,
-                "for": SELF if task.for_id is None else names.get(task.for_id),
-                "status": task.status,
-                "due": None if task.due is None else task.due.isoformat(),
-                "estimate_hours": None if task.estimate is None else round(task.estimate / 3600, 4),
-                "reported_hours": round(task.reported_seconds / 3600, 4),
-                "cost": None if cost is None else float(to_decimal(cost[1], cost[0])),
-                "currency": None if cost is None else cost[0],
-                "priced": "fixed" if task.price is not None else "hourly",
+                **_task_json(
+                    task, person, SELF if task.for_id is None else names.get(task.for_id), task_cost(task, person)
+                ),
                 "last_update": None if last is None else to_local(last).isoformat(timespec="seconds"),
                 "days_since_update": None if last is None else (moment - last).days,
-                "recurring": task.series_id,
             }
         )
     return rows
@@ -75,18 +83,8 @@ class TaskDetail:
     def to_json(self) -> dict[str, object]:
         task = self.task
         return {
-            "id": task.id,
-            "title": task.title,
-            "person": self.person.name if self.person else None,
-            "for": self.for_name,
-            "status": task.status,
-            "due": None if task.due is None else task.due.isoformat(),
-            "estimate_hours": None if task.estimate is None else round(task.estimate / 3600, 4),
-            "reported_hours": round(task.reported_seconds / 3600, 4),
+            **_task_json(task, self.person, self.for_name, self.cost),
             "own_hours": round(self.own_seconds / 3600, 4),
-            "cost": None if self.cost is None else float(to_decimal(self.cost[1], self.cost[0])),
-            "currency": None if self.cost is None else self.cost[0],
-            "priced": "fixed" if task.price is not None else "hourly",
             "price": None if task.price is None else float(task.price),
             "brief": task.brief,
             "checklist": [dict(item) for item in task.checklist],
@@ -99,7 +97,6 @@ class TaskDetail:
                 }
                 for update in task.history
             ],
-            "recurring": task.series_id,
             "repeat": task.repeat,
             "playbook": task.playbook,
         }

@@ -156,12 +156,13 @@ class TextScreen(ModalScreen[None]):
 
 def task_fields(app: PlannerApp, task: Task | None) -> list[Field]:
     store = app.store
-    people = [person.name for person in store.people()]
+    everyone = store.people(include_archived=True)
+    people = [person.name for person in everyone if not person.archived]
     engagements = [*app.engagement_names(), SELF]
     person = ""
     target = SELF
     if task is not None:
-        person = next((p.name for p in store.people(include_archived=True) if p.id == task.person_id), "")
+        person = next((p.name for p in everyone if p.id == task.person_id), "")
         if task.for_id is not None:
             target = store.engagement_by_id(task.for_id).name
     estimate = "" if task is None or task.estimate is None else f"{task.estimate / 3600:g}h"
