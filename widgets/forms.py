@@ -220,20 +220,7 @@ class TableScreen(ModalScreen[None]):
         self.reload()
         table.focus()
         if self.changed is not None:
-            self.changed.subscribe(self, lambda _: self._data_changed())
-
-    def _data_changed(self) -> None:
-        """Reload now when the list shows; under a form, once the list shows again (a table filled while its screen
-        is covered keeps the widths of its headings)."""
-        if self.is_current:
-            self.reload()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if getattr(self, "_stale", False):
-            self._stale = False
-            self.reload()
+            self.changed.subscribe(self, lambda _: self.reload())
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
