@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from itertools import takewhile
-from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.cli_common import (
@@ -23,6 +22,7 @@ from planner.cli_common import (
     _print_json,
     _range,
     _table,
+    command_words,
 )
 from planner.cli_delegation import add_delegation_commands
 from planner.cli_income import add_income_commands
@@ -30,27 +30,6 @@ from planner.cli_records import add_record_commands
 from planner.cli_remind import add_remind_commands
 from planner.errors import PlannerError, ValidationError
 from planner.hours import clock_hours
-from planner.model import (
-    DATED_TERMS,
-    DEFAULT_CURRENCY,
-    DEFAULT_TASK,
-    INBOUND,
-    OUTBOUND,
-    TYPED_BOUNDARIES,
-    Block,
-    BoardSettings,
-    Engagement,
-    LogEntry,
-    check_amount,
-    check_currency,
-    check_hours,
-    check_new_tags,
-    check_rate,
-    check_remind_before,
-    check_round,
-    check_round_mode,
-    checked_settings,
-)
 from planner.schedule import (
     check_past,
     format_clock,
@@ -66,11 +45,12 @@ from planner.schedule import (
     today,
     week_label,
 )
-from planner.store import Store
 from planner.text import printable
-from planner.week import block_seconds
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from planner.model import Block, Engagement, LogEntry
+    from planner.store import Store
     from planner.timesheet import Group, Summary
 
 
@@ -91,6 +71,15 @@ def _optional(value: str | None, check: Callable[[str], object]) -> object:
 
 def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
     """The options of `job add`, `client add` and `edit` that were given, checked; '' marks a cleared field."""
+    from planner.model import (
+        check_currency,
+        check_hours,
+        check_rate,
+        check_remind_before,
+        check_round,
+        check_round_mode,
+    )
+
     fields: dict[str, object] = {}
     checks: dict[str, Callable[[str], object]] = {
         "rate": check_rate,
@@ -120,6 +109,8 @@ def _engagement_fields(args: argparse.Namespace) -> dict[str, object]:
 
 def _pricing_fields(args: argparse.Namespace) -> dict[str, object]:
     """--fixed, --retainer (with --covers, --overage, --carry), --hourly; --salary and --per; --done."""
+    from planner.model import check_amount, check_hours
+
     fields: dict[str, object] = {}
     chosen = [flag for flag in ("fixed", "retainer", "hourly") if getattr(args, flag, None) not in (None, False)]
     if len(chosen) > 1:
@@ -156,6 +147,8 @@ def _apply_cleared(fields: dict[str, object]) -> dict[str, object]:
 
 
 def cmd_add_engagement(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import INBOUND, OUTBOUND, Engagement
+
     kind = INBOUND if args.command == "job" else OUTBOUND
     if getattr(args, "per", None) is not None and not getattr(args, "salary", None):
         raise ValidationError("--per goes with --salary; give the salary too, e.g. --salary 50000 --per year")
@@ -189,6 +182,8 @@ def _warn_past_deadline(engagement: Engagement) -> None:
 
 def _terms_text(item: Engagement) -> tuple[str, str]:
     """(rate, terms) of an engagement's in-force copy, as `list` shows them."""
+    from planner.model import DEFAULT_CURRENCY
+
     terms = []
     if item.inbound:
         if item.hours is not None:
@@ -235,6 +230,8 @@ def _history_json(engagement: Engagement) -> list[dict[str, object]]:
 
 
 def cmd_list(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import DEFAULT_CURRENCY
+
     engagements = store.engagements(include_archived=args.all)
     day = today()
     if args.json:
@@ -275,6 +272,8 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_edit(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import DATED_TERMS, INBOUND
+
     kind = getattr(args, "kind", None)
     if kind is not None:
         found = store.engagement(args.name)
@@ -367,6 +366,8 @@ def cmd_archive(store: Store, args: argparse.Namespace) -> int:
 
 
 def _block_json(block: Block, engagements: dict[int, Engagement]) -> dict[str, object]:
+    from planner.week import block_seconds
+
     engagement = engagements.get(block.engagement_id)
     return {
         "id": block.key,
@@ -396,6 +397,8 @@ def _source_json(source: dict | None) -> dict[str, object] | None:
 
 
 def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import Block
+
     engagement = store.engagement(args.name)
     asked = day = parse_date(args.date)
     start = parse_clock(args.start)
@@ -426,6 +429,8 @@ def cmd_plan_add(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_plan_list(store: Store, args: argparse.Namespace) -> int:
+    from planner.week import block_seconds
+
     monday = parse_week(args.week)
     blocks = store.blocks(monday, monday + timedelta(days=6))
     engagements = {engagement.id: engagement for engagement in store.engagements()}
@@ -493,6 +498,8 @@ def _moment(text: str | None, reference: datetime) -> datetime:
 
 
 def cmd_start(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import LogEntry, check_new_tags
+
     moment = now()
     engagement = store.engagement(args.name)
     start = _moment(args.at, moment)
@@ -675,6 +682,8 @@ def cmd_status(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_log_add(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import LogEntry, check_new_tags
+
     moment = now()
     engagement = store.engagement(args.name)
     entry = LogEntry(
@@ -731,6 +740,8 @@ def cmd_log_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_log_edit(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import check_new_tags
+
     moment = now()
     changes: dict[str, object] = {}
     if args.engagement is not None:
@@ -859,6 +870,8 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import INBOUND, OUTBOUND
+
     if args.overtime:
         if args.by or args.chart:
             raise ValidationError("--by and --chart go with the hours report, not with --overtime")
@@ -1063,6 +1076,7 @@ def _theme(name: str) -> str:
 
 
 def cmd_settings(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import DEFAULT_CURRENCY, DEFAULT_TASK, BoardSettings, checked_settings
     from planner.remind import ReminderSettings, checked_reminder_settings
 
     if args.action == "set":
@@ -1099,6 +1113,8 @@ def cmd_settings(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_boundaries(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import TYPED_BOUNDARIES
+
     rules = store.boundaries()
     if args.action == "set":
         values: dict[str, str | bool] = {
@@ -1187,6 +1203,7 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.demo import seed_demo
+    from planner.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="planner-demo-"))
     try:
@@ -1204,6 +1221,8 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, editing: bool = False) -> None:
+    from planner.model import INBOUND, OUTBOUND
+
     parser.add_argument("--rate", help="hourly rate, e.g. 85 or 92.50")
     parser.add_argument("--currency", help="three-letter currency code, e.g. EUR")
     parser.add_argument("--round", dest="round_minutes", metavar="MIN", help="billing increment in minutes (1 = exact)")
@@ -1282,8 +1301,14 @@ def _add_edit_options(edit: argparse.ArgumentParser, kind: str | None) -> None:
     edit.set_defaults(handler=cmd_edit, kind=kind)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="planner", description="A weekly planner for inbound jobs and outbound clients.")
+def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `wanted` (a command path, see `command_words`) only that command's parsers
+    are built, the others are names for help and errors."""
+    from planner.model import INBOUND, OUTBOUND
+
+    parser = _Parser(
+        prog="planner", description="A weekly planner for inbound jobs and outbound clients.", wanted=wanted
+    )
     parser.add_argument("--db", metavar="DIR", help="data folder (default: $PLANNER_DB, else the user data folder)")
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -1511,10 +1536,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from planner.store import Store
+
     words = list(sys.argv[1:] if argv is None else argv)
     report_folder = None
     try:
-        args = build_parser().parse_args(words)
+        args = build_parser(command_words(words)).parse_args(words)
         store = Store(args.db)
         handler = getattr(args, "handler", cmd_board)
         if handler is not cmd_demo:  # a crash of the demo is reported outside the person's data folder

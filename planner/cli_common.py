@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from planner.errors import StoreError, ValidationError
@@ -13,14 +13,79 @@ from planner.schedule import hours, next_month, parse_date, parse_month, parse_w
 from planner.text import cells as text_cells
 from planner.text import pad, printable, safe_json
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 EXIT_OK, EXIT_WARN, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake as one `error:` line and exit 2, like every other bad input."""
+    """argparse that reports a usage mistake as one `error:` line and exit 2, like every other bad input.
+
+    It builds only the commands a run names (see `command_words`): `wanted` is the command path still to come at
+    this level, None to build every command (for help, completion scripts and lines it cannot read ahead). Building
+    all seventy parsers costs more than the whole of `planner status`."""
+
+    def __init__(self, *args: Any, wanted: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wanted = wanted
+        self.register("action", "parsers", _LazySubParsers)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("parser_class", _Parser)
+        action = super().add_subparsers(**kwargs)
+        action.wanted = self.wanted  # type: ignore[attr-defined]
+        return action
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise ValidationError(f"{message} (see '{self.prog} --help')")
+
+
+class _Unbuilt:
+    """The parser of a command this run does not use: every call that would build it does nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return self._ignore
+
+    def _ignore(self, *args: object, **kwargs: object) -> _Unbuilt:
+        return self
+
+
+class _LazySubParsers(argparse._SubParsersAction):
+    """Subcommands that build only the wanted one; the others are names and help lines (enough for an error that
+    lists the choices, and for the help of their parent)."""
+
+    wanted: tuple[str, ...] | None = None
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.wanted is None or self.wanted[0] == name:
+            kwargs["wanted"] = (self.wanted[1:] or None) if self.wanted is not None else None
+            return super().add_parser(name, **kwargs)
+        if "help" in kwargs:
+            self._choices_actions.append(self._ChoicesPseudoAction(name, (), kwargs["help"]))
+        unbuilt = _Unbuilt()
+        self._name_parser_map[name] = unbuilt  # type: ignore[assignment]
+        return unbuilt
+
+
+def command_words(words: Sequence[str]) -> tuple[str, ...] | None:
+    """The command path a command line names ('log', 'add'; the words before its first option), so that only its
+    parsers are built; None when every parser is needed: help, an unknown option, or no command at all."""
+    path: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if not path and word == "--db":
+            index += 2
+        elif not path and word.startswith("--db="):
+            index += 1
+        elif word.startswith("-"):
+            break
+        else:
+            path.append(word)
+            index += 1
+    return tuple(path) or None
 
 
 def _print_json(data: object) -> None:

@@ -7,32 +7,25 @@ import argparse
 import stat
 import sys
 from datetime import date
-from pathlib import Path
 
 from planner.cli_common import EXIT_OK, _print_json, _table
-from planner.delegation import (
-    ONE_OFF,
-    ONGOING,
-    SELF,
-    STATUSES,
-    Person,
-    Playbook,
-    Task,
-    Update,
-    checklist_of,
-    parse_estimate,
-)
 from planner.errors import ValidationError
 from planner.hours import clock_hours
 from planner.schedule import format_local, now, parse_date, parse_moment, to_local, today
-from planner.store import Store
 from planner.text import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.delegation import Person
+    from planner.store import Store
 
 MAX_BRIEF_BYTES = 400_000
 
 
 def read_brief(source: str) -> str:
     """A brief from a file, or from standard input for '-': UTF-8 text."""
+    from pathlib import Path
+
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_BRIEF_BYTES + 1)
@@ -64,6 +57,8 @@ def _money_text(amount: object, currency: str | None) -> str:
 
 
 def cmd_person(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation import ONE_OFF, ONGOING, Person
+
     if args.action == "add":
         person = Person(
             0,
@@ -173,12 +168,16 @@ def _show_person(store: Store, args: argparse.Namespace) -> int:
 
 
 def _for_id(store: Store, name: str | None) -> int | None:
+    from planner.delegation import SELF
+
     if name is None or name.strip().lower() == SELF:
         return None
     return store.engagement(name).id
 
 
 def cmd_task_add(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation import Task, checklist_of, parse_estimate
+
     person = store.person(args.to)
     brief, playbook = "", None
     checklist: list[dict] = []
@@ -303,6 +302,8 @@ def cmd_task_show(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_task_update(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation import Update
+
     at = parse_moment(args.at) if args.at is not None else now()
     seconds = 0
     if args.hours is not None:
@@ -320,6 +321,8 @@ def _hours(text: str) -> float:
 
 
 def cmd_task_edit(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation import checklist_of, parse_estimate
+
     task = store.task(args.id)
     changes: dict[str, object] = {}
     if args.title is not None:
@@ -383,6 +386,8 @@ def _emit(text: str, args: argparse.Namespace, what: str) -> int:
 
 
 def cmd_playbook(store: Store, args: argparse.Namespace) -> int:
+    from planner.delegation import Playbook, checklist_of
+
     if args.action == "add":
         brief = read_brief(args.brief) if args.brief is not None else ""
         playbook = store.add_playbook(Playbook(args.name, brief, list(args.check or [])))
@@ -414,6 +419,8 @@ def cmd_playbook(store: Store, args: argparse.Namespace) -> int:
 
 
 def add_delegation_commands(commands) -> None:
+    from planner.delegation import ONE_OFF, ONGOING, STATUSES
+
     person = commands.add_parser("person", help="the people you hand work to")
     people = person.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = people.add_parser("add", help="someone you hand work to")

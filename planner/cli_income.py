@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from planner.cli_common import EXIT_OK, _print_json, _table
 from planner.errors import ValidationError
 from planner.hours import clock_hours
-from planner.model import IncomeEntry, Milestone
 from planner.schedule import (
     next_month,
     now,
@@ -21,8 +20,11 @@ from planner.schedule import (
     today,
     week_label,
 )
-from planner.store import Store
 from planner.text import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.store import Store
 
 BY = ("engagement", "side", "model")
 
@@ -270,6 +272,8 @@ def cmd_income(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_income_add(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import IncomeEntry
+
     engagement = store.engagement(args.name)
     entry = IncomeEntry(
         0,
@@ -326,6 +330,8 @@ def cmd_income_rm(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_milestone(store: Store, args: argparse.Namespace) -> int:
+    from planner.model import Milestone
+
     if args.action == "add":
         engagement = store.engagement(args.name)
         milestone = Milestone(0, engagement.id, args.title, args.fee, parse_date(args.due) if args.due else None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from planner.cli_common import (
     EXIT_OK,
@@ -17,10 +16,14 @@ from planner.cli_common import (
     _table,
 )
 from planner.errors import ValidationError
-from planner.model import INBOUND, OUTBOUND
 from planner.schedule import format_local, hours, now, parse_week, week_label
-from planner.store import Store
 from planner.text import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from planner.store import Store
 
 
 def cmd_export(store: Store, args: argparse.Namespace) -> int:
@@ -350,6 +353,8 @@ def _list_locks(store: Store, as_json: bool) -> int:
 
 def add_record_commands(commands) -> None:
     """Add export, import, lock, unlock, doctor and backup to the command line's subcommands."""
+    from planner.model import INBOUND, OUTBOUND
+
     for word, text in (("lock", "lock a sent week against changes to its entries"), ("unlock", "unlock a week")):
         lock = commands.add_parser(word, help=text)
         lock.add_argument("--week", metavar="W", help="ISO week (2026-W48) or a date in it")

@@ -9,10 +9,13 @@ from datetime import timedelta
 
 from planner.cli_common import EXIT_OK, _print_json
 from planner.errors import ValidationError
-from planner.model import Engagement
 from planner.schedule import format_clock, now, to_local
-from planner.store import Store
 from planner.text import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.model import Engagement
+    from planner.store import Store
 
 EXIT_NOTIFY = 2
 MAX_AGENDA_DAYS = 92

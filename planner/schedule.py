@@ -15,8 +15,6 @@ import warnings
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from dateutil import tz
-
 from planner.errors import ValidationError
 
 MINUTES_PER_DAY = 24 * 60
@@ -40,15 +38,60 @@ _zone_cache: dict[str | None, tzinfo] = {}
 
 
 def local_zone() -> tzinfo:
-    """The person's time zone: $TZ when set, else the system's."""
+    """The person's time zone: $TZ when set, else the system's (/etc/localtime), else UTC.
+
+    The standard library's zoneinfo reads it: dateutil.tz with its own tzdata lookup cost a shell prompt 11 ms. Only
+    a POSIX rule in TZ (`CET-1CEST,M3.5.0,M10.5.0/3`), which zoneinfo does not read, or a system without zone files
+    (Windows without the tzdata package) goes to dateutil."""
     key = os.environ.get("TZ")
     zone = _zone_cache.get(key)
     if zone is None:
-        zone = tz.gettz(key) if key else tz.gettz()
-        if zone is None:
-            zone = tz.tzlocal()
+        zone = _read_zone(key.strip().lstrip(":") if key else "")
         _zone_cache[key] = zone
     return zone
+
+
+def _read_zone(key: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    try:
+        if not key:
+            if not os.path.exists("/etc/localtime"):
+                return _dateutil_zone(None)
+            with open("/etc/localtime", "rb") as file:
+                return ZoneInfo.from_file(file, key="localtime")
+        if key.startswith(("/", ".")):
+            with open(key, "rb") as file:
+                return ZoneInfo.from_file(file, key=key)
+        return ZoneInfo(key)
+    except Exception:  # zoneinfo raises several kinds for a name or file it cannot read
+        return _dateutil_zone(key or None)
+
+
+def _dateutil_zone(key: str | None) -> tzinfo:
+    from dateutil import tz
+
+    zone = tz.gettz(key) if key else tz.gettz()
+    return zone if zone is not None else tz.tzlocal()
+
+
+def datetime_exists(moment: datetime) -> bool:
+    """Whether an aware wall time happens at all: one the clocks skip (spring forward) does not survive a round trip
+    through UTC."""
+    zone = moment.tzinfo
+    assert zone is not None
+    back = moment.astimezone(UTC).astimezone(zone)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def resolve_imaginary(moment: datetime) -> datetime:
+    """A wall time the clocks skip moved forward by the gap (02:30 on the spring-forward night is 03:30)."""
+    if datetime_exists(moment):
+        return moment
+    after = (moment + timedelta(hours=24)).utcoffset()
+    before = (moment - timedelta(hours=24)).utcoffset()
+    assert after is not None and before is not None
+    return moment + (after - before)
 
 
 def zone_name() -> str:
@@ -191,10 +234,10 @@ def localize(day: date, minutes: int, *, strict: bool = True, fold: int = 0) -> 
     base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
     zone = local_zone()
     moment = base.replace(tzinfo=zone, fold=fold)
-    if not tz.datetime_exists(moment):
+    if not datetime_exists(moment):
         if strict:
             raise ValidationError(gap_problem(base))
-        moment = tz.resolve_imaginary(moment)
+        moment = resolve_imaginary(moment)
     return moment
 
 
@@ -203,12 +246,12 @@ def gap_problem(wall: datetime) -> str:
     zone = local_zone()
     before, after = wall, wall
     for _ in range(24 * 60):  # gaps last minutes to hours; the search ends within a day whatever the zone
-        if tz.datetime_exists((before - timedelta(minutes=1)).replace(tzinfo=zone)):
+        if datetime_exists((before - timedelta(minutes=1)).replace(tzinfo=zone)):
             break
         before -= timedelta(minutes=1)
     for _ in range(24 * 60):
         after += timedelta(minutes=1)
-        if tz.datetime_exists(after.replace(tzinfo=zone)):
+        if datetime_exists(after.replace(tzinfo=zone)):
             break
     return (
         f"{wall:%H:%M} on {wall:%a %Y-%m-%d} does not exist in this time zone: the clocks jump from {before:%H:%M} to "

@@ -1085,17 +1085,11 @@ class Store:
                     pass
             yield _Tx(self.root, write=False)
             return
-        from filelock import FileLock, Timeout  # only writers lock; reads (the board, reports) skip the import
+        from planner.locking import DataLock  # only writers lock
 
         self._ensure_root()
-        lock = FileLock(self.root / LOCK_FILE, timeout=self.lock_timeout, mode=0o600)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise StoreError(
-                f"another planner has held {self.root / LOCK_FILE} for {self.lock_timeout:g} s; "
-                "wait for it to finish, then try again"
-            ) from None
+        lock = DataLock(self.root / LOCK_FILE, self.lock_timeout)
+        lock.acquire()
         try:
             _recover(self.root)
             tx = _Tx(self.root, write=True, deliberate=deliberate)

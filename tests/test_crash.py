@@ -34,7 +34,7 @@ def test_an_unexpected_exception_in_a_command_is_one_line_and_a_report(cli, data
         return args
 
     monkeypatch.setattr(parser, "parse_args", parse)
-    monkeypatch.setattr(planner_cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(planner_cli, "build_parser", lambda wanted=None: parser)
     monkeypatch.setenv("PLANNER_DB", str(data_dir))
     code = planner_cli.main(["list"])
     err = capsys.readouterr().err
