@@ -39,8 +39,8 @@ from pathlib import Path
 
 from planner.errors import StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_private, write_temp
+from planner.layout import BACKUP_DIR
 
-BACKUP_DIR = "backups"
 META = ".backup.json"
 MANIFEST_VERSION = 2
 KEEP_HOURLY = timedelta(days=2)

@@ -49,6 +49,9 @@ from planner.text import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from planner.glance import TimerFacts
     from planner.model import Block, Engagement, LogEntry
     from planner.store import Store
     from planner.timesheet import Group, Summary
@@ -620,19 +623,53 @@ def _prompt_format(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
-def _prompt_line(store: Store, pieces: list[tuple[str, str | None]], moment: datetime) -> str:
+def _timer_facts(root: Path, moment: datetime) -> TimerFacts | None:
+    """The running timer for `status`: from planner.json alone when it is as planner wrote it (planner.glance),
+    else through the store, which checks every record and refuses a damaged file."""
+    from planner.glance import Glance, TimerFacts
+
+    glance = Glance.read(root)
+    if glance is not None:
+        found = glance.timer(moment)
+        if found is not False:
+            return found  # type: ignore[return-value]
+    from planner.store import Store
+
+    store = Store(root)
+    running = store.running()
+    if running is None:
+        return None
+    engagement = store.engagement_by_id(running.engagement_id)
+    return TimerFacts(
+        id=running.id,
+        engagement=engagement.name,
+        kind=engagement.kind,
+        start=running.start,
+        note=running.note,
+        tags=running.tags,
+        billable=running.billable,
+        block_id=running.block_id,
+        task_id=running.task_id,
+        seconds=running.seconds(moment),
+        forgotten=_forgotten(store, moment),
+    )
+
+
+def _prompt_line(root: Path, pieces: list[tuple[str, str | None]], moment: datetime) -> str:
     """The --format line: the running timer's engagement, elapsed time and note (empty when none runs), the time
     logged today (the timer included) and the outbound share logged this week."""
-    from planner.timesheet import summarize
-
-    running = store.running()
     needed = {name for _, name in pieces if name is not None}
     values = dict.fromkeys(PROMPT_FIELDS, "")
-    if running is not None:
-        values["engagement"] = store.engagement_by_id(running.engagement_id).name
-        values["elapsed"] = clock_hours(running.seconds(moment))
-        values["note"] = running.note
-    if needed & {"today", "week_share"}:
+    if needed & {"today", "week_share"}:  # these read the week's logs: through the store
+        from planner.store import Store
+        from planner.timesheet import summarize
+
+        store = Store(root)
+        running = store.running()
+        if running is not None:
+            values["engagement"] = store.engagement_by_id(running.engagement_id).name
+            values["elapsed"] = clock_hours(running.seconds(moment))
+            values["note"] = running.note
         day = to_local(moment).date()
         monday = day - timedelta(days=day.weekday())
         engagements = store.engagements(include_archived=True)
@@ -642,40 +679,58 @@ def _prompt_line(store: Store, pieces: list[tuple[str, str | None]], moment: dat
         values["today"] = clock_hours(today.inbound_seconds + today.outbound_seconds)
         share = week.outbound_share
         values["week_share"] = "–" if share is None else f"{share * 100:.0f}%"
+    else:
+        timer = _timer_facts(root, moment)
+        if timer is not None:
+            values.update(engagement=timer.engagement, elapsed=clock_hours(timer.seconds), note=timer.note)
     text = "".join(literal + ("" if name is None else values[name]) for literal, name in pieces)
     return printable(text).rstrip()
 
 
-def cmd_status(store: Store, args: argparse.Namespace) -> int:
+def cmd_status(root: Path, args: argparse.Namespace) -> int:
+    """The running timer. It is given the data folder, not a store: a prompt runs it every few seconds, and it
+    answers from planner.json alone when it can (see _timer_facts)."""
     moment = now()
     if args.short or args.format is not None:
         if args.json:
             raise ValidationError("--json is the full status; --short and --format are one line for a prompt")
         pieces = _prompt_format("{engagement} {elapsed}" if args.format is None else args.format)
-        line = _prompt_line(store, pieces, moment)
+        line = _prompt_line(root, pieces, moment)
         if line:
             print(line)
         return EXIT_OK
-    running = store.running()
-    if running is None:
+    timer = _timer_facts(root, moment)
+    if timer is None:
         if args.json:
             _print_json({"running": False})
         else:
             print("No timer is running.")
         return EXIT_OK
-    engagement = store.engagement_by_id(running.engagement_id)
+    found = timer.forgotten
     if args.json:
-        found = _forgotten(store, moment)
-        shown = _log_json(running, {engagement.id: engagement}, moment)
-        shown["forgotten"] = None if found is None else {"message": found.message, **found.to_json()}
-        _print_json(shown)
+        _print_json(
+            {
+                "id": timer.id,
+                "engagement": timer.engagement,
+                "kind": timer.kind,
+                "start": format_moment(timer.start),
+                "end": None,
+                "hours": _hours_number(timer.seconds),
+                "note": timer.note,
+                "tags": timer.tags,
+                "billable": timer.billable,
+                "block_id": timer.block_id,
+                "task_id": timer.task_id,
+                "running": True,
+                "forgotten": None if found is None else {"message": found.message, **found.to_json()},
+            }
+        )
         return EXIT_OK
-    note = f" — {printable(running.note)}" if running.note else ""
+    note = f" — {printable(timer.note)}" if timer.note else ""
     print(
-        f"{printable(engagement.name)} ({engagement.kind}) since {to_local(running.start):%Y-%m-%d %H:%M}, "
-        f"{clock_hours(running.seconds(moment))}{note} (id {running.id})"
+        f"{printable(timer.engagement)} ({timer.kind}) since {to_local(timer.start):%Y-%m-%d %H:%M}, "
+        f"{clock_hours(timer.seconds)}{note} (id {timer.id})"
     )
-    found = _forgotten(store, moment)
     if found is not None:
         print(f"warning: {printable(found.message)} {found.advice(moment)}.", file=sys.stderr)
     return EXIT_OK
@@ -870,7 +925,7 @@ def cmd_overtime(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_report(store: Store, args: argparse.Namespace) -> int:
-    from planner.model import INBOUND, OUTBOUND
+    from planner.words import INBOUND, OUTBOUND
 
     if args.overtime:
         if args.by or args.chart:
@@ -1221,7 +1276,7 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, editing: bool = False) -> None:
-    from planner.model import INBOUND, OUTBOUND
+    from planner.words import INBOUND, OUTBOUND
 
     parser.add_argument("--rate", help="hourly rate, e.g. 85 or 92.50")
     parser.add_argument("--currency", help="three-letter currency code, e.g. EUR")
@@ -1304,7 +1359,7 @@ def _add_edit_options(edit: argparse.ArgumentParser, kind: str | None) -> None:
 def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `wanted` (a command path, see `command_words`) only that command's parsers
     are built, the others are names for help and errors."""
-    from planner.model import INBOUND, OUTBOUND
+    from planner.words import INBOUND, OUTBOUND
 
     parser = _Parser(
         prog="planner", description="A weekly planner for inbound jobs and outbound clients.", wanted=wanted
@@ -1383,7 +1438,7 @@ def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentPars
         metavar="FMT",
         help="one line with {engagement} {elapsed} {note} {today} (logged today) {week_share} (outbound this week)",
     )
-    status.set_defaults(handler=cmd_status)
+    status.set_defaults(handler=cmd_status, folder_only=True)
 
     log = commands.add_parser("log", help="logged time")
     log_sub = log.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
@@ -1536,14 +1591,19 @@ def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentPars
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from planner.store import Store
-
     words = list(sys.argv[1:] if argv is None else argv)
     report_folder = None
     try:
         args = build_parser(command_words(words)).parse_args(words)
+        handler: Callable[..., int] = getattr(args, "handler", cmd_board)
+        if getattr(args, "folder_only", False):  # a prompt's command: it opens the store only if it must
+            from planner.layout import data_folder
+
+            report_folder = data_folder(args.db)
+            return handler(report_folder, args)
+        from planner.store import Store
+
         store = Store(args.db)
-        handler = getattr(args, "handler", cmd_board)
         if handler is not cmd_demo:  # a crash of the demo is reported outside the person's data folder
             report_folder = store.root
         return handler(store, args)

@@ -419,7 +419,7 @@ def cmd_playbook(store: Store, args: argparse.Namespace) -> int:
 
 
 def add_delegation_commands(commands) -> None:
-    from planner.delegation import ONE_OFF, ONGOING, STATUSES
+    from planner.words import ONE_OFF, ONGOING, STATUSES
 
     person = commands.add_parser("person", help="the people you hand work to")
     people = person.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -353,7 +353,7 @@ def _list_locks(store: Store, as_json: bool) -> int:
 
 def add_record_commands(commands) -> None:
     """Add export, import, lock, unlock, doctor and backup to the command line's subcommands."""
-    from planner.model import INBOUND, OUTBOUND
+    from planner.words import INBOUND, OUTBOUND
 
     for word, text in (("lock", "lock a sent week against changes to its entries"), ("unlock", "unlock a week")):
         lock = commands.add_parser(word, help=text)

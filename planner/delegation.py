@@ -11,19 +11,27 @@ from decimal import Decimal
 from planner.errors import ValidationError
 from planner.model import _hidden_char, check_amount, check_currency, check_hours, check_name, check_rate
 from planner.schedule import check_day, format_moment, parse_stored_moment
+from planner.words import (  # noqa: F401 (the model's words, kept where they were)
+    CANCELLED,
+    CLOSED,
+    DONE,
+    DRAFT,
+    IN_PROGRESS,
+    ONE_OFF,
+    ONGOING,
+    PERSON_KINDS,
+    REVIEW,
+    SELF,
+    SENT,
+    STATUSES,
+)
 
-ONGOING, ONE_OFF = "ongoing", "one-off"
-PERSON_KINDS = (ONGOING, ONE_OFF)
-DRAFT, SENT, IN_PROGRESS, REVIEW, DONE, CANCELLED = "draft", "sent", "in-progress", "review", "done", "cancelled"
-STATUSES = (DRAFT, SENT, IN_PROGRESS, REVIEW, DONE, CANCELLED)
-CLOSED = frozenset((DONE, CANCELLED))
 DUE_SOON_DAYS = 3  # (how long a task may go without an update is a boundary: Boundaries.task_stale)
 MAX_BRIEF = 100_000  # characters of a brief: a long document, never a dumped file
 MAX_NOTE = 2_000
 MAX_CHECKLIST = 200
 MAX_SECONDS = 10_000 * 3600  # an estimate
 MAX_UPDATE_SECONDS = 744 * 3600  # hours reported in one update: a month
-SELF = "self"  # `task add --for self`: the user's own business, no engagement
 
 
 def check_text(text: str, what: str, most: int, *, lines: bool = False) -> str:

@@ -27,9 +27,10 @@ from pathlib import Path
 
 from planner.backups import BACKUP_DIR, list_backups, read_regular
 from planner.errors import PlannerError
+from planner.layout import JOURNAL_FILE, LOCK_FILE, layout_problems
 from planner.model import MAX_LOG_SPAN
 from planner.schedule import format_local, month_key, parse_stored_moment
-from planner.store import JOURNAL_FILE, LOCK_FILE, SCHEMA, TMP_SUFFIX, Store, layout_problems, load_data_file
+from planner.store import SCHEMA, TMP_SUFFIX, Store, load_data_file
 
 
 @dataclass

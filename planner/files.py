@@ -16,8 +16,9 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_temp(path: Path, payload: bytes) -> Path:
-    """Write `payload` durably to a fresh temporary file beside `path` (mode 0600); return its path."""
+def write_temp(path: Path, payload: bytes, *, durable: bool = True) -> Path:
+    """Write `payload` to a fresh temporary file beside `path` (mode 0600), flushed to disk unless not `durable`;
+    return its path."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}")
     # O_EXCL never opens an existing path, a symbolic link included; O_NOFOLLOW says so for any other system
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -26,7 +27,8 @@ def write_temp(path: Path, payload: bytes) -> Path:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)

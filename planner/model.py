@@ -21,25 +21,17 @@ from planner.schedule import (
     format_moment,
     parse_clock,
     parse_stored_moment,
-    to_local,
 )
-
-INBOUND = "inbound"
-OUTBOUND = "outbound"
-KINDS = (INBOUND, OUTBOUND)
+from planner.timer import TIMER_LIMIT
+from planner.window import _DAY_ALIASES, DAY_NAMES, WorkWindow
+from planner.words import INBOUND as INBOUND
+from planner.words import KINDS as KINDS
+from planner.words import OUTBOUND as OUTBOUND
 
 #: The longest a single log entry may last. Storage relies on it: an entry can reach at most into the month after
 #: the one it starts in, so a query never reads more than one shard before its range.
 MAX_LOG_SPAN = timedelta(days=28)
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY_ALIASES = {name: index for index, name in enumerate(DAY_NAMES)}
-_DAY_ALIASES.update(
-    {
-        full: index
-        for index, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
-    }
-)
 #: Characters a name or tag may not hold: controls (ESC, BEL, newlines, C1), format characters (zero-width U+200B to
 #: U+200D, U+2060, U+FEFF, and the bidirectional controls U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C),
 #: line and paragraph separators, and surrogates. They are invisible or rewrite the terminal, so two names that look
@@ -78,96 +70,6 @@ MODELS = (HOURLY, FIXED, RETAINER)
 SALARY_PERIODS = ("month", "year")
 MAX_AMOUNT = Decimal(1_000_000_000)
 PALETTE = ("blue", "green", "magenta", "cyan", "yellow", "red", "bright_blue", "bright_green", "bright_magenta")
-
-
-# ---------------------------------------------------------------- working windows
-
-
-@dataclass(frozen=True)
-class WindowSegment:
-    days: frozenset[int]  # 0 = Monday
-    start: int  # minutes after midnight
-    end: int
-
-
-@dataclass(frozen=True)
-class WorkWindow:
-    """When an inbound job expects the person at work, e.g. `mon-thu 09:00-17:00; fri 09:00-13:00`."""
-
-    segments: tuple[WindowSegment, ...]
-
-    @classmethod
-    def parse(cls, text: str) -> WorkWindow:
-        segments = tuple(_parse_segment(part, text) for part in text.split(";") if part.strip())
-        if not segments:
-            raise ValidationError(f"'{text}' is not a working window; write it like 'mon-fri 09:00-17:00'")
-        return cls(segments)
-
-    def intervals_on(self, day: date) -> list[tuple[int, int]]:
-        """The window's spans (minutes after midnight) on a given date."""
-        weekday = day.weekday()
-        return [(seg.start, seg.end) for seg in self.segments if weekday in seg.days]
-
-    def contains(self, moment: datetime) -> bool:
-        local = to_local(moment)
-        minute = local.hour * 60 + local.minute
-        return any(start <= minute < end for start, end in self.intervals_on(local.date()))
-
-    def __str__(self) -> str:
-        return "; ".join(
-            f"{_format_days(seg.days)} {format_clock(seg.start)}-{format_clock(seg.end)}" for seg in self.segments
-        )
-
-
-def _parse_day(token: str, whole: str) -> int:
-    index = _DAY_ALIASES.get(token.strip().lower())
-    if index is None:
-        raise ValidationError(f"'{token.strip()}' in window '{whole}' is not a day; use mon tue wed thu fri sat sun")
-    return index
-
-
-def _parse_days(spec: str, whole: str) -> frozenset[int]:
-    lowered = spec.strip().lower()
-    if lowered in ("daily", "every-day", "all"):
-        return frozenset(range(7))
-    if lowered == "weekdays":
-        return frozenset(range(5))
-    if lowered == "weekends":
-        return frozenset((5, 6))
-    days: set[int] = set()
-    for item in lowered.split(","):
-        if "-" in item:
-            first, _, last = item.partition("-")
-            a, b = _parse_day(first, whole), _parse_day(last, whole)
-            days.update((a + step) % 7 for step in range((b - a) % 7 + 1))
-        else:
-            days.add(_parse_day(item, whole))
-    return frozenset(days)
-
-
-def _parse_segment(part: str, whole: str) -> WindowSegment:
-    pieces = part.split()
-    if len(pieces) != 2 or pieces[1].count("-") != 1:
-        raise ValidationError(f"'{whole}' is not a working window; write days and hours like 'mon-fri 09:00-17:00'")
-    days = _parse_days(pieces[0], whole)
-    first, _, last = pieces[1].partition("-")
-    start, end = parse_clock(first), parse_clock(last, allow_midnight_end=True)
-    if end <= start:
-        raise ValidationError(
-            f"window '{whole}' ends at {last} before it starts at {first}; a window stays within one day"
-        )
-    return WindowSegment(days, start, end)
-
-
-def _format_days(days: frozenset[int]) -> str:
-    ordered = sorted(days)
-    runs: list[list[int]] = []
-    for day in ordered:
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ",".join(DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}" for run in runs)
 
 
 # ---------------------------------------------------------------- field checks
@@ -990,7 +892,7 @@ class Boundaries:
     concentration: float = 83.0  # percent of outbound hours one client may hold over 4 weeks
     concentration_min: float = 10.0  # outbound hours of the 4 weeks below which concentration says nothing
     deadline_near: float | None = 7.0  # days before a client's deadline from which deadline-near warns
-    timer_limit: float | None = 10.0  # hours after which a running timer counts as forgotten
+    timer_limit: float | None = TIMER_LIMIT  # hours after which a running timer counts as forgotten
     concentration_basis: str = "hours"  # what concentration measures: hours (4 weeks) or income (the last months)
     concentration_months: float = 3.0  # with the income basis: how many months back it looks
     min_rate: Decimal | None = None  # in the base currency: a client's effective hourly rate below it warns

@@ -17,11 +17,9 @@ or is not planner's stops the command and is never overwritten.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
-import stat
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,6 +49,19 @@ from planner.backups import (
 from planner.delegation import DRAFT, ONGOING, Person, Playbook, Task, Update, apply_update
 from planner.errors import PlannerError, StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_temp
+from planner.layout import (
+    APP,
+    JOURNAL_FILE,
+    LOCK_FILE,
+    MAIN_FILE,
+    SCHEMA,
+    SHARD_KINDS,
+    _os_problem,
+    _read_file,
+    check_layout,
+    data_folder,
+    seal,
+)
 from planner.model import (
     DATED_TERMS,
     DAY_NAMES,
@@ -96,30 +107,13 @@ from planner.schedule import (
 )
 from planner.week import Week
 
-SCHEMA = 1
-APP = "planner"
-MAIN_FILE = "planner.json"
-LOCK_FILE = ".lock"
-JOURNAL_FILE = ".journal.json"
 #: Tables a change may not empty by accident: more than half of a month file's entries, or any engagement, going at
 #: once is refused unless the change is a deliberate delete (engagements are never deleted).
 GUARDED_TABLES = ("logs", "blocks", "engagements")
-SHARD_KINDS = ("logs", "blocks")
 LOCK_TIMEOUT = 15.0
 
 #: Upgrades of a file's documents from one schema to the next: MIGRATIONS[n] turns schema n into n + 1.
 MIGRATIONS: dict[int, object] = {}
-
-
-def default_root() -> Path:
-    """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner. An empty or blank
-    PLANNER_DB counts as not set (it would otherwise name the current folder)."""
-    env = os.environ.get("PLANNER_DB")
-    if env and env.strip():
-        return Path(env).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path(APP)
 
 
 # ---------------------------------------------------------------- files
@@ -132,44 +126,6 @@ def _what_to_do(path: Path) -> str:
 #: Files whose every record was found sound, by path: the identity of the file as it was then. A board that reads
 #: the same month files again and again checks them once; any write gives a file a new identity.
 _SOUND: dict[Path, tuple[int, ...]] = {}
-
-
-def _read_file(path: Path) -> tuple[bytes, tuple[int, ...]] | None:
-    """The bytes of the data file at `path` and the identity of what was read, None when there is no file. Never
-    follows a symbolic link, never waits on a pipe, and reads only a regular file."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(_os_problem(exc, path)) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise StoreError(f"{path} is {what} where planner keeps a data file; move it away, then try again")
-        try:
-            raw = handle.read()
-        except OSError as exc:
-            raise StoreError(_os_problem(exc, path)) from None
-    return raw, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def _os_problem(exc: OSError, path: Path | str | None = None) -> str:
-    """One line for a file system error on a path of the data folder: which path, and what to do."""
-    where = exc.filename if exc.filename is not None else path
-    if exc.errno == errno.ELOOP:
-        return (
-            f"{where} is a symbolic link; planner never follows a link out of its data folder: "
-            "put the file or folder itself there, or move the link away"
-        )
-    if exc.errno == errno.ENOTDIR:
-        return f"a part of {where} is a file where planner keeps a folder; move it away, then try again"
-    if exc.errno == errno.EISDIR:
-        return f"{where} is a folder where planner keeps a file; move it away, then try again"
-    if isinstance(exc, PermissionError):
-        return f"cannot use {where}: {exc.strerror}; check its permissions (and those of the folders it is in)"
-    return f"cannot use {where}: {exc.strerror or exc}"
 
 
 def _load(path: Path, kind: str, period: str | None) -> dict:
@@ -596,77 +552,6 @@ _RECORD_CHECKS: dict[str, list[tuple[str, str, Callable[..., object]]]] = {
 }
 
 
-#: The data folder's own paths: (name, whether it is a folder). None of them may be a symbolic link.
-_LAYOUT = ((MAIN_FILE, False), (LOCK_FILE, False), (JOURNAL_FILE, False), ("logs", True), ("blocks", True))
-
-
-def layout_problems(root: Path) -> list[tuple[Path, str]]:
-    """What is wrong with the paths of the data folder at `root`, found without following any link: a symbolic link
-    (to anywhere: planner never follows one out of its data folder), a folder where a file belongs or a file where a
-    folder belongs, a folder that cannot be read. Each as (path, one line naming it). The folder itself may be a
-    link (people keep their data elsewhere that way); what is in it may not."""
-    try:
-        if not stat.S_ISDIR(os.stat(root).st_mode):
-            return [(root, f"{root} is a file, not a folder; point --db or PLANNER_DB at a folder")]
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        return [(root, _os_problem(exc, root))]
-    problems: list[tuple[Path, str]] = []
-    for name, folder in (*_LAYOUT, (BACKUP_DIR, True)):
-        path = root / name
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            continue
-        except PermissionError as exc:  # the folder itself cannot be searched: name it, once
-            exc.filename = str(root)
-            return [(root, _os_problem(exc, root))]
-        except OSError as exc:
-            problems.append((path, _os_problem(exc, path)))
-            continue
-        if stat.S_ISLNK(mode):
-            problems.append((path, _link_problem(path)))
-        elif folder and not stat.S_ISDIR(mode):
-            problems.append((path, f"{path} is a file where planner keeps a folder; move it away, then try again"))
-        elif not folder and not stat.S_ISREG(mode):
-            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            problems.append((path, f"{path} is {what} where planner keeps a file; move it away, then try again"))
-        elif folder:
-            try:
-                with os.scandir(path) as entries:  # the kind of each entry comes with the listing: no stat calls
-                    for entry in entries:
-                        if name != BACKUP_DIR and (entry.name.startswith(".") or not entry.name.endswith(".json")):
-                            continue
-                        if entry.is_symlink():
-                            problems.append((Path(entry.path), _link_problem(Path(entry.path))))
-                        elif name != BACKUP_DIR and not entry.is_file(follow_symlinks=False):
-                            problems.append(
-                                (
-                                    Path(entry.path),
-                                    f"{entry.path} is not a file, where planner keeps a month file; "
-                                    "move it away, then try again",
-                                )
-                            )
-            except OSError as exc:
-                problems.append((path, _os_problem(exc, path)))
-    return problems
-
-
-def _link_problem(path: Path) -> str:
-    return (
-        f"{path} is a symbolic link; planner never follows a link out of its data folder: "
-        "put the file or folder itself there, or move the link away"
-    )
-
-
-def check_layout(root: Path) -> None:
-    """Refuse, naming it, the first of `layout_problems`."""
-    problems = layout_problems(root)
-    if problems:
-        raise StoreError(problems[0][1])
-
-
 def load_data_file(path: Path, file: Path) -> dict:
     """Read and check the data file at `path` whose place in a data folder is `file` (planner.json, logs/…, or
     blocks/…), which says what kind of file it must be."""
@@ -782,6 +667,7 @@ class _Tx:
                     "(a fault, not something you asked for); nothing was written"
                 )
         renames: list[tuple[Path, Path]] = []
+        payloads: dict[str, bytes] = {}
         try:
             before_change(self.root, [storage.path.relative_to(self.root) for storage in dirty], now())
         except OSError as exc:
@@ -792,7 +678,9 @@ class _Tx:
         try:
             for storage in dirty:
                 storage.path.parent.mkdir(mode=0o700, exist_ok=True)
-                renames.append((write_temp(storage.path, _encode(storage.read(), storage.path)), storage.path))
+                payload = _encode(storage.read(), storage.path)
+                payloads[storage.path.relative_to(self.root).as_posix()] = payload
+                renames.append((write_temp(storage.path, payload), storage.path))
         except OSError as exc:
             for tmp, _ in renames:
                 tmp.unlink(missing_ok=True)
@@ -816,6 +704,7 @@ class _Tx:
         if len(renames) > 1:
             journal.unlink()
             fsync_dir(self.root)
+        seal(self.root, payloads)
         for storage in dirty:
             storage.dirty = False
 
@@ -1057,9 +946,7 @@ class Store:
     """Everything planner keeps, behind one object. Widgets and the CLI call this; nothing else opens TinyDB."""
 
     def __init__(self, root: Path | str | None = None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
-        if isinstance(root, str) and not root.strip():  # Path("") is the current folder
-            raise ValidationError("--db '' names no folder; give the data folder, or leave --db out for the default")
-        self.root = Path(root).expanduser() if root is not None else default_root()
+        self.root = data_folder(root)
         self.lock_timeout = lock_timeout
 
     # ------------------------------------------------------------ transactions

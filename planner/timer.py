@@ -1,29 +1,36 @@
 """A forgotten timer: one still running past its job's working window, past the latest finish, or longer than the
 limit. `status`, `start --switch`, `check`, `remind` and the board all ask this one function, so they agree.
 
-Kept small and free of the balance rules: `status` runs in shell prompts and must stay cheap to import.
+Kept small, free of the balance rules and of the model (no dataclasses): `status` runs in shell prompts and asks
+it from planner.json alone (planner.glance).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from planner.hours import clock_hours
-from planner.model import Boundaries, Engagement, LogEntry
 from planner.schedule import format_clock, to_local, wall_moment
 
+#: Hours after which a running timer counts as forgotten, unless the boundaries say otherwise.
+TIMER_LIMIT = 10.0
 
-@dataclass(frozen=True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.model import Boundaries, Engagement, LogEntry
+    from planner.window import WorkWindow
+
+
 class Forgotten:
     """Why a running timer looks forgotten, and when it most likely really stopped (None: no better guess than
     now)."""
 
-    name: str
-    since: datetime
-    elapsed: float  # seconds
-    reasons: tuple[str, ...]
-    stop_at: datetime | None
+    __slots__ = ("elapsed", "name", "reasons", "since", "stop_at")
+
+    def __init__(
+        self, name: str, since: datetime, elapsed: float, reasons: tuple[str, ...], stop_at: datetime | None
+    ) -> None:
+        self.name, self.since, self.elapsed, self.reasons, self.stop_at = name, since, elapsed, reasons, stop_at
 
     @property
     def message(self) -> str:
@@ -54,12 +61,25 @@ class Forgotten:
 
 def forgotten(running: LogEntry, engagement: Engagement | None, rules: Boundaries, now: datetime) -> Forgotten | None:
     """The running timer as forgotten, or None while it looks like real work."""
-    start = running.start
+    day = to_local(running.start).date()
+    window = engagement.terms_on(day).work_window if engagement is not None and engagement.inbound else None
+    name = engagement.name if engagement is not None else "?"
+    return forgotten_timer(running.start, name, window, rules.latest, rules.timer_limit, now)
+
+
+def forgotten_timer(
+    start: datetime,
+    name: str,
+    window: WorkWindow | None,
+    latest: int | None,
+    timer_limit: float | None,
+    now: datetime,
+) -> Forgotten | None:
+    """`forgotten` from its facts: when the timer started, the name of its engagement, the working window in force
+    the day it started (inbound only), the latest finish and the timer limit."""
     day = to_local(start).date()
     reasons: list[str] = []
     ends: list[datetime] = []
-    name = engagement.name if engagement is not None else "?"
-    window = engagement.terms_on(day).work_window if engagement is not None and engagement.inbound else None
     if window is not None:
         for _, end_minute in sorted(window.intervals_on(day)):
             end = wall_moment(day, end_minute)
@@ -70,14 +90,14 @@ def forgotten(running: LogEntry, engagement: Engagement | None, rules: Boundarie
                     )
                     ends.append(end)
                 break
-    if rules.latest is not None:
-        latest = wall_moment(day, rules.latest)
-        if start < latest < now:
-            reasons.append(f"past the latest finish of {format_clock(rules.latest)} on {day:%a %d %b}")
-            ends.append(latest)
+    if latest is not None:
+        latest_moment = wall_moment(day, latest)
+        if start < latest_moment < now:
+            reasons.append(f"past the latest finish of {format_clock(latest)} on {day:%a %d %b}")
+            ends.append(latest_moment)
     elapsed = (now - start).total_seconds()
-    if rules.timer_limit is not None and elapsed > rules.timer_limit * 3600:
-        reasons.append(f"longer than {rules.timer_limit:g} h")
+    if timer_limit is not None and elapsed > timer_limit * 3600:
+        reasons.append(f"longer than {timer_limit:g} h")
     if not reasons:
         return None
     return Forgotten(name, start, elapsed, tuple(reasons), min(ends, default=None))

@@ -1,4 +1,5 @@
-"""Issue 17 (first part): `status --short` and `status --format`, one line for a shell prompt or a tmux status line."""
+"""Issue 17: `status --short` and `status --format`, one line for a shell prompt or a tmux status line, and the
+short way `status` takes to answer them (planner.glance: planner.json as planner wrote it, without the model)."""
 
 from __future__ import annotations
 
@@ -40,12 +41,21 @@ def test_a_format_takes_only_its_fields(run: Cli, fmt: str) -> None:
 
 
 FORBIDDEN = ("textual", "dateutil.rrule", "icalendar", "asyncio", "logging", "planner.exports", "planner.balance")
+#: What the short way leaves out besides: the model and its dataclasses, TinyDB, Decimal, the store, and the
+#: modules argparse would load only to ask the terminal's width.
+NOT_FOR_A_PROMPT = (
+    *FORBIDDEN,
+    "dataclasses",
+    "tinydb",
+    "decimal",
+    "typing",
+    "planner.model",
+    "planner.store",
+    "shutil",
+)
 
 
-@pytest.mark.parametrize("args", [["status"], ["status", "--short"], ["status", "--json"]])
-def test_status_imports_nothing_it_does_not_need(data_dir, args) -> None:
-    """A prompt runs `status` every few seconds: it must not pay for the board, calendars, the exporters or the
-    rules. (start and stop still import logging through filelock; the rest of issue 17 takes that on.)"""
+def _imported(data_dir, args: list[str], names: tuple[str, ...]) -> list[str]:
     import os
     import subprocess
     import sys
@@ -54,9 +64,90 @@ def test_status_imports_nothing_it_does_not_need(data_dir, args) -> None:
         "import runpy, sys\n"
         f"sys.argv = ['planner', *{args!r}]\n"
         "try:\n    runpy.run_module('planner', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {FORBIDDEN!r} if m in sys.modules))\n"
+        f"print(sorted(m for m in {names!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": NOW, "TZ": "Europe/Berlin"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    return eval(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--short"], ["status", "--json"]])
+def test_status_imports_nothing_it_does_not_need(run: Cli, data_dir, args) -> None:
+    """A prompt runs `status` every few seconds: it must not pay for the board, calendars, the exporters, the rules,
+    nor (planner.json being as planner wrote it) the model and the store."""
+    run.ok("start", "acme", "--at", "09:07", now=NOW)  # an inbound timer: its window is read too
+    assert _imported(data_dir, args, NOT_FOR_A_PROMPT) == []
+
+
+def test_a_folder_planner_did_not_write_last_is_read_the_long_way(run: Cli, data_dir) -> None:
+    run.ok("start", "acme", "--at", "09:07", now=NOW)
+    (data_dir / ".seal.json").unlink()
+    assert _imported(data_dir, ["status"], ("planner.store",)) == ["planner.store"]
+
+
+STATES = {
+    "no timer": [],
+    "an outbound timer with a hostile note": [("start", "globex", "--at", "09:30", "--note", "api\x1b[31m\u202e")],
+    "an inbound timer past its window": [
+        ("edit", "acme", "--window", "mon-fri 07:00-10:00"),
+        ("start", "acme", "--at", "09:10", "--tag", "ops"),
+    ],
+    "a window changed from a date, the latest finish and a limit": [
+        ("edit", "acme", "--window", "mon-fri 09:00-17:00"),
+        ("edit", "acme", "--window", "mon-fri 07:00-09:30", "--from", "2026-11-25"),
+        ("boundaries", "set", "--latest", "09:45", "--timer-limit", "0.5"),
+        ("start", "acme", "--at", "09:00"),
+    ],
+    "no latest and no limit": [
+        ("boundaries", "set", "--timer-limit", "none"),
+        ("start", "globex", "--at", "09:05", "--no-billable"),
+    ],
+}
+ASKED = [
+    ["status"],
+    ["status", "--json"],
+    ["status", "--short"],
+    ["status", "--format", "[{engagement}|{elapsed}|{note}]"],
+]
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_the_short_way_says_what_the_long_way_says(run: Cli, data_dir, state) -> None:
+    for step in STATES[state]:
+        run.ok(*step, now=NOW)
+    assert (data_dir / ".seal.json").exists()
+    short = [run(*args, now=NOW) for args in ASKED]
+    (data_dir / ".seal.json").unlink()  # the long way: through the store, every record checked
+    long = [run(*args, now=NOW) for args in ASKED]
+    assert short == long
+    if state != "no timer":
+        assert short[0][1].count("(id ") == 1
+    if state.startswith(("an inbound", "a window")):
+        assert short[0][2].startswith("warning: The acme timer has run since")
+
+
+def test_a_file_changed_by_hand_is_checked_and_refused_as_before(run: Cli, data_dir) -> None:
+    import json
+
+    run.ok("start", "globex", "--at", "09:30", now=NOW)
+    path = data_dir / "planner.json"
+    data = json.loads(path.read_text())
+    data["engagements"]["1"]["kind"] = "sideways"  # not the timer's engagement: only a full check sees it
+    path.write_text(json.dumps(data))
+    err = run.refused("status", "--short", now=NOW)
+    assert "damaged engagement 1" in err
+    run.refused("status", now=NOW)
+
+
+def test_a_torn_or_foreign_seal_only_means_the_long_way(run: Cli, data_dir) -> None:
+    run.ok("start", "globex", "--at", "09:30", now=NOW)
+    expected = run.ok("status", now=NOW)
+    for seal in ("{", "[]", '{"planner.json": [1, 2]}', '{"planner.json": "x"}', ""):
+        (data_dir / ".seal.json").write_text(seal)
+        assert run.ok("status", now=NOW) == expected
+    (data_dir / ".seal.json").unlink()
+    (data_dir / ".seal.json").symlink_to(data_dir / "planner.json")  # never followed
+    assert run.ok("status", now=NOW) == expected
+    run.ok("stop", now=NOW)  # a change writes a new seal over the link, not through it
+    assert not (data_dir / ".seal.json").is_symlink() and run.ok("status", "--short", now=NOW) == ""
