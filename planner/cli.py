@@ -24,6 +24,7 @@ from planner.cli_common import (
     _table,
     command_words,
 )
+from planner.cli_completion import add_completion_commands
 from planner.cli_delegation import add_delegation_commands
 from planner.cli_income import add_income_commands
 from planner.cli_records import add_record_commands
@@ -1569,6 +1570,7 @@ def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentPars
     add_remind_commands(commands)
     add_income_commands(commands)
     add_delegation_commands(commands)
+    add_completion_commands(commands)
 
     demo = commands.add_parser("demo", help="open the board on a realistic sample week (your data is not touched)")
     demo.add_argument("--keep", action="store_true", help="keep the sample data folder and print where it is")

@@ -1,0 +1,126 @@
+"""Issue 17: shell completion. `planner completion bash|zsh|fish` prints a script made from the parser; a tab offers
+commands, options and the engagements' names (through the hidden, fast `planner __complete names`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import planner.cli as planner_cli
+from planner.cli_completion import SHELLS
+
+BIN = str(Path(sys.executable).parent)  # where this environment's `planner` is, as a completion script calls it
+
+
+@pytest.fixture
+def folder(cli, data_dir) -> Path:
+    for step in (
+        ("job", "add", "acme-corp", "--hours", "32"),
+        ("client", "add", "globex", "--rate", "90"),
+        ("client", "add", "gamma", "--rate", "90"),
+        ("client", "add", "old-co", "--rate", "90"),
+        ("archive", "old-co"),
+    ):
+        assert cli(*step).code == 0
+    return data_dir
+
+
+def _env(folder: Path) -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PLANNER_DB": str(folder)}
+
+
+def _public_commands() -> list[str]:
+    parser = planner_cli.build_parser()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    return [choice.dest for choice in commands._get_subactions()]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_the_script_knows_every_command_and_asks_planner_for_names(cli, shell) -> None:
+    done = cli("completion", shell)
+    assert done.code == 0 and done.err == ""
+    for command in _public_commands():
+        assert command in done.out, command
+    assert "planner __complete names" in done.out
+    assert "__complete " not in done.out.replace("planner __complete names", "")  # the hidden command is not offered
+
+
+def test_an_unknown_shell_is_one_line(cli) -> None:
+    done = cli("completion", "tcsh")
+    assert done.code == 2 and done.err.startswith("error: argument SHELL: invalid choice: 'tcsh'")
+
+
+def test_names_are_the_engagements_not_archived_and_hidden_from_help(cli, folder) -> None:
+    assert cli("__complete", "names").out.splitlines() == ["acme-corp", "globex", "gamma"]
+    assert "__complete" not in cli("--help").out
+    (folder / ".seal.json").unlink()  # the long way says the same
+    assert cli("__complete", "names").out.splitlines() == ["acme-corp", "globex", "gamma"]
+
+
+BASH_PROBE = """
+source "$1"
+t() {
+  COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+  _shtab_planner planner "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+  echo "${COMPREPLY[*]}"
+}
+t planner st
+t planner start g
+t planner log add ""
+t planner report --ch
+t planner export --engagement a
+"""
+
+
+def test_bash_completes_commands_options_and_names(cli, folder, tmp_path) -> None:
+    if shutil.which("bash") is None:
+        pytest.skip("no bash here")
+    script = tmp_path / "planner.bash"
+    script.write_text(cli("completion", "bash").out)
+    done = subprocess.run(
+        ["bash", "--norc", "-c", BASH_PROBE, "probe", str(script)],
+        capture_output=True,
+        text=True,
+        env=_env(folder),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "start stop status",
+        "globex gamma",
+        "acme-corp globex gamma",
+        "--chart",
+        "acme-corp",
+    ]
+
+
+def test_fish_completes_commands_and_names(cli, folder, tmp_path) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("no fish here")
+    script = tmp_path / "planner.fish"
+    script.write_text(cli("completion", "fish").out)
+    probe = f"source {script}; complete -C 'planner sta'; echo SPLIT; complete -C 'planner start g'"
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", probe], capture_output=True, text=True, env=_env(folder), timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    first, names = done.stdout.split("SPLIT\n")
+    assert [line.split("\t")[0] for line in first.splitlines()] == ["start", "status"]
+    assert [line.split("\t")[0] for line in names.splitlines()] == ["globex", "gamma"]
+
+
+def test_zsh_loads_the_script_as_a_completion_function(cli, folder, tmp_path) -> None:
+    if shutil.which("zsh") is None:
+        pytest.skip("no zsh here")
+    functions = tmp_path / "zfunc"
+    functions.mkdir()
+    (functions / "_planner").write_text(cli("completion", "zsh").out)
+    probe = f"fpath=({functions} $fpath); autoload -Uz compinit && compinit -u -D; print -r -- $_comps[planner]"
+    done = subprocess.run(["zsh", "-f", "-c", probe], capture_output=True, text=True, env=_env(folder), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "_planner"
