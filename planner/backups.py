@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -94,6 +92,8 @@ def _what_is(path: Path, kind: int) -> str:
 
 
 def _digest(payload: bytes) -> str:
+    import hashlib  # only a backup being added to needs it, not every change (it costs a command 2 ms to load)
+
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -284,12 +284,26 @@ def _entries(root: Path) -> list[tuple[int, datetime, str]]:
         if match is None:
             continue  # not a backup (a leftover of one being built or dropped is cleaned by the next change)
         try:
-            when = datetime.strptime(match[1], _STAMP).replace(tzinfo=UTC)
+            when = _stamp_moment(match[1])
         except ValueError:
             continue
         found.append((int(match[2] or 0), when, name))
     found.sort(key=lambda item: (item[0], item[1]))
     return found
+
+
+def _stamp_moment(stamp: str) -> datetime:
+    """The moment a backup's name gives (`_STAMP`: 2026-12-07T060000Z, its digits checked by `_NAME`), read by hand:
+    strptime would load its locale machinery on every change. ValueError for a date that does not exist."""
+    return datetime(
+        int(stamp[0:4]),
+        int(stamp[5:7]),
+        int(stamp[8:10]),
+        int(stamp[11:13]),
+        int(stamp[13:15]),
+        int(stamp[15:17]),
+        tzinfo=UTC,
+    )
 
 
 def list_backups(root: Path) -> list[Backup]:
@@ -331,6 +345,8 @@ def _read_live(root: Path, file: Path) -> bytes | None:
 def _remove_tree(path: Path) -> None:
     kind = _kind(path)
     if kind == stat.S_IFDIR:
+        import shutil
+
         shutil.rmtree(path, ignore_errors=True)
     elif kind is not None:
         with contextlib.suppress(OSError):

@@ -113,8 +113,9 @@ def _total_line(total, amounts: dict[str, int]) -> str:
 
 
 def print_margins(report) -> None:
-    """The delegated work table: per engagement, the tasks' cost against its income and the margin."""
-    margins = report.margins()
+    """The delegated work table: per engagement, the tasks' cost against its income and the margin (nothing for no
+    report: no task cost anything)."""
+    margins = report.margins() if report is not None else []
     if not margins:
         return
     print()
@@ -133,6 +134,8 @@ def margins_json(report) -> list[dict[str, object]]:
     """Per engagement (and 'self'): the tasks handed on for it in the range, their cost, its income, the margin."""
     from planner.money import to_decimal
 
+    if report is None:
+        return []
     return [
         {
             "for": m.name,

@@ -192,6 +192,20 @@ def income_report(
     return IncomeReport(first, last, until, found, rows, earned, predictable, total, rates, ahead, costs, names)
 
 
+def delegated_report(store: Store, first: date, last: date, moment: datetime) -> IncomeReport | None:
+    """The income report behind the delegated work of first..last (`IncomeReport.margins`), None when no task handed
+    on cost anything then: `report` shows that section on every run, and pricing two months of entries for an
+    empty table cost a week's report most of its time."""
+    until = min(last, to_local(moment).date())
+    tasks = store.tasks() if until >= first else []
+    if not tasks:
+        return None
+    people = {person.id: person for person in store.people(include_archived=True)}
+    if not task_costs(tasks, people, first, until):
+        return None
+    return income_report(store, first, last, moment)
+
+
 # ---------------------------------------------------------------- what the balance rules read
 
 

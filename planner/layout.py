@@ -83,18 +83,19 @@ def _seal_entries(root: Path) -> dict[str, list[int]]:
 
 def sealed(root: Path, name: str) -> bytes | None:
     """The bytes of the data file `name` when they are exactly those planner last wrote there, else None."""
-    import zlib
-
-    entry = _seal_entries(root).get(name)
-    if entry is None:
-        return None
     try:
         read = _read_file(root / name)
     except StoreError:
         return None
-    if read is None or len(read[0]) != entry[1] or zlib.crc32(read[0]) != entry[0]:
-        return None
-    return read[0]
+    return read[0] if read is not None and is_sealed(root, name, read[0]) else None
+
+
+def is_sealed(root: Path, name: str, raw: bytes) -> bool:
+    """Whether `raw` are the bytes planner last wrote to the data file `name` of the folder at `root`."""
+    import zlib
+
+    entry = _seal_entries(root).get(name)
+    return entry is not None and len(raw) == entry[1] and zlib.crc32(raw) == entry[0]
 
 
 # ---------------------------------------------------------------- reading and checking the layout

@@ -34,19 +34,6 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from planner.backups import (
-    BACKUP_DIR,
-    Backup,
-    before_change,
-    clean_leftovers,
-    data_files,
-    find,
-    keep_everything,
-    list_backups,
-    read_regular,
-    restore_plan,
-)
-from planner.delegation import DRAFT, ONGOING, Person, Playbook, Task, Update, apply_update
 from planner.errors import PlannerError, StoreError, ValidationError
 from planner.files import TMP_SUFFIX, fsync_dir, write_temp
 from planner.layout import (
@@ -60,6 +47,7 @@ from planner.layout import (
     _read_file,
     check_layout,
     data_folder,
+    is_sealed,
     seal,
 )
 from planner.model import (
@@ -105,7 +93,12 @@ from planner.schedule import (
     to_local,
     week_label,
 )
-from planner.week import Week
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.backups import Backup
+    from planner.delegation import Person, Playbook, Task, Update
+    from planner.week import Week
 
 #: Tables a change may not empty by accident: more than half of a month file's entries, or any engagement, going at
 #: once is refused unless the change is a deliberate delete (engagements are never deleted).
@@ -128,9 +121,10 @@ def _what_to_do(path: Path) -> str:
 _SOUND: dict[Path, tuple[int, ...]] = {}
 
 
-def _load(path: Path, kind: str, period: str | None) -> dict:
+def _load(path: Path, kind: str, period: str | None, *, trust_seal: bool = True) -> dict:
     """Read and check one data file, and every record in it; a missing file is an empty document of the right
-    kind."""
+    kind. The records of a file whose bytes are those planner last wrote there (`layout.sealed`) were checked when
+    they were written and are not checked again, unless not `trust_seal` (doctor checks everything)."""
     read = _read_file(path)
     if read is None:
         fresh: dict[str, object] = {"app": APP, "schema": SCHEMA, "kind": kind}
@@ -166,12 +160,19 @@ def _load(path: Path, kind: str, period: str | None) -> dict:
         data = migrate(data)  # type: ignore[operator]
         schema += 1
         data["_meta"]["1"]["schema"] = schema
-    if _SOUND.get(path) != identity:
+    if _SOUND.get(path) != identity and not (trust_seal and _as_sealed(path, kind, raw)):
         _check_records(path, kind, data)
         if len(_SOUND) > 4096:
             _SOUND.clear()
         _SOUND[path] = identity
     return data
+
+
+def _as_sealed(path: Path, kind: str, raw: bytes) -> bool:
+    """Whether `raw`, read from the data file at `path`, is what planner last wrote there."""
+    root = path.parent if kind == "main" else path.parent.parent
+    name = MAIN_FILE if kind == "main" else f"{kind}/{path.name}"
+    return is_sealed(root, name, raw)
 
 
 def _damaged_table(data: dict) -> str | None:
@@ -495,6 +496,8 @@ def _check_fx(key: str, doc: dict) -> None:
 
 
 def _check_person(key: str, doc: dict) -> None:
+    from planner.delegation import Person
+
     _need(isinstance(doc.get("name"), str), "its name is not text")
     _need(isinstance(doc.get("changes", []), list), "its rate changes are not a list")
     for change in doc.get("changes", []):
@@ -506,6 +509,8 @@ def _check_person(key: str, doc: dict) -> None:
 
 
 def _check_task(key: str, doc: dict) -> None:
+    from planner.delegation import Task
+
     _need(_is_int(doc.get("person_id")), "its person is not an id")
     _need(doc.get("for_id") is None or _is_int(doc["for_id"]), "its engagement is not an id")
     _need(isinstance(doc.get("title"), str), "its title is not text")
@@ -518,6 +523,8 @@ def _check_task(key: str, doc: dict) -> None:
 
 
 def _check_playbook(key: str, doc: dict) -> None:
+    from planner.delegation import Playbook
+
     _need(isinstance(doc.get("name"), str) and isinstance(doc.get("brief", ""), str), "its name or brief is not text")
     _need(isinstance(doc.get("checklist", []), list), "its checklist is not a list")
     Playbook.from_doc(doc).validate()
@@ -556,7 +563,7 @@ def load_data_file(path: Path, file: Path) -> dict:
     """Read and check the data file at `path` whose place in a data folder is `file` (planner.json, logs/…, or
     blocks/…), which says what kind of file it must be."""
     kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
-    return _load(path, kind, file.stem if kind != "main" else None)
+    return _load(path, kind, file.stem if kind != "main" else None, trust_seal=False)
 
 
 def _encode(data: dict, path: Path) -> bytes:
@@ -655,6 +662,8 @@ class _Tx:
         return value
 
     def commit(self) -> None:
+        from planner.backups import BACKUP_DIR, before_change
+
         dirty = [storage for _, storage in self._dbs.values() if storage.dirty]
         if not dirty:
             return
@@ -756,6 +765,8 @@ def _replace_data_files(root: Path, contents: dict[Path, bytes | None]) -> None:
 
 def _recover(root: Path) -> None:
     """Finish a commit a crash interrupted, then remove temporary files no commit will use. Call under the lock."""
+    from planner.backups import clean_leftovers
+
     journal = root / JOURNAL_FILE
     if journal.exists():
         try:
@@ -791,6 +802,8 @@ def _inside(root: Path, name: object) -> Path:
 def _refuse_newer_data(root: Path) -> None:
     """Refuse to restore over a data file a newer planner wrote: the backup is older, and what it wrote would be
     set aside for a file this planner cannot read. A damaged file is no reason to refuse: restoring mends it."""
+    from planner.backups import data_files, read_regular
+
     for file in data_files(root):
         try:
             schema = json.loads(read_regular(root / file))["_meta"]["1"]["schema"]
@@ -809,6 +822,8 @@ _COUNTERS = ("next_log", "next_block")
 def _keep_counters(root: Path, contents: dict[Path, bytes | None], main: dict | None) -> None:
     """Raise the restored id counters to the highest they have been (now or in any backup), so that an id is never
     handed out twice: an entry restored away keeps its id to itself. `main` is the restored planner.json, checked."""
+    from planner.backups import list_backups, read_regular
+
     file = Path(MAIN_FILE)
     if file not in contents:
         return  # planner.json stays as it is, counters and all
@@ -1011,6 +1026,8 @@ class Store:
 
     def week(self, monday: date, now: datetime) -> Week:
         """Everything the board needs for one week, from one consistent read (each file parsed once)."""
+        from planner.week import Week
+
         last = monday + timedelta(days=6)
         lo, hi = span_of_days(monday, last)
         with self._transaction(write=False) as tx:
@@ -1207,6 +1224,8 @@ class Store:
 
     def backups(self) -> list[Backup]:
         """The dated backups kept in the data folder, oldest first."""
+        from planner.backups import BACKUP_DIR, list_backups
+
         check_layout(self.root)
         try:
             return list_backups(self.root)
@@ -1216,6 +1235,8 @@ class Store:
     def restore_backup(self, when: str) -> tuple[Backup, Backup | None]:
         """Put the data folder back as it was at the backup `when` (its label, or the start of it). The current
         state is backed up first, so a restore can itself be undone. Returns (restored, the backup of before)."""
+        from planner.backups import BACKUP_DIR, find, keep_everything, restore_plan
+
         try:
             label = find(self.root, when).label  # an empty or unknown `when` is refused before the folder is touched
         except OSError as exc:
@@ -1414,6 +1435,8 @@ class Store:
     def add_task(self, task: Task) -> list[Task]:
         """Store a task (one of a person's, for an engagement or for the user's own business). A task with a repeat
         rule is a series: the occurrences due up to a week ahead are made at once. Returns what was stored."""
+        from planner.delegation import ONGOING, Update
+
         task.validate()
         with self._transaction(write=True) as tx:
             person = _person_by_id(tx, task.person_id)
@@ -1453,6 +1476,8 @@ class Store:
 
     def update_task(self, task_id: int, update: Update, *, reopen: bool = False) -> Task:
         """Add a status update (the person's hours with it) to a task's history."""
+        from planner.delegation import Task, apply_update
+
         with self._transaction(write=True) as tx:
             table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
             task = Task.from_doc(task_id, doc)
@@ -1467,6 +1492,8 @@ class Store:
             return updated
 
     def edit_task(self, task_id: int, **changes: Any) -> Task:
+        from planner.delegation import Task
+
         with self._transaction(write=True) as tx:
             table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
             task = Task.from_doc(task_id, doc)
@@ -1486,6 +1513,8 @@ class Store:
             return updated
 
     def remove_task(self, task_id: int) -> Task:
+        from planner.delegation import Task
+
         with self._transaction(write=True, deliberate=True) as tx:
             table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
             task = Task.from_doc(task_id, doc)
@@ -1517,6 +1546,8 @@ class Store:
             return playbook
 
     def playbooks(self) -> list[Playbook]:
+        from planner.delegation import Playbook
+
         with self._transaction(write=False) as tx:
             found = [Playbook.from_doc(doc) for doc in tx.main().table("playbooks").all()]
         return sorted(found, key=lambda item: item.name.casefold())
@@ -1528,6 +1559,8 @@ class Store:
         raise ValidationError(f"no playbook named '{name.strip()}'; see 'planner playbook list'")
 
     def remove_playbook(self, name: str) -> Playbook:
+        from planner.delegation import Playbook
+
         with self._transaction(write=True, deliberate=True) as tx:
             table = tx.main().table("playbooks")
             found = [doc for doc in table.all() if _key(doc.get("name", "")) == _key(name)]
@@ -1975,6 +2008,8 @@ class Store:
 
 
 def _people(tx: _Tx) -> list[Person]:
+    from planner.delegation import Person
+
     return [Person.from_doc(doc.doc_id, doc) for doc in tx.main().table("people").all()]
 
 
@@ -1990,6 +2025,8 @@ def _person_named(tx: _Tx, name: str) -> Person:
 
 
 def _person_by_id(tx: _Tx, person_id: int) -> Person:
+    from planner.delegation import Person
+
     doc = tx.main().table("people").get(doc_id=person_id)
     if doc is None:
         raise ValidationError(f"no person with id {person_id}; see 'planner person list'")
@@ -2003,10 +2040,14 @@ def _check_unique_person(tx: _Tx, name: str, own_id: int | None) -> None:
 
 
 def _tasks(tx: _Tx) -> list[Task]:
+    from planner.delegation import Task
+
     return [Task.from_doc(doc.doc_id, doc) for doc in tx.main().table("tasks").all()]
 
 
 def _task_by_id(tx: _Tx, task_id: int) -> Task:
+    from planner.delegation import Task
+
     _table, doc = _record(tx, "tasks", task_id, "task", "planner task list")
     return Task.from_doc(task_id, doc)
 
@@ -2033,6 +2074,8 @@ def _pending_occurrences(tx: _Tx, today: date) -> list[tuple[Task, date]]:
 
 def _make_occurrences(tx: _Tx, today: date) -> list[Task]:
     """Create the pending occurrences (call under the write lock: each is made once)."""
+    from planner.delegation import DRAFT, Update
+
     made = []
     for series, day in _pending_occurrences(tx, today):
         task = replace(
@@ -2545,6 +2588,8 @@ def _insert_logs(tx: _Tx, batch: list[LogEntry], *, keep_ids: bool) -> None:
 
 
 def _repair(tx: _Tx) -> list[str]:
+    from planner.delegation import Person
+
     done: list[str] = []
     main = tx.main()
     engagements = main.table("engagements")

@@ -61,9 +61,9 @@ def _imported(data_dir, args: list[str], names: tuple[str, ...]) -> list[str]:
     import sys
 
     code = (
-        "import runpy, sys\n"
-        f"sys.argv = ['planner', *{args!r}]\n"
-        "try:\n    runpy.run_module('planner', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import sys\n"
+        "from planner.cli import main\n"
+        f"main({args!r})\n"
         f"print(sorted(m for m in {names!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": NOW, "TZ": "Europe/Berlin"}
