@@ -12,13 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from planner.delegation import DONE, DRAFT, DUE_SOON_DAYS, Person, Task, stale_after
 from planner.hours import clock_hours
-from planner.income import IncomeFacts
 from planner.model import Block, Boundaries, Engagement, LogEntry
 from planner.schedule import day_start, format_clock, split_by_day, to_local, wall_moment, week_label
 from planner.timer import forgotten
 from planner.week import Week, block_interval, once_per_engagement
+from planner.words import DONE, DRAFT
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.delegation import Person, Task
+    from planner.income import IncomeFacts
 
 PLAN, ACTUAL = "plan", "actual"
 INFO, WARN, BREACH = "info", "warn", "breach"
@@ -711,6 +715,8 @@ def _delegated(facts: Facts) -> list[Finding]:
     (this week: now; a past week: its end). A week not yet begun has nothing delegated to judge."""
     if facts.future or not facts.tasks:
         return []
+    from planner.delegation import DUE_SOON_DAYS, stale_after
+
     moment = facts.moment
     lo, _ = facts.week.span
     seen = to_local(moment - timedelta(microseconds=1)).date()  # the last day lived by the judged moment

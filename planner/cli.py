@@ -934,8 +934,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         return cmd_overtime(store, args)
     if args.since:
         raise ValidationError("--since goes with --overtime")
-    from planner.cli_income import margins_json, print_margins
-    from planner.income import delegated_report
+    from planner.cli_income import delegated_report, margins_json, print_margins
     from planner.money import Figures, by_engagement, format_amounts, price
     from planner.timesheet import group_hours, summarize
 

@@ -24,6 +24,9 @@ from planner.text import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from planner.income import IncomeReport
     from planner.store import Store
 
 BY = ("engagement", "side", "model")
@@ -110,6 +113,24 @@ def _total_line(total, amounts: dict[str, int]) -> str:
     if currencies <= {total.base}:
         return format_amount(total.amount, total.base) if currencies else _amounts(amounts)
     return f"{format_amount(total.amount, total.base)} ({_amounts(amounts)}; {total.rates_named()})"
+
+
+def delegated_report(store: Store, first: date, last: date, moment: datetime) -> IncomeReport | None:
+    """The income report behind the delegated work of first..last (`IncomeReport.margins`), None when no task handed
+    on cost anything then: `report` shows that section on every run, and loading the income module and pricing two
+    months of entries for an empty table cost a week's report most of its time."""
+    until = min(last, to_local(moment).date())
+    tasks = store.tasks() if until >= first else []
+    if not tasks:
+        return None
+    from planner.money import task_costs
+
+    people = {person.id: person for person in store.people(include_archived=True)}
+    if not task_costs(tasks, people, first, until):
+        return None
+    from planner.income import income_report
+
+    return income_report(store, first, last, moment)
 
 
 def print_margins(report) -> None:

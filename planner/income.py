@@ -9,8 +9,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from dateutil.relativedelta import relativedelta
-
 from planner.delegation import SELF
 from planner.model import FIXED, OUTBOUND, Engagement, FxRate
 from planner.money import (
@@ -32,7 +30,7 @@ from planner.money import (
     to_decimal,
     totals,
 )
-from planner.schedule import day_start, month_before, next_month, now, span_of_days, to_local
+from planner.schedule import day_start, month_before, months_before, next_month, now, span_of_days, to_local
 from planner.store import Store
 
 FORECAST_MONTHS = 3  # the forecast reaches the end of the third month after this one
@@ -192,20 +190,6 @@ def income_report(
     return IncomeReport(first, last, until, found, rows, earned, predictable, total, rates, ahead, costs, names)
 
 
-def delegated_report(store: Store, first: date, last: date, moment: datetime) -> IncomeReport | None:
-    """The income report behind the delegated work of first..last (`IncomeReport.margins`), None when no task handed
-    on cost anything then: `report` shows that section on every run, and pricing two months of entries for an
-    empty table cost a week's report most of its time."""
-    until = min(last, to_local(moment).date())
-    tasks = store.tasks() if until >= first else []
-    if not tasks:
-        return None
-    people = {person.id: person for person in store.people(include_archived=True)}
-    if not task_costs(tasks, people, first, until):
-        return None
-    return income_report(store, first, last, moment)
-
-
 # ---------------------------------------------------------------- what the balance rules read
 
 
@@ -268,7 +252,7 @@ def income_facts(store: Store, day: date, moment: datetime, *, rates_wanted: boo
                 )
             )
         found += _fixed_rates(store, clients, day, moment, base, fx)
-    first = day - relativedelta(months=window_months) + timedelta(days=1)
+    first = months_before(day, window_months) + timedelta(days=1)
     window = income_report(store, first, day, moment)
     outbound: dict[str, int] = {}
     missing = None

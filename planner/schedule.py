@@ -398,6 +398,15 @@ def next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months before `day`, or that month's last day when it is shorter (31 March less one
+    month is 28 February), as dateutil's relativedelta counts."""
+    index = day.year * 12 + day.month - 1 - months
+    first = date(index // 12, index % 12 + 1, 1)
+    last = (next_month(first) - timedelta(days=1)).day
+    return first.replace(day=min(day.day, last))
+
+
 def month_before(day: date) -> date:
     """The first day of the month before `day`'s."""
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)

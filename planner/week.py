@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from planner.delegation import Task
 from planner.model import INBOUND, OUTBOUND, Block, Boundaries, DayOff, Engagement, LogEntry
 from planner.schedule import overlap_seconds, span_of_days, to_local, wall_moment
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from planner.delegation import Task
 
 T = TypeVar("T")
 

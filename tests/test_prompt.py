@@ -151,3 +151,21 @@ def test_a_torn_or_foreign_seal_only_means_the_long_way(run: Cli, data_dir) -> N
     assert run.ok("status", now=NOW) == expected
     run.ok("stop", now=NOW)  # a change writes a new seal over the link, not through it
     assert not (data_dir / ".seal.json").is_symlink() and run.ok("status", "--short", now=NOW) == ""
+
+
+#: The everyday commands and what each must not load: nothing of the board, calendars, exporters or logging (which
+#: filelock brought); the timer's commands not the rules either, and no series expanded where there is none.
+EVERYDAY = [
+    (["start", "globex", "--at", "09:40"], (*FORBIDDEN, "shutil", "hashlib", "_strptime")),
+    (["stop", "--at", "10:00"], (*FORBIDDEN, "shutil", "hashlib", "_strptime")),
+    (["log", "add", "globex", "--start", "07:00", "--end", "07:30"], FORBIDDEN),
+    (["report", "--week", "2026-11-23"], (*FORBIDDEN[:-1], "dateutil.relativedelta", "planner.income")),
+    (["check", "--week", "2026-11-23"], (*FORBIDDEN[:-2], "dateutil.relativedelta", "planner.income")),
+    (["plan", "list", "--week", "2026-11-23"], FORBIDDEN),
+]
+
+
+def test_the_everyday_commands_import_only_what_they_use(run: Cli, data_dir) -> None:
+    """Each runs as its own process, in order (start, then stop, ...), on the fixture's folder."""
+    for args, forbidden in EVERYDAY:
+        assert _imported(data_dir, args, forbidden) == [], args

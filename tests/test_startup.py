@@ -13,12 +13,14 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import planner.cli as planner_cli
 from planner.cli_common import command_words
 from planner.errors import StoreError
 from planner.locking import DataLock
-from planner.schedule import datetime_exists, local_zone, resolve_imaginary
+from planner.schedule import datetime_exists, local_zone, months_before, resolve_imaginary
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -162,3 +164,11 @@ def test_a_wall_time_the_clocks_skip_does_not_exist_and_moves_past_the_gap(monke
     assert datetime_exists(datetime(2026, 10, 25, 2, 30, tzinfo=zone, fold=1))  # happens twice: exists
     moved = resolve_imaginary(gap)
     assert (moved.date(), moved.hour, moved.minute) == (date(2026, 3, 29), 3, 30)
+
+
+@given(st.dates(min_value=date(1971, 1, 1), max_value=date(2200, 12, 31)), st.integers(min_value=0, max_value=24))
+def test_months_before_counts_as_relativedelta_does(day, months) -> None:
+    """income's look-back window no longer loads dateutil.relativedelta (and six) for one subtraction."""
+    from dateutil.relativedelta import relativedelta
+
+    assert months_before(day, months) == day - relativedelta(months=months)
