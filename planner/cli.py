@@ -6,6 +6,7 @@ This module must stay light at start-up (no Textual): the timer commands run man
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -615,16 +616,20 @@ def _prompt_format(text: str) -> list[tuple[str, str | None]]:
         raise ValidationError(
             f"--format '{text}' is not a format ({error}); e.g. '{{engagement}} {{elapsed}}'"
         ) from None
+    fields = ", ".join("{" + f + "}" for f in PROMPT_FIELDS)
     for literal, name, spec, conversion in parsed:
-        if name is not None and (name not in PROMPT_FIELDS or spec or conversion):
+        if name is not None and name not in PROMPT_FIELDS:
+            raise ValidationError(f"--format: '{{{name}}}' is not a field; use {fields}")
+        if name is not None and (spec or conversion):
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             raise ValidationError(
-                f"--format: '{{{name}}}' is not a field; use {', '.join('{' + f + '}' for f in PROMPT_FIELDS)}"
+                f"--format: '{shown}' takes no conversion or format spec (no ! or :); write {{{name}}}"
             )
         pieces.append((literal, name))
     return pieces
 
 
-def _timer_facts(root: Path, moment: datetime) -> TimerFacts | None:
+def _timer_facts(root: str, moment: datetime) -> TimerFacts | None:
     """The running timer for `status`: from planner.json alone when it is as planner wrote it (planner.glance),
     else through the store, which checks every record and refuses a damaged file."""
     from planner.glance import Glance, TimerFacts
@@ -656,7 +661,7 @@ def _timer_facts(root: Path, moment: datetime) -> TimerFacts | None:
     )
 
 
-def _prompt_line(root: Path, pieces: list[tuple[str, str | None]], moment: datetime) -> str:
+def _prompt_line(root: str, pieces: list[tuple[str, str | None]], moment: datetime) -> str:
     """The --format line: the running timer's engagement, elapsed time and note (empty when none runs), the time
     logged today (the timer included) and the outbound share logged this week."""
     needed = {name for _, name in pieces if name is not None}
@@ -688,7 +693,7 @@ def _prompt_line(root: Path, pieces: list[tuple[str, str | None]], moment: datet
     return printable(text).rstrip()
 
 
-def cmd_status(root: Path, args: argparse.Namespace) -> int:
+def cmd_status(root: str, args: argparse.Namespace) -> int:
     """The running timer. It is given the data folder, not a store: a prompt runs it every few seconds, and it
     answers from planner.json alone when it can (see _timer_facts)."""
     moment = now()
@@ -729,7 +734,7 @@ def cmd_status(root: Path, args: argparse.Namespace) -> int:
         return EXIT_OK
     note = f" — {printable(timer.note)}" if timer.note else ""
     print(
-        f"{printable(timer.engagement)} ({timer.kind}) since {to_local(timer.start):%Y-%m-%d %H:%M}, "
+        f"{printable(timer.engagement)} ({printable(timer.kind)}) since {to_local(timer.start):%Y-%m-%d %H:%M}, "
         f"{clock_hours(timer.seconds)}{note} (id {timer.id})"
     )
     if found is not None:
@@ -1593,15 +1598,16 @@ def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentPars
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    report_folder = None
+    report_folder: Path | str | None = None
     try:
         args = build_parser(command_words(words)).parse_args(words)
         handler: Callable[..., int] = getattr(args, "handler", cmd_board)
         if getattr(args, "folder_only", False):  # a prompt's command: it opens the store only if it must
-            from planner.layout import data_folder
+            from planner.layout import folder_text
 
-            report_folder = data_folder(args.db)
-            return handler(report_folder, args)
+            folder = folder_text(args.db)
+            report_folder = folder
+            return handler(folder, args)
         from planner.store import Store
 
         store = Store(args.db)
@@ -1615,10 +1621,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:  # every data file's error is a StoreError by now: this is the output
+            from planner import crash
+
+            return crash.report(exc, report_folder, words)
+        return _output_lost(exc)
     except Exception as exc:  # a bug in planner: one line and a report file, never a traceback, never exit 0
         from planner import crash
 
         return crash.report(exc, report_folder, words)
+
+
+#: Errors of writing the output (a full disk or quota under a redirection, a device failing), not bugs.
+_OUTPUT_ERRORS = {getattr(errno, name, None) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO")} - {None}
+
+
+def _output_lost(exc: OSError) -> int:
+    """One line for output that could not all be written, exit 2 (nothing stored depends on it)."""
+    from contextlib import suppress
+
+    with suppress(OSError, ValueError, AttributeError):  # standard error may be gone too: the exit status says it
+        print(f"error: could not write the output: {exc.strerror or exc}", file=sys.stderr, flush=True)
+    return EXIT_BAD_INPUT
 
 
 def run() -> None:
@@ -1629,12 +1654,18 @@ def run() -> None:
     exit does, took a `start` or `stop` a fifth of its time, paid on every prompt and every tab."""
     import os
 
-    code = main()
+    try:
+        code = main()
+    except SystemExit as done:  # --help and --version print, then exit through argparse
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_BAD_INPUT)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the stream closed (`planner status >&-`): nothing to flush
+            continue
         try:
             stream.flush()
         except BrokenPipeError:  # the reader went away (`planner log list | head`): it read all it wanted
             pass
-        except OSError:  # a full disk under a redirection: what was asked for did not all arrive
-            code = code or EXIT_BAD_INPUT
+        except (OSError, ValueError) as exc:  # a full disk under a redirection: not all that was asked arrived
+            if stream is sys.stdout:
+                code = code or _output_lost(exc if isinstance(exc, OSError) else OSError(str(exc)))
     os._exit(code)

@@ -37,7 +37,7 @@ def _usable(folder: Path) -> bool:
         return False
 
 
-def write_report(error: BaseException, folder: Path | None, argv: list[str]) -> Path | None:
+def write_report(error: BaseException, folder: Path | str | None, argv: list[str]) -> Path | None:
     """Write the full traceback of `error` to `crash-YYYYMMDD-HHMMSS.log` (mode 0600) in `folder`, else in the
     temporary folder. Returns where it went, or None when no file could be written at all."""
     from planner import __version__
@@ -49,6 +49,7 @@ def write_report(error: BaseException, folder: Path | None, argv: list[str]) -> 
         f"python {sys.version.split()[0]} on {sys.platform}\n"
         f"command: planner {' '.join(argv)}\n\n{text}"
     ).encode("utf-8", "backslashreplace")
+    folder = Path(folder) if folder is not None else None
     candidates = [folder] if folder is not None and _usable(folder) else []
     candidates.append(Path(tempfile.gettempdir()))
     for place in candidates:
@@ -76,7 +77,7 @@ def summary(error: BaseException) -> str:
     return line if len(line) <= 200 else line[:199] + "…"
 
 
-def report(error: BaseException, folder: Path | None, argv: list[str]) -> int:
+def report(error: BaseException, folder: Path | str | None, argv: list[str]) -> int:
     """Tell the person planner failed, in one line on stderr, and return the exit status."""
     try:
         where = write_report(error, folder, argv)

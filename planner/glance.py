@@ -15,10 +15,11 @@ import os
 from datetime import date, datetime
 
 from planner.errors import PlannerError
-from planner.layout import APP, JOURNAL_FILE, MAIN_FILE, SCHEMA, layout_problems, sealed
-from planner.schedule import parse_clock, parse_stored_moment, to_local
+from planner.layout import APP, JOURNAL_FILE, MAIN_FILE, SCHEMA, layout_problem_texts, sealed
+from planner.schedule import check_day, parse_clock, parse_stored_moment, to_local
 from planner.timer import TIMER_LIMIT, Forgotten, forgotten_timer
 from planner.window import WorkWindow
+from planner.words import KINDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,11 +74,13 @@ class Glance:
         self._data = data
 
     @classmethod
-    def read(cls, root: Path) -> Glance | None:
+    def read(cls, root: Path | str) -> Glance | None:
         """The main file of the folder at `root` when it can be read this way, else None."""
         try:
-            if layout_problems(root) or os.path.lexists(root / JOURNAL_FILE):
+            if layout_problem_texts(str(root)) or os.path.lexists(os.path.join(root, JOURNAL_FILE)):
                 return None
+            if not os.path.lexists(os.path.join(root, MAIN_FILE)):
+                return cls({})  # nothing written yet (or no folder at all): no timer, no names
             raw = sealed(root, MAIN_FILE)
             if raw is None:
                 return None
@@ -115,12 +118,15 @@ class Glance:
         engagement = self._doc("engagements", _whole(timer["engagement_id"]))
         name, kind = engagement["name"], engagement["kind"]
         start = parse_stored_moment(timer["start"])
-        note, tags = timer.get("note", ""), list(timer.get("tags", []))
+        check_day(start.date(), "the timer's start")  # a year planner does not keep: the long way says so
+        note, tags = timer.get("note", ""), timer.get("tags", [])
         billable, block_id, task_id = timer.get("billable", True), timer.get("block_id"), timer.get("task_id")
-        if not (isinstance(name, str) and isinstance(kind, str) and isinstance(note, str)):
+        if not (isinstance(name, str) and name.strip() and kind in KINDS and isinstance(note, str)):
             raise TypeError("timer")
-        if not (all(isinstance(tag, str) for tag in tags) and isinstance(billable, bool)):
+        if not (isinstance(tags, list) and all(isinstance(tag, str) for tag in tags) and isinstance(billable, bool)):
             raise TypeError("timer")
+        if timer.get("end") is not None:
+            raise ValueError("a running timer with an end")
         for reference in (block_id, task_id):
             if reference is not None:
                 _whole(reference)
@@ -130,7 +136,7 @@ class Glance:
             kind=kind,
             start=start,
             note=note,
-            tags=tags,
+            tags=list(tags),
             billable=billable,
             block_id=block_id,
             task_id=task_id,
@@ -142,7 +148,7 @@ class Glance:
         rules = self._doc("boundaries", 1)
         latest = rules.get("latest")
         limit = rules.get("timer_limit", TIMER_LIMIT)
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float)):
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit < 1e6):
             raise TypeError("timer_limit")
         window = None
         if engagement["kind"] == "inbound":
@@ -157,16 +163,20 @@ class Glance:
             moment,
         )
 
-    def names(self) -> list[str] | None:
-        """The names of the engagements not archived, in the order they were added (None: cannot be told)."""
+    def names(self, *, kind: str | None = None, archived: bool = False) -> list[str] | None:
+        """The names of the engagements (of `kind`, when given) that are archived or not, in the order they were
+        added (None: cannot be told this way)."""
         try:
             found = []
             for key in sorted(self._table("engagements"), key=int):
                 doc = self._doc("engagements", int(key))
-                if not isinstance(doc["name"], str):
-                    raise TypeError("name")
-                if not doc.get("archived", False):
-                    found.append(doc["name"])
+                name, its_kind, its_archived = doc["name"], doc["kind"], doc.get("archived", False)
+                if not (
+                    isinstance(name, str) and name.strip() and its_kind in KINDS and isinstance(its_archived, bool)
+                ):
+                    raise TypeError("engagement")
+                if its_archived == archived and kind in (None, its_kind):
+                    found.append(name)
             return found
         except _UNSURE:
             return None

@@ -9,9 +9,13 @@ import errno
 import json
 import os
 import stat
-from pathlib import Path
+import sys
 
 from planner.errors import StoreError, ValidationError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA = 1
 APP = "planner"
@@ -27,19 +31,60 @@ SEAL_FILE = ".seal.json"
 def default_root() -> Path:
     """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner. An empty or blank
     PLANNER_DB counts as not set (it would otherwise name the current folder)."""
-    env = os.environ.get("PLANNER_DB")
-    if env and env.strip():
-        return Path(env).expanduser()
-    import platformdirs
+    from pathlib import Path
 
-    return platformdirs.user_data_path(APP)
+    return Path(folder_text(None))
 
 
 def data_folder(root: Path | str | None) -> Path:
     """The data folder --db names (`root`), else the default one."""
+    from pathlib import Path
+
+    return Path(folder_text(root))
+
+
+def folder_text(root: Path | str | None) -> str:
+    """The data folder (--db's `root`, else $PLANNER_DB, else the platform's user data folder) as text, `~` and
+    `~user` read as home folders. Text, not a Path: a prompt's `status` does not load pathlib (3 ms) for it."""
     if isinstance(root, str) and not root.strip():  # Path("") is the current folder
         raise ValidationError("--db '' names no folder; give the data folder, or leave --db out for the default")
-    return Path(root).expanduser() if root is not None else default_root()
+    if root is not None:
+        return _expanded(str(root), "--db")
+    env = os.environ.get("PLANNER_DB")
+    if env and env.strip():
+        return _expanded(env, "PLANNER_DB")
+    found = _xdg_data_folder()
+    if found is not None:
+        return found
+    import platformdirs
+
+    return str(platformdirs.user_data_path(APP))
+
+
+def _xdg_data_folder() -> str | None:
+    """The user data folder platformdirs gives on Linux, in the cases it takes from the environment alone:
+    $XDG_DATA_HOME/planner, else $HOME/.local/share/planner, each when absolute; None in every other case (another
+    system, no usable HOME), which platformdirs itself answers. Loading platformdirs costs a prompt 10 ms, a third of
+    `status`; tests check this against platformdirs."""
+    if not sys.platform.startswith("linux"):
+        return None
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if xdg.startswith("/"):
+        return os.path.normpath(os.path.join(xdg, APP))
+    home = os.environ.get("HOME", "")
+    if home.startswith("/"):
+        return os.path.normpath(os.path.join(os.path.expanduser("~/.local/share"), APP))
+    return None
+
+
+def _expanded(text: str, source: str) -> str:
+    """The folder `text` names, `~` and `~user` read as home folders."""
+    expanded = os.path.expanduser(text)
+    if expanded.startswith("~"):  # ~nobody: no such user, or no home folder to be found
+        raise ValidationError(
+            f"{source} '{text}' starts with a home folder that cannot be found; give the folder's full path"
+        )
+    return expanded
 
 
 # ---------------------------------------------------------------- the seal
@@ -53,7 +98,9 @@ def seal(root: Path, written: dict[str, bytes]) -> None:
     wrote was sound when written, so `sealed` hands those bytes to planner.glance unchecked; any other change (an
     edit by hand, damage, a restored backup) breaks the checksum and the prompt takes the long way, which checks
     every record and refuses a damaged file as every command does. A seal that is lost, torn or stale only costs
-    that time: it is written after the data, without a flush, and never trusted for anything else."""
+    that time: it is written after the data, without a flush. It is a checksum, not a signature (anyone who can
+    write planner.json can write a matching seal), so only what a prompt shows trusts it, planner.glance checking
+    and escaping each field it shows; no command that reads data to change it does."""
     import zlib
     from contextlib import suppress
 
@@ -66,11 +113,11 @@ def seal(root: Path, written: dict[str, bytes]) -> None:
         os.replace(write_temp(root / SEAL_FILE, json.dumps(entries).encode(), durable=False), root / SEAL_FILE)
 
 
-def _seal_entries(root: Path) -> dict[str, list[int]]:
+def _seal_entries(root: Path | str) -> dict[str, list[int]]:
     try:
-        read = _read_file(root / SEAL_FILE)
+        read = _read_file(os.path.join(root, SEAL_FILE))
         entries = json.loads(read[0]) if read is not None else {}
-    except (StoreError, ValueError, RecursionError):
+    except (StoreError, OSError, ValueError, RecursionError):  # a seal of any other kind is no seal
         return {}
     if not isinstance(entries, dict):
         return {}
@@ -81,16 +128,16 @@ def _seal_entries(root: Path) -> dict[str, list[int]]:
     }
 
 
-def sealed(root: Path, name: str) -> bytes | None:
+def sealed(root: Path | str, name: str) -> bytes | None:
     """The bytes of the data file `name` when they are exactly those planner last wrote there, else None."""
     try:
-        read = _read_file(root / name)
+        read = _read_file(os.path.join(root, name))
     except StoreError:
         return None
     return read[0] if read is not None and is_sealed(root, name, read[0]) else None
 
 
-def is_sealed(root: Path, name: str, raw: bytes) -> bool:
+def is_sealed(root: Path | str, name: str, raw: bytes) -> bool:
     """Whether `raw` are the bytes planner last wrote to the data file `name` of the folder at `root`."""
     import zlib
 
@@ -101,7 +148,7 @@ def is_sealed(root: Path, name: str, raw: bytes) -> bool:
 # ---------------------------------------------------------------- reading and checking the layout
 
 
-def _read_file(path: Path) -> tuple[bytes, tuple[int, ...]] | None:
+def _read_file(path: Path | str) -> tuple[bytes, tuple[int, ...]] | None:
     """The bytes of the data file at `path` and the identity of what was read, None when there is no file. Never
     follows a symbolic link, never waits on a pipe, and reads only a regular file."""
     try:
@@ -110,11 +157,12 @@ def _read_file(path: Path) -> tuple[bytes, tuple[int, ...]] | None:
         return None
     except OSError as exc:
         raise StoreError(_os_problem(exc, path)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # before a file object is made: a folder would fail that, named by its fd
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise StoreError(f"{path} is {what} where planner keeps a data file; move it away, then try again")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise StoreError(f"{path} is {what} where planner keeps a data file; move it away, then try again")
         try:
             raw = handle.read()
         except OSError as exc:
@@ -148,6 +196,13 @@ def layout_problems(root: Path) -> list[tuple[Path, str]]:
     (to anywhere: planner never follows one out of its data folder), a folder where a file belongs or a file where a
     folder belongs, a folder that cannot be read. Each as (path, one line naming it). The folder itself may be a
     link (people keep their data elsewhere that way); what is in it may not."""
+    from pathlib import Path
+
+    return [(Path(path), message) for path, message in layout_problem_texts(str(root))]
+
+
+def layout_problem_texts(root: str) -> list[tuple[str, str]]:
+    """`layout_problems` with the paths as text (what a prompt's `status` asks, without loading pathlib)."""
     try:
         if not stat.S_ISDIR(os.stat(root).st_mode):
             return [(root, f"{root} is a file, not a folder; point --db or PLANNER_DB at a folder")]
@@ -155,9 +210,9 @@ def layout_problems(root: Path) -> list[tuple[Path, str]]:
         return []
     except OSError as exc:
         return [(root, _os_problem(exc, root))]
-    problems: list[tuple[Path, str]] = []
+    problems: list[tuple[str, str]] = []
     for name, folder in (*_LAYOUT, (BACKUP_DIR, True)):
-        path = root / name
+        path = os.path.join(root, name)
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
@@ -182,11 +237,11 @@ def layout_problems(root: Path) -> list[tuple[Path, str]]:
                         if name != BACKUP_DIR and (entry.name.startswith(".") or not entry.name.endswith(".json")):
                             continue
                         if entry.is_symlink():
-                            problems.append((Path(entry.path), _link_problem(Path(entry.path))))
+                            problems.append((entry.path, _link_problem(entry.path)))
                         elif name != BACKUP_DIR and not entry.is_file(follow_symlinks=False):
                             problems.append(
                                 (
-                                    Path(entry.path),
+                                    entry.path,
                                     f"{entry.path} is not a file, where planner keeps a month file; "
                                     "move it away, then try again",
                                 )
@@ -196,7 +251,7 @@ def layout_problems(root: Path) -> list[tuple[Path, str]]:
     return problems
 
 
-def _link_problem(path: Path) -> str:
+def _link_problem(path: Path | str) -> str:
     return (
         f"{path} is a symbolic link; planner never follows a link out of its data folder: "
         "put the file or folder itself there, or move the link away"
@@ -205,6 +260,6 @@ def _link_problem(path: Path) -> str:
 
 def check_layout(root: Path) -> None:
     """Refuse, naming it, the first of `layout_problems`."""
-    problems = layout_problems(root)
+    problems = layout_problem_texts(str(root))
     if problems:
         raise StoreError(problems[0][1])

@@ -47,7 +47,6 @@ from planner.layout import (
     _read_file,
     check_layout,
     data_folder,
-    is_sealed,
     seal,
 )
 from planner.model import (
@@ -121,10 +120,10 @@ def _what_to_do(path: Path) -> str:
 _SOUND: dict[Path, tuple[int, ...]] = {}
 
 
-def _load(path: Path, kind: str, period: str | None, *, trust_seal: bool = True) -> dict:
+def _load(path: Path, kind: str, period: str | None) -> dict:
     """Read and check one data file, and every record in it; a missing file is an empty document of the right
-    kind. The records of a file whose bytes are those planner last wrote there (`layout.sealed`) were checked when
-    they were written and are not checked again, unless not `trust_seal` (doctor checks everything)."""
+    kind. (The seal that lets `status` skip this is never trusted here: a checksum anyone can write again is no
+    proof, and what a command reads it may write back.)"""
     read = _read_file(path)
     if read is None:
         fresh: dict[str, object] = {"app": APP, "schema": SCHEMA, "kind": kind}
@@ -160,19 +159,12 @@ def _load(path: Path, kind: str, period: str | None, *, trust_seal: bool = True)
         data = migrate(data)  # type: ignore[operator]
         schema += 1
         data["_meta"]["1"]["schema"] = schema
-    if _SOUND.get(path) != identity and not (trust_seal and _as_sealed(path, kind, raw)):
+    if _SOUND.get(path) != identity:
         _check_records(path, kind, data)
         if len(_SOUND) > 4096:
             _SOUND.clear()
         _SOUND[path] = identity
     return data
-
-
-def _as_sealed(path: Path, kind: str, raw: bytes) -> bool:
-    """Whether `raw`, read from the data file at `path`, is what planner last wrote there."""
-    root = path.parent if kind == "main" else path.parent.parent
-    name = MAIN_FILE if kind == "main" else f"{kind}/{path.name}"
-    return is_sealed(root, name, raw)
 
 
 def _damaged_table(data: dict) -> str | None:
@@ -563,7 +555,7 @@ def load_data_file(path: Path, file: Path) -> dict:
     """Read and check the data file at `path` whose place in a data folder is `file` (planner.json, logs/…, or
     blocks/…), which says what kind of file it must be."""
     kind = file.parent.name if file.parent.name in SHARD_KINDS else "main"
-    return _load(path, kind, file.stem if kind != "main" else None, trust_seal=False)
+    return _load(path, kind, file.stem if kind != "main" else None)
 
 
 def _encode(data: dict, path: Path) -> bytes:

@@ -4,6 +4,7 @@ commands, options and the engagements' names (through the hidden, fast `planner 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,10 @@ from planner.cli_completion import SHELLS
 BIN = str(Path(sys.executable).parent)  # where this environment's `planner` is, as a completion script calls it
 
 
+#: A name that is a shell command in disguise (it could come in with an import): a tab must offer it as text.
+HOSTILE = "g$(touch${IFS}pwned)"
+
+
 @pytest.fixture
 def folder(cli, data_dir) -> Path:
     for step in (
@@ -25,8 +30,11 @@ def folder(cli, data_dir) -> Path:
         ("client", "add", "gamma", "--rate", "90"),
         ("client", "add", "old-co", "--rate", "90"),
         ("archive", "old-co"),
+        ("client", "add", HOSTILE, "--rate", "90"),
+        ("client", "add", "big corp", "--rate", "90"),
+        ("client", "add", "it's", "--rate", "90"),
     ):
-        assert cli(*step).code == 0
+        assert cli(*step).code == 0, step
     return data_dir
 
 
@@ -46,8 +54,8 @@ def test_the_script_knows_every_command_and_asks_planner_for_names(cli, shell) -
     assert done.code == 0 and done.err == ""
     for command in _public_commands():
         assert command in done.out, command
-    assert "planner __complete names" in done.out
-    assert "__complete " not in done.out.replace("planner __complete names", "")  # the hidden command is not offered
+    assert re.search(r'__complete "?\$(what|1)', done.out)  # names come from the hidden command
+    assert "__complete:" not in done.out and "'__complete'" not in done.out  # which is not offered itself
 
 
 def test_an_unknown_shell_is_one_line(cli) -> None:
@@ -56,10 +64,15 @@ def test_an_unknown_shell_is_one_line(cli) -> None:
 
 
 def test_names_are_the_engagements_not_archived_and_hidden_from_help(cli, folder) -> None:
-    assert cli("__complete", "names").out.splitlines() == ["acme-corp", "globex", "gamma"]
+    names = ["acme-corp", "globex", "gamma", HOSTILE, "big corp", "it's"]
+    assert cli("__complete", "names").out.splitlines() == names
+    assert cli("__complete", "jobs").out.splitlines() == ["acme-corp"]
+    assert cli("__complete", "clients").out.splitlines() == names[1:]
+    assert cli("__complete", "archived").out.splitlines() == ["old-co"]
     assert "__complete" not in cli("--help").out
     (folder / ".seal.json").unlink()  # the long way says the same
-    assert cli("__complete", "names").out.splitlines() == ["acme-corp", "globex", "gamma"]
+    assert cli("__complete", "names").out.splitlines() == names
+    assert cli("__complete", "archived").out.splitlines() == ["old-co"]
 
 
 BASH_PROBE = """
@@ -74,52 +87,74 @@ t planner start g
 t planner log add ""
 t planner report --ch
 t planner export --engagement a
+t planner start b
+t planner start i
+t planner unarchive ""
+t planner job edit ""
+t planner --db "$2" start ""
 """
 
 
-def test_bash_completes_commands_options_and_names(cli, folder, tmp_path) -> None:
+def test_bash_completes_commands_options_and_names_as_text(cli, folder, tmp_path) -> None:
     if shutil.which("bash") is None:
         pytest.skip("no bash here")
     script = tmp_path / "planner.bash"
     script.write_text(cli("completion", "bash").out)
+    empty = tmp_path / "empty"
     done = subprocess.run(
-        ["bash", "--norc", "-c", BASH_PROBE, "probe", str(script)],
+        ["bash", "--norc", "-c", BASH_PROBE, "probe", str(script), str(empty)],
         capture_output=True,
         text=True,
         env=_env(folder),
+        cwd=tmp_path,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "start stop status",
-        "globex gamma",
-        "acme-corp globex gamma",
+        "globex gamma g\\$\\(touch\\$\\{IFS\\}pwned\\)",  # quoted for the line, never run
+        "acme-corp globex gamma g\\$\\(touch\\$\\{IFS\\}pwned\\) big\\ corp it\\'s",
         "--chart",
         "acme-corp",
+        "big\\ corp",
+        "it\\'s",
+        "old-co",
+        "acme-corp",
+        "",  # --db typed on the line is the folder asked: an empty one has no names
     ]
+    assert not (tmp_path / "pwned").exists()
 
 
-def test_fish_completes_commands_and_names(cli, folder, tmp_path) -> None:
+def test_fish_completes_commands_and_names_as_text(cli, folder, tmp_path) -> None:
     if shutil.which("fish") is None:
         pytest.skip("no fish here")
     script = tmp_path / "planner.fish"
     script.write_text(cli("completion", "fish").out)
-    probe = f"source {script}; complete -C 'planner sta'; echo SPLIT; complete -C 'planner start g'"
+    probe = (
+        f"source {script}; complete -C 'planner sta'; echo SPLIT; complete -C 'planner start g'; echo SPLIT; "
+        "complete -C 'planner unarchive '"
+    )
     done = subprocess.run(
-        ["fish", "--no-config", "-c", probe], capture_output=True, text=True, env=_env(folder), timeout=60
+        ["fish", "--no-config", "-c", probe], capture_output=True, text=True, env=_env(folder), cwd=tmp_path, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    first, names = done.stdout.split("SPLIT\n")
+    first, names, archived = done.stdout.split("SPLIT\n")
     assert [line.split("\t")[0] for line in first.splitlines()] == ["start", "status"]
-    assert [line.split("\t")[0] for line in names.splitlines()] == ["globex", "gamma"]
+    assert [line.split("\t")[0] for line in names.splitlines()] == ["globex", "gamma", HOSTILE]
+    assert [line.split("\t")[0] for line in archived.splitlines()] == ["old-co"]
+    assert not (tmp_path / "pwned").exists()
 
 
-def test_zsh_loads_the_script_as_a_completion_function(cli, folder, tmp_path) -> None:
+def test_zsh_loads_the_script_and_asks_for_names_only_through_its_function(cli, folder, tmp_path) -> None:
+    """zsh evaluates what a completion spec's `(...)` holds: names reach it only through compadd, as data."""
+    script = cli("completion", "zsh").out
+    assert script.count("__complete") == 1 and "compadd -a found" in script
+    assert ":NAME:_planner_names" in script and ":NAME:_planner_archived" in script
     if shutil.which("zsh") is None:
         pytest.skip("no zsh here")
     functions = tmp_path / "zfunc"
     functions.mkdir()
-    (functions / "_planner").write_text(cli("completion", "zsh").out)
+    (functions / "_planner").write_text(script)
     probe = f"fpath=({functions} $fpath); autoload -Uz compinit && compinit -u -D; print -r -- $_comps[planner]"
     done = subprocess.run(["zsh", "-f", "-c", probe], capture_output=True, text=True, env=_env(folder), timeout=60)
     assert done.returncode == 0, done.stderr

@@ -3,9 +3,14 @@ short way `status` takes to answer them (planner.glance: planner.json as planner
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
-from tests.helpers import Cli
+from tests.helpers import Cli, snapshot_files
 
 NOW = "2026-11-25T10:30:00+01:00"
 
@@ -52,6 +57,8 @@ NOT_FOR_A_PROMPT = (
     "planner.model",
     "planner.store",
     "shutil",
+    "pathlib",
+    "platformdirs",
 )
 
 
@@ -62,9 +69,10 @@ def _imported(data_dir, args: list[str], names: tuple[str, ...]) -> list[str]:
 
     code = (
         "import sys\n"
+        "before = set(sys.modules)\n"  # what Python itself loaded (an editable install loads pathlib at start)
         "from planner.cli import main\n"
         f"main({args!r})\n"
-        f"print(sorted(m for m in {names!r} if m in sys.modules))\n"
+        f"print(sorted(m for m in {names!r} if m in sys.modules and m not in before))\n"
     )
     env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": NOW, "TZ": "Europe/Berlin"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
@@ -169,3 +177,112 @@ def test_the_everyday_commands_import_only_what_they_use(run: Cli, data_dir) -> 
     """Each runs as its own process, in order (start, then stop, ...), on the fixture's folder."""
     for args, forbidden in EVERYDAY:
         assert _imported(data_dir, args, forbidden) == [], args
+
+
+def test_a_seal_of_another_kind_is_no_seal(run: Cli, data_dir) -> None:
+    run.ok("start", "globex", "--at", "09:30", now=NOW)
+    expected = run.ok("status", now=NOW)
+    seal = data_dir / ".seal.json"
+    seal.unlink()
+    seal.mkdir()  # a folder where the seal belongs: the long way, and no path named by its file descriptor
+    assert run("status", now=NOW) == (0, expected, "")
+    assert run("stop", now=NOW)[0] == 0  # writing a new seal fails quietly; the change itself is made
+    seal.rmdir()
+    os.mkfifo(seal)  # never waited on
+    assert run("status", "--short", now=NOW) == (0, "", "")
+
+
+def _forge(data_dir, change) -> None:
+    """Change planner.json and write a seal that matches it, as anyone who can write the folder can."""
+    import zlib
+
+    path = data_dir / "planner.json"
+    data = json.loads(path.read_text())
+    change(data)
+    raw = json.dumps(data).encode()
+    path.write_bytes(raw)
+    seal = json.loads((data_dir / ".seal.json").read_text())
+    seal["planner.json"] = [zlib.crc32(raw), len(raw)]
+    (data_dir / ".seal.json").write_text(json.dumps(seal))
+
+
+def _timer(data: dict) -> dict:
+    return data["state"]["1"]["timer"]
+
+
+FORGED = {
+    "a start that is no moment": lambda d: _timer(d).update(start="garbage"),
+    "a start without an offset": lambda d: _timer(d).update(start="2026-11-25T09:30:00"),
+    "a start in the year 1": lambda d: _timer(d).update(start="0001-01-01T00:00:00+00:00"),
+    "a timer that is a list": lambda d: d["state"]["1"].update(timer=[1]),
+    "an id that is text": lambda d: _timer(d).update(id="x"),
+    "a note that is a number": lambda d: _timer(d).update(note=5),
+    "a kind with an escape": lambda d: d["engagements"]["2"].update(kind="outbound\x1b[31m"),
+    "a name that is a number": lambda d: d["engagements"]["2"].update(name=7),
+    "a window that is a number": lambda d: d["engagements"]["2"].update(kind="inbound", window=9),
+    "a timer limit that is text": lambda d: d.setdefault("boundaries", {}).update({"1": {"timer_limit": "10"}}),
+    "a latest finish that is a number": lambda d: d.setdefault("boundaries", {}).update({"1": {"latest": 7}}),
+}
+
+
+@pytest.mark.parametrize("damage", list(FORGED))
+def test_a_forged_seal_never_crashes_status_and_no_other_command_trusts_it(run: Cli, data_dir, damage) -> None:
+    """The seal is a checksum, not a signature. What it lets through reaches only what status shows (checked
+    field by field, escaped); every other command checks every record, and refuses the file."""
+    run.ok("start", "globex", "--at", "09:30", now=NOW)
+    _forge(data_dir, FORGED[damage])
+    before = snapshot_files(data_dir)
+    for args in (["status"], ["status", "--json"], ["status", "--short"], ["__complete", "names"]):
+        code, out, err = run(*args, now=NOW)
+        assert code in (0, 2) and "\x1b" not in out + err and "Traceback" not in err, (args, code, err)
+        if code == 2:
+            assert out == "" and err.startswith("error: ") and len(err.splitlines()) == 1
+    for args in (["stop"], ["list"], ["log", "list"]):
+        run.refused(*args, now=NOW)
+    assert snapshot_files(data_dir) == before
+
+
+def test_output_that_cannot_be_written_is_one_line_not_a_crash(cli, data_dir) -> None:
+    assert cli("client", "add", "globex", "--rate", "90").code == 0
+    assert cli("start", "globex", "--at", "09:00").code == 0
+    env = {**os.environ, "PLANNER_DB": str(data_dir), "PLANNER_NOW": NOW, "TZ": "Europe/Berlin"}
+    if os.path.exists("/dev/full"):
+        for args in (["status", "--json"], ["status", "--short"], ["log", "list"], ["completion", "bash"]):
+            with open("/dev/full", "w") as full:
+                done = subprocess.run(
+                    [sys.executable, "-m", "planner", *args], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+                )
+            assert done.returncode == 2, (args, done.stderr)
+            assert done.stderr == "error: could not write the output: No space left on device\n"
+    closed = subprocess.run(
+        [sys.executable, "-m", "planner", "status"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        pass_fds=(),
+        close_fds=True,
+    )
+    assert closed.returncode == 0 and closed.stderr == ""
+    shut = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -m planner status >&-"], capture_output=True, text=True, env=env
+    )
+    assert shut.returncode == 0 and "Traceback" not in shut.stderr, shut.stderr
+    assert not list(data_dir.glob("crash-*.log"))
+
+
+@pytest.mark.parametrize("where", [["--db", "~nobody-here-at-all/x"], []])
+def test_a_home_folder_that_does_not_exist_is_one_line(cli, monkeypatch, where) -> None:
+    env_db = "~nobody-here-at-all/x" if not where else None
+    args = [sys.executable, "-m", "planner", *where, "status"]
+    env = {k: v for k, v in os.environ.items() if k != "PLANNER_DB"}
+    if env_db:
+        env["PLANNER_DB"] = env_db
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and "home folder" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("fmt", "says"), [("{engagement!r}", "no conversion"), ("{elapsed:>10}", "format spec")])
+def test_a_format_with_a_conversion_or_spec_says_so(run: Cli, fmt, says) -> None:
+    assert says in run.refused("status", "--format", fmt, now=NOW)
