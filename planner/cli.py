@@ -1304,7 +1304,7 @@ def _add_engagement_options(parser: argparse.ArgumentParser, kind: str | None, e
         parser.add_argument(
             "--hours", required=kind == INBOUND and not editing, metavar="H", help="contracted hours per week"
         )
-        parser.add_argument("--window", metavar='"mon-fri 09:00-17:00"', help="working window")
+        parser.add_argument("--window", metavar="WINDOW", help="working window, e.g. 'mon-fri 09:00-17:00'")
 
     if kind in (INBOUND, None):
         parser.add_argument("--salary", metavar="AMOUNT", help="a salary (--per month or year); else --rate is a wage")
@@ -1598,10 +1598,17 @@ def build_parser(wanted: tuple[str, ...] | None = None) -> argparse.ArgumentPars
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with the stream closed (`planner status --json >&-`)
+            import os
+
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (what is written goes nowhere, as asked)
     report_folder: Path | str | None = None
     try:
         args = build_parser(command_words(words)).parse_args(words)
         handler: Callable[..., int] = getattr(args, "handler", cmd_board)
+        if getattr(args, "no_folder", False):  # needs no data at all (a completion script)
+            return handler(None, args)
         if getattr(args, "folder_only", False):  # a prompt's command: it opens the store only if it must
             from planner.layout import folder_text
 

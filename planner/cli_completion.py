@@ -36,15 +36,21 @@ NAME_OPTIONS = ("--engagement",)
 BASH = r"""
 # planner's names, one a line, matched to the word being completed and quoted for the command line: never run
 _planner_complete() {
-  local what="$1" cur="$2" i word name
+  local what="$1" cur="$2" i word name folder=
   local -a db=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
-    if [[ "$word" == --db && "${COMP_WORDS[i+1]}" == "=" ]]; then db=(--db "${COMP_WORDS[i+2]}")
-    elif [[ "$word" == --db ]]; then db=(--db "${COMP_WORDS[i+1]}")
-    elif [[ "$word" == --db=* ]]; then db=(--db "${word#--db=}")
+    if [[ "$word" == --db && "${COMP_WORDS[i+1]}" == "=" ]]; then folder="${COMP_WORDS[i+2]}"
+    elif [[ "$word" == --db ]]; then folder="${COMP_WORDS[i+1]}"
+    elif [[ "$word" == --db=* ]]; then folder="${word#--db=}"
     fi
   done
+  if [[ -n "$folder" ]]; then  # the word as typed: its quotes and backslashes taken off, never evaluated
+    if [[ "$folder" == \'*\' || "$folder" == \"*\" ]]; then folder="${folder:1:${#folder}-2}"
+    else folder="${folder//\\ / }"
+    fi
+    db=(--db "$folder")
+  fi
   while IFS= read -r name; do
     name="$(printf '%q' "$name")"
     [[ "$name" == "$cur"* ]] && printf '%s\n' "$name"
@@ -54,12 +60,13 @@ _planner_complete() {
 ZSH = r"""
 # planner's names, one a line, added as literal words (compadd quotes them): never run
 _planner_complete() {
-  local -a found db
+  local -a found db line
   local i
-  for ((i = 2; i < CURRENT; i++)); do
-    case "${words[i]}" in
-      --db) db=(--db "${words[i+1]}") ;;
-      --db=*) db=(--db "${words[i]#--db=}") ;;
+  line=(${(z)BUFFER})  # the whole line (completion may have shifted $words past the command), split as zsh reads it
+  for ((i = 2; i < $#line; i++)); do
+    case "${line[i]}" in
+      --db) db=(--db "${(Q)line[i+1]}") ;;
+      --db=*) db=(--db "${(Q)${line[i]#--db=}}") ;;
     esac
   done
   found=(${(f)"$(planner $db __complete $1 2>/dev/null)"})
@@ -98,7 +105,7 @@ def _completer(what: str) -> dict[str, object]:
     }
 
 
-def cmd_completion(root: str, args: argparse.Namespace) -> int:
+def cmd_completion(root: None, args: argparse.Namespace) -> int:
     import shtab
 
     from planner.cli import build_parser
@@ -154,7 +161,7 @@ def add_completion_commands(commands) -> None:
         "completion", help="a shell completion script: commands, options and engagement names (see README)"
     )
     completion.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
-    completion.set_defaults(handler=cmd_completion, folder_only=True)
+    completion.set_defaults(handler=cmd_completion, no_folder=True)
     complete = commands.add_parser("__complete")  # no help: hidden from help and from completion itself
     complete.add_argument("what", choices=LISTS)
     complete.set_defaults(handler=cmd_complete, folder_only=True)

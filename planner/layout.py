@@ -110,7 +110,11 @@ def seal(root: Path, written: dict[str, bytes]) -> None:
     for name, payload in written.items():
         entries[name] = [zlib.crc32(payload), len(payload)]
     with suppress(OSError):  # the data is written; without a seal the next prompt reads it the long way
-        os.replace(write_temp(root / SEAL_FILE, json.dumps(entries).encode(), durable=False), root / SEAL_FILE)
+        temporary = write_temp(root / SEAL_FILE, json.dumps(entries).encode(), durable=False)
+        try:
+            os.replace(temporary, root / SEAL_FILE)
+        except OSError:  # a folder where the seal belongs, say: no seal, and nothing left behind
+            temporary.unlink(missing_ok=True)
 
 
 def _seal_entries(root: Path | str) -> dict[str, list[int]]:

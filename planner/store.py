@@ -178,6 +178,8 @@ def _damaged_table(data: dict) -> str | None:
 # ---------------------------------------------------------------- records
 
 _RECORD_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+#: Ids are whole numbers of up to 18 digits (as the keys of every table): one past the largest.
+MAX_ID = 10**18
 
 
 def _check_records(path: Path, kind: str, data: dict) -> None:
@@ -329,9 +331,12 @@ def _check_engagement(key: str, doc: dict) -> None:
         "done",
     ):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
-    for field_name in ("rate", "hours", "cap", "budget", "fee", "covers", "overage", "salary"):
+    for field_name in ("rate", "fee", "overage", "salary"):  # money: exact decimals are kept as text
         value = doc.get(field_name)
         _need(value is None or isinstance(value, str) or _is_number(value), f"its {field_name} is not a number")
+    for field_name in ("hours", "cap", "budget", "covers"):  # hours are numbers, never text
+        value = doc.get(field_name)
+        _need(value is None or _is_number(value), f"its {field_name} is not a number")
     _need(_is_int(doc.get("round_minutes", 1)), "its round_minutes is not a whole number")
     _need(doc.get("remind_before") is None or _is_int(doc["remind_before"]), "its remind_before is not whole minutes")
     for field_name in ("one_off", "archived", "carry"):
@@ -342,9 +347,12 @@ def _check_engagement(key: str, doc: dict) -> None:
         _need(isinstance(change.get("from"), str), "a change of its terms has no date")
         unknown = set(change) - {"from", *DATED_TERMS}
         _need(not unknown, f"a change of its terms holds {', '.join(sorted(map(str, unknown)))}")
-        for term in ("rate", "hours", "cap", "fee", "covers", "overage", "salary"):
+        for term in ("rate", "fee", "overage", "salary"):
             value = change.get(term)
             _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
+        for term in ("hours", "cap", "covers"):
+            value = change.get(term)
+            _need(value is None or _is_number(value), f"its {term} is not a number")
         for term in ("window", "currency", "round_mode", "model", "per"):
             _need(change.get(term) is None or isinstance(change[term], str), f"its {term} is not text")
         _need(_is_int(change.get("round_minutes", 1)), "its round_minutes is not a whole number")
@@ -380,7 +388,7 @@ def _check_series(key: str, doc: dict) -> None:
 def _check_state(key: str, doc: dict) -> None:
     for counter in ("next_log", "next_block", "next_task"):
         value = doc.get(counter, 1)
-        _need(_is_int(value) and value >= 1, f"its {counter.replace('_', ' ')} id is not a whole number")
+        _need(_is_int(value) and 1 <= value <= MAX_ID, f"its {counter.replace('_', ' ')} id is not a whole number")
     _need(isinstance(doc.get("usage_ready", False), bool), "its usage_ready is not true or false")
     calendar = doc.get("calendar_id")
     _need(
@@ -391,7 +399,10 @@ def _check_state(key: str, doc: dict) -> None:
     if timer is None or timer == {}:
         return
     _need(isinstance(timer, dict), "the running timer is not a record")
-    _need(_is_int(timer.get("id")) and timer["id"] >= 1, "the running timer's id is not a whole number")
+    _need(
+        _is_int(timer.get("id")) and 1 <= timer["id"] < MAX_ID,
+        "the running timer's id is not a whole number of up to 18 digits",
+    )
     try:
         _check_log(str(timer["id"]), timer, running=True)
     except (PlannerError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
@@ -2552,7 +2563,13 @@ def _finish_timer(tx: _Tx, running: LogEntry, at: datetime) -> LogEntry:
     _refuse_locked(tx, [finished])
     _refuse_overlaps(tx, [finished], ignore_running=True)
     _ensure_usage(tx)
-    tx.shard("logs", month_key(finished.start)).table("logs").insert(Document(finished.to_doc(), finished.id))
+    table = tx.shard("logs", month_key(finished.start)).table("logs")
+    if table.contains(doc_id=finished.id):  # planner.json was edited: its timer took an id already given out
+        raise StoreError(
+            f"the running timer's id {finished.id} is already the id of a logged entry, so planner.json or a month "
+            "file was changed by hand; nothing was changed: run 'planner doctor' to see what, or restore a backup"
+        )
+    table.insert(Document(finished.to_doc(), finished.id))
     _usage_add(tx, finished.engagement_id, finished.seconds())
     tx.set_state(timer=None)
     return finished

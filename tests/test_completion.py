@@ -150,6 +150,8 @@ def test_zsh_loads_the_script_and_asks_for_names_only_through_its_function(cli, 
     script = cli("completion", "zsh").out
     assert script.count("__complete") == 1 and "compadd -a found" in script
     assert ":NAME:_planner_names" in script and ":NAME:_planner_archived" in script
+    assert script.count(":NAME:_planner_names") >= 6 and ":NAME:_planner_jobs" in script  # edit and job edit too
+    assert '"mon-fri' not in script  # a metavar with quotes broke the specs after it
     if shutil.which("zsh") is None:
         pytest.skip("no zsh here")
     functions = tmp_path / "zfunc"
@@ -159,3 +161,11 @@ def test_zsh_loads_the_script_and_asks_for_names_only_through_its_function(cli, 
     done = subprocess.run(["zsh", "-f", "-c", probe], capture_output=True, text=True, env=_env(folder), timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "_planner"
+
+
+def test_a_script_needs_no_data_folder(tmp_path) -> None:
+    env = {**os.environ, "PLANNER_DB": "~nobody-here-at-all/x"}
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "completion", "fish"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0 and "complete -c planner" in done.stdout

@@ -187,6 +187,7 @@ def test_a_seal_of_another_kind_is_no_seal(run: Cli, data_dir) -> None:
     seal.mkdir()  # a folder where the seal belongs: the long way, and no path named by its file descriptor
     assert run("status", now=NOW) == (0, expected, "")
     assert run("stop", now=NOW)[0] == 0  # writing a new seal fails quietly; the change itself is made
+    assert not [name for name in os.listdir(data_dir) if name.endswith(".tmp")]  # and leaves nothing behind
     seal.rmdir()
     os.mkfifo(seal)  # never waited on
     assert run("status", "--short", now=NOW) == (0, "", "")
@@ -264,10 +265,11 @@ def test_output_that_cannot_be_written_is_one_line_not_a_crash(cli, data_dir) ->
         close_fds=True,
     )
     assert closed.returncode == 0 and closed.stderr == ""
-    shut = subprocess.run(
-        ["sh", "-c", f"'{sys.executable}' -m planner status >&-"], capture_output=True, text=True, env=env
-    )
-    assert shut.returncode == 0 and "Traceback" not in shut.stderr, shut.stderr
+    for args in ("status", "status --json", "log list --json", "completion zsh"):
+        shut = subprocess.run(
+            ["sh", "-c", f"'{sys.executable}' -m planner {args} >&-"], capture_output=True, text=True, env=env
+        )
+        assert shut.returncode == 0 and shut.stderr == "", (args, shut.stderr)
     assert not list(data_dir.glob("crash-*.log"))
 
 
@@ -286,3 +288,26 @@ def test_a_home_folder_that_does_not_exist_is_one_line(cli, monkeypatch, where) 
 @pytest.mark.parametrize(("fmt", "says"), [("{engagement!r}", "no conversion"), ("{elapsed:>10}", "format spec")])
 def test_a_format_with_a_conversion_or_spec_says_so(run: Cli, fmt, says) -> None:
     assert says in run.refused("status", "--format", fmt, now=NOW)
+
+
+def test_hand_edits_the_new_user_trial_found_are_refused_not_crashes(run: Cli, data_dir) -> None:
+    """A timer given an id a logged entry has, hours written as text, an id of 400 digits: one line, exit 2."""
+    run.ok("start", "globex", "--at", "09:30", now=NOW)
+    path = data_dir / "planner.json"
+    pristine = path.read_text()
+    data = json.loads(pristine)
+    _timer(data)["id"] = 1  # the acme entry of the fixture has id 1
+    path.write_text(json.dumps(data))
+    before = snapshot_files(data_dir)
+    assert "already the id of a logged entry" in run.refused("stop", now=NOW)
+    assert snapshot_files(data_dir) == before
+    for change, says in (
+        (lambda d: d["engagements"]["1"].update(hours="40"), "its hours is not a number"),
+        (lambda d: _timer(d).update(id=10**400), "id is not a whole number of up to 18 digits"),
+        (lambda d: d["state"]["1"].update(next_log=10**30), "next log id is not a whole number"),
+    ):
+        data = json.loads(pristine)
+        change(data)
+        path.write_text(json.dumps(data))
+        for args in (["list"], ["stop"], ["check", "--week", "2026-11-23"]):
+            assert says in run.refused(*args, now=NOW), args
