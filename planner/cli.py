@@ -482,19 +482,25 @@ def cmd_plan_rm(store: Store, args: argparse.Namespace) -> int:
 
 def _log_json(entry: LogEntry, engagements: dict[int, Engagement], moment: datetime) -> dict[str, object]:
     engagement = engagements.get(entry.engagement_id)
+    name, kind = (engagement.name, engagement.kind) if engagement else (None, None)
+    return _entry_json(entry, name, kind, entry.seconds(moment))
+
+
+def _entry_json(entry: LogEntry | TimerFacts, name: str | None, kind: str | None, seconds: float) -> dict[str, object]:
+    """An entry (or the running timer `status` tells of) as `log list --json` and `status --json` print it."""
     return {
         "id": entry.id,
-        "engagement": engagement.name if engagement else None,
-        "kind": engagement.kind if engagement else None,
+        "engagement": name,
+        "kind": kind,
         "start": format_moment(entry.start),
         "end": None if entry.end is None else format_moment(entry.end),
-        "hours": _hours_number(entry.seconds(moment)),
+        "hours": _hours_number(seconds),
         "note": entry.note,
         "tags": entry.tags,
         "billable": entry.billable,
         "block_id": entry.block_id,
         "task_id": entry.task_id,
-        "running": entry.running,
+        "running": entry.end is None,
     }
 
 
@@ -640,6 +646,7 @@ def _timer_facts(root: str, moment: datetime) -> TimerFacts | None:
         if found is not False:
             return found  # type: ignore[return-value]
     from planner.store import Store
+    from planner.timer import forgotten
 
     store = Store(root)
     running = store.running()
@@ -657,7 +664,7 @@ def _timer_facts(root: str, moment: datetime) -> TimerFacts | None:
         block_id=running.block_id,
         task_id=running.task_id,
         seconds=running.seconds(moment),
-        forgotten=_forgotten(store, moment),
+        forgotten=forgotten(running, engagement, store.boundaries(), moment),
     )
 
 
@@ -666,16 +673,14 @@ def _prompt_line(root: str, pieces: list[tuple[str, str | None]], moment: dateti
     logged today (the timer included) and the outbound share logged this week."""
     needed = {name for _, name in pieces if name is not None}
     values = dict.fromkeys(PROMPT_FIELDS, "")
+    timer = _timer_facts(root, moment)
+    if timer is not None:
+        values.update(engagement=timer.engagement, elapsed=clock_hours(timer.seconds), note=timer.note)
     if needed & {"today", "week_share"}:  # these read the week's logs: through the store
         from planner.store import Store
         from planner.timesheet import summarize
 
         store = Store(root)
-        running = store.running()
-        if running is not None:
-            values["engagement"] = store.engagement_by_id(running.engagement_id).name
-            values["elapsed"] = clock_hours(running.seconds(moment))
-            values["note"] = running.note
         day = to_local(moment).date()
         monday = day - timedelta(days=day.weekday())
         engagements = store.engagements(include_archived=True)
@@ -685,10 +690,6 @@ def _prompt_line(root: str, pieces: list[tuple[str, str | None]], moment: dateti
         values["today"] = clock_hours(today.inbound_seconds + today.outbound_seconds)
         share = week.outbound_share
         values["week_share"] = "–" if share is None else f"{share * 100:.0f}%"
-    else:
-        timer = _timer_facts(root, moment)
-        if timer is not None:
-            values.update(engagement=timer.engagement, elapsed=clock_hours(timer.seconds), note=timer.note)
     text = "".join(literal + ("" if name is None else values[name]) for literal, name in pieces)
     return printable(text).rstrip()
 
@@ -714,23 +715,9 @@ def cmd_status(root: str, args: argparse.Namespace) -> int:
         return EXIT_OK
     found = timer.forgotten
     if args.json:
-        _print_json(
-            {
-                "id": timer.id,
-                "engagement": timer.engagement,
-                "kind": timer.kind,
-                "start": format_moment(timer.start),
-                "end": None,
-                "hours": _hours_number(timer.seconds),
-                "note": timer.note,
-                "tags": timer.tags,
-                "billable": timer.billable,
-                "block_id": timer.block_id,
-                "task_id": timer.task_id,
-                "running": True,
-                "forgotten": None if found is None else {"message": found.message, **found.to_json()},
-            }
-        )
+        shown = _entry_json(timer, timer.engagement, timer.kind, timer.seconds)
+        shown["forgotten"] = None if found is None else {"message": found.message, **found.to_json()}
+        _print_json(shown)
         return EXIT_OK
     note = f" — {printable(timer.note)}" if timer.note else ""
     print(

@@ -46,6 +46,7 @@ class TimerFacts:
         "tags",
         "task_id",
     )
+    end = None  # it runs: no end yet, as a LogEntry's that runs
 
     def __init__(
         self,

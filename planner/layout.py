@@ -28,14 +28,6 @@ SHARD_KINDS = ("logs", "blocks")
 SEAL_FILE = ".seal.json"
 
 
-def default_root() -> Path:
-    """Where the data lives: $PLANNER_DB, else the platform's user data folder for planner. An empty or blank
-    PLANNER_DB counts as not set (it would otherwise name the current folder)."""
-    from pathlib import Path
-
-    return Path(folder_text(None))
-
-
 def data_folder(root: Path | str | None) -> Path:
     """The data folder --db names (`root`), else the default one."""
     from pathlib import Path
@@ -134,19 +126,18 @@ def _seal_entries(root: Path | str) -> dict[str, list[int]]:
 
 def sealed(root: Path | str, name: str) -> bytes | None:
     """The bytes of the data file `name` when they are exactly those planner last wrote there, else None."""
+    import zlib
+
+    entry = _seal_entries(root).get(name)
+    if entry is None:
+        return None
     try:
         read = _read_file(os.path.join(root, name))
     except StoreError:
         return None
-    return read[0] if read is not None and is_sealed(root, name, read[0]) else None
-
-
-def is_sealed(root: Path | str, name: str, raw: bytes) -> bool:
-    """Whether `raw` are the bytes planner last wrote to the data file `name` of the folder at `root`."""
-    import zlib
-
-    entry = _seal_entries(root).get(name)
-    return entry is not None and len(raw) == entry[1] and zlib.crc32(raw) == entry[0]
+    if read is None or len(read[0]) != entry[1] or zlib.crc32(read[0]) != entry[0]:
+        return None
+    return read[0]
 
 
 # ---------------------------------------------------------------- reading and checking the layout

@@ -69,10 +69,9 @@ class DataLock:
         else:
             handle.release()  # type: ignore[attr-defined]
 
-    def _timed_out(self) -> StoreError:
-        return StoreError(
-            f"another planner has held {self.path} for {self.timeout:g} s; wait for it to finish, then try again"
-        )
+
+def _timed_out(path: Path, timeout: float) -> StoreError:
+    return StoreError(f"another planner has held {path} for {timeout:g} s; wait for it to finish, then try again")
 
 
 def _lock_posix(path: Path, timeout: float) -> int:
@@ -88,7 +87,7 @@ def _lock_posix(path: Path, timeout: float) -> int:
                 return fd
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise DataLock(path, timeout)._timed_out() from None
+                    raise _timed_out(path, timeout) from None
                 time.sleep(POLL_SECONDS)
     except BaseException:
         os.close(fd)
@@ -102,5 +101,5 @@ def _lock_portable(path: Path, timeout: float) -> object:
     try:
         lock.acquire()
     except Timeout:
-        raise DataLock(path, timeout)._timed_out() from None
+        raise _timed_out(path, timeout) from None
     return lock

@@ -315,6 +315,17 @@ def _check_block(key: str, doc: dict, *, series: bool = False) -> Block:
     return block
 
 
+def _check_numbers(doc: dict, hours: tuple[str, ...]) -> None:
+    """An engagement's (or a dated change's) amounts of money, numbers or exact decimals kept as text, and its
+    `hours` fields, numbers only."""
+    for name in ("rate", "fee", "overage", "salary"):
+        value = doc.get(name)
+        _need(value is None or isinstance(value, str) or _is_number(value), f"its {name} is not a number")
+    for name in hours:
+        value = doc.get(name)
+        _need(value is None or _is_number(value), f"its {name} is not a number")
+
+
 def _check_engagement(key: str, doc: dict) -> None:
     for field_name in ("name", "kind"):
         _need(isinstance(doc.get(field_name), str), f"its {field_name} is not text")
@@ -331,12 +342,7 @@ def _check_engagement(key: str, doc: dict) -> None:
         "done",
     ):
         _need(doc.get(field_name) is None or isinstance(doc[field_name], str), f"its {field_name} is not text")
-    for field_name in ("rate", "fee", "overage", "salary"):  # money: exact decimals are kept as text
-        value = doc.get(field_name)
-        _need(value is None or isinstance(value, str) or _is_number(value), f"its {field_name} is not a number")
-    for field_name in ("hours", "cap", "budget", "covers"):  # hours are numbers, never text
-        value = doc.get(field_name)
-        _need(value is None or _is_number(value), f"its {field_name} is not a number")
+    _check_numbers(doc, ("hours", "cap", "budget", "covers"))
     _need(_is_int(doc.get("round_minutes", 1)), "its round_minutes is not a whole number")
     _need(doc.get("remind_before") is None or _is_int(doc["remind_before"]), "its remind_before is not whole minutes")
     for field_name in ("one_off", "archived", "carry"):
@@ -347,12 +353,7 @@ def _check_engagement(key: str, doc: dict) -> None:
         _need(isinstance(change.get("from"), str), "a change of its terms has no date")
         unknown = set(change) - {"from", *DATED_TERMS}
         _need(not unknown, f"a change of its terms holds {', '.join(sorted(map(str, unknown)))}")
-        for term in ("rate", "fee", "overage", "salary"):
-            value = change.get(term)
-            _need(value is None or isinstance(value, str) or _is_number(value), f"its {term} is not a number")
-        for term in ("hours", "cap", "covers"):
-            value = change.get(term)
-            _need(value is None or _is_number(value), f"its {term} is not a number")
+        _check_numbers(change, ("hours", "cap", "covers"))
         for term in ("window", "currency", "round_mode", "model", "per"):
             _need(change.get(term) is None or isinstance(change[term], str), f"its {term} is not text")
         _need(_is_int(change.get("round_minutes", 1)), "its round_minutes is not a whole number")
